@@ -113,6 +113,18 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return d;
 }
 
+void *arena_move(struct arena *a, void *p, size_t n)
+{
+	void *d;
+
+	if (!p)
+		return NULL;
+	d = arena_alloc(a, n);
+	memcpy(d, p, n);
+	lg_free(p);
+	return d;
+}
+
 size_t arena_used(const struct arena *a)
 {
 	return a->used;

@@ -16,6 +16,10 @@ void *arena_alloc(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Copies n bytes at heap pointer p into the arena and frees p (lg_free);
+ * returns the arena copy, or NULL when p is NULL. For arrays grown with
+ * lg_grow() that should die with the arena. */
+void *arena_move(struct arena *a, void *p, size_t n);
 /* Bytes handed out so far (for limits and statistics). */
 size_t arena_used(const struct arena *a);
 

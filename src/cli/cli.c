@@ -1,0 +1,85 @@
+/* cli.c: subcommand dispatch, --help and --version, and the helpers all
+ * subcommands share (cli.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/alloc.h"
+#include "util/errbuf.h"
+
+const char *cli_version = "0.1.0";
+
+struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct subcommand subcommands[] = {
+	{"check", cli_check, "score messages for phishing and explain each verdict"},
+	{"lookalike", cli_lookalike, "tell which domains imitate protected ones"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: leakguard [--help] [--version] COMMAND [OPTIONS] [ARGS]\n\n"
+		   "leakguard protects an organisation from data leaks and the phishing that follows.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(f, "\nRun 'leakguard COMMAND --help' for a command's options.\n"
+		   "Exit status: 0 clean or success, 1 something was flagged, 2 error.\n");
+}
+
+int cli_main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("leakguard %s\n", cli_version);
+		return EXIT_CLEAN;
+	}
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "leakguard: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return EXIT_ERROR;
+}
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "leakguard %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool cli_load_config(const struct cli_common *opt, struct config *cfg)
+{
+	const char *path = opt->config_path ? opt->config_path : config_default_path();
+	struct errbuf err = {""};
+
+	config_defaults(cfg);
+	if (path && config_load(cfg, path, &err)) {
+		fprintf(stderr, "leakguard: configuration: %s\n", err.msg);
+		config_cleanup(cfg);
+		return false;
+	}
+	if (opt->db_path) {
+		lg_free(cfg->db);
+		cfg->db = lg_strdup(opt->db_path);
+	}
+	return true;
+}

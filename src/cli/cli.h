@@ -1,0 +1,38 @@
+/* cli.h: the subcommands and what they share — exit statuses, the
+ * configuration every subcommand loads, and the output conventions of
+ * DESIGN.md (results on stdout, progress and warnings on stderr). */
+#ifndef LG_CLI_H
+#define LG_CLI_H
+
+#include <stdbool.h>
+
+#include "util/config.h"
+
+/* Exit statuses, documented in the README and in --help. */
+enum cli_exit {
+	EXIT_CLEAN = 0,   /* success; for check: every message clean */
+	EXIT_FLAGGED = 1, /* check/lookalike: something was flagged */
+	EXIT_ERROR = 2,   /* usage error, bad configuration or unreadable input */
+};
+
+int cli_main(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_lookalike(int argc, char **argv);
+
+/* Options every subcommand accepts. */
+struct cli_common {
+	const char *config_path; /* --config */
+	const char *db_path;     /* --db */
+	bool json;               /* --json */
+};
+
+/* Loads the configuration: built-in defaults, then --config (or the default
+ * file when present), then --db. Prints the error and returns false on failure. */
+bool cli_load_config(const struct cli_common *opt, struct config *cfg);
+
+/* Prints "leakguard CMD: message" on stderr. */
+void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+extern const char *cli_version;
+
+#endif

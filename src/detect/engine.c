@@ -1,0 +1,306 @@
+/* engine.c: builds the detector environment from the configuration, derives
+ * per-message facts once, runs every detector and turns the signals into a
+ * verdict (see engine.h). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/env.h"
+#include "detect/lists.h"
+#include "detect/speller.h"
+#include "detect/urgency.h"
+#include "mail/domain.h"
+#include "mail/received.h"
+#include "util/alloc.h"
+
+struct engine {
+	struct detect_env env;
+};
+
+static const detector_fn detectors[] = {
+	detect_sender, detect_domains, detect_urgency, detect_spelling,
+	detect_links,  detect_attachments, detect_auth, detect_blocklist,
+};
+
+/* ---- names ---------------------------------------------------------------- */
+
+const char *verdict_kind_name(enum verdict_kind k)
+{
+	static const char *names[] = {"clean", "suspicious", "spam", "phishing"};
+
+	return names[k];
+}
+
+const char *verdict_action_name(enum verdict_action a)
+{
+	static const char *names[] = {"none", "tag", "quarantine", "reject"};
+
+	return names[a];
+}
+
+int verdict_action_parse(const char *s)
+{
+	for (int a = ACTION_NONE; a <= ACTION_REJECT; a++)
+		if (s && strcmp(s, verdict_action_name((enum verdict_action)a)) == 0)
+			return a;
+	return -1;
+}
+
+/* ---- building -------------------------------------------------------------- */
+
+static enum lg_status set_weights(struct detect_env *env, const struct config *cfg, struct errbuf *err)
+{
+	signal_weights_default(&env->weights);
+	for (size_t i = 0; i < cfg->nweights; i++) {
+		enum signal_id id = signal_lookup(cfg->weights[i].key);
+		char *end;
+		double w = strtod(cfg->weights[i].value, &end);
+
+		if (id == SIGNAL_COUNT)
+			return errbuf_set(err, LG_ECONFIG, "[weights] '%s' is not a signal name", cfg->weights[i].key);
+		if (end == cfg->weights[i].value || *end)
+			return errbuf_set(err, LG_ECONFIG, "[weights] %s: '%s' is not a number",
+					  cfg->weights[i].key, cfg->weights[i].value);
+		env->weights.w[id] = w;
+	}
+	return LG_OK;
+}
+
+static enum lg_status set_actions(struct detect_env *env, const struct config *cfg, struct errbuf *err)
+{
+	const char *names[] = {cfg->action_suspicious, cfg->action_spam, cfg->action_phishing};
+	enum verdict_action *dst[] = {&env->act_suspicious, &env->act_spam, &env->act_phishing};
+	const char *keys[] = {"suspicious", "spam", "phishing"};
+
+	for (int i = 0; i < 3; i++) {
+		int a = verdict_action_parse(names[i]);
+
+		if (a < 0)
+			return errbuf_set(err, LG_ECONFIG, "[actions] %s: '%s' is not none, tag, quarantine or reject",
+					  keys[i], names[i] ? names[i] : "");
+		*dst[i] = (enum verdict_action)a;
+	}
+	return LG_OK;
+}
+
+/* Brand names come from registrable labels: "paypal" for paypal.com. The
+ * organisation's own domains join them, so "Example IT desk" from outside
+ * example.com is caught too. */
+static void add_brand(struct detect_env *env, const char *domain)
+{
+	struct arena *a = arena_new();
+	const char *reg = domain_registrable(a, domain);
+	const char *suffix = domain_suffix(a, domain);
+	size_t label_len;
+
+	if (reg && suffix && strlen(reg) > strlen(suffix) + 1) {
+		label_len = strlen(reg) - strlen(suffix) - 1;
+		env->brands = lg_realloc(env->brands, (env->nbrands + 1) * sizeof(*env->brands));
+		env->brands[env->nbrands].name = lg_strndup(reg, label_len);
+		env->brands[env->nbrands].domain = lg_strdup(reg);
+		env->nbrands++;
+	}
+	arena_free(&a);
+}
+
+static enum lg_status set_protected(struct detect_env *env, const struct config *cfg, struct errbuf *err)
+{
+	size_t n = cfg->protect_domains.n + cfg->brands.n;
+	const char **all = lg_calloc(n + 1, sizeof(char *));
+	enum lg_status rc;
+	size_t k = 0;
+
+	env->own = lg_calloc(cfg->protect_domains.n + 1, sizeof(char *));
+	for (size_t i = 0; i < cfg->protect_domains.n; i++) {
+		env->own[env->nown++] = g_ascii_strdown(cfg->protect_domains.items[i], -1);
+		all[k++] = cfg->protect_domains.items[i];
+		add_brand(env, cfg->protect_domains.items[i]);
+	}
+	for (size_t i = 0; i < cfg->brands.n; i++) {
+		all[k++] = cfg->brands.items[i];
+		add_brand(env, cfg->brands.items[i]);
+	}
+	rc = lookalike_set_new(all, k, &env->protected, err);
+	lg_free(all);
+	return rc;
+}
+
+static enum lg_status build(struct detect_env *env, const struct config *cfg, struct errbuf *err)
+{
+	enum lg_status rc;
+
+	env->t_suspicious = cfg->threshold_suspicious;
+	env->t_spam = cfg->threshold_spam;
+	env->t_phishing = cfg->threshold_phishing;
+	env->authserv_id = cfg->trusted_authserv_id ? lg_strdup(cfg->trusted_authserv_id) : NULL;
+	if ((rc = set_weights(env, cfg, err)) || (rc = set_actions(env, cfg, err)) ||
+	    (rc = set_protected(env, cfg, err)))
+		return rc;
+	env->freemail = lists_domain_set(&cfg->freemail);
+	if ((rc = lists_load_domains(cfg->blocked_domains_file, &env->blocked_domains, err)) ||
+	    (rc = lists_load_urls(cfg->blocked_urls_file, &env->blocked_urls, err)) ||
+	    (rc = lists_load_ips(cfg->blocked_ips_file, &env->blocked_ips, err)) ||
+	    (rc = lists_ip_list(&cfg->trusted_relays, &env->trusted_relays, err)) ||
+	    (rc = lists_load_staff(cfg->staff_file, &env->staff, &env->nstaff, err)) ||
+	    (rc = urgency_new(cfg->urgency_phrases_file, &env->urgency, err)))
+		return rc;
+	env->speller = speller_new(cfg->dictionary_dir, cfg->dictionary);
+	return LG_OK;
+}
+
+enum lg_status engine_new(const struct config *cfg, struct engine **out, struct errbuf *err)
+{
+	struct engine *e = lg_calloc(1, sizeof(*e));
+	enum lg_status rc = build(&e->env, cfg, err);
+
+	if (rc) {
+		engine_free(&e);
+		return rc;
+	}
+	*out = e;
+	return LG_OK;
+}
+
+void engine_free(struct engine **ep)
+{
+	struct detect_env *env;
+
+	if (!ep || !*ep)
+		return;
+	env = &(*ep)->env;
+	lookalike_set_free(&env->protected);
+	for (size_t i = 0; i < env->nown; i++)
+		g_free(env->own[i]);
+	lg_free(env->own);
+	for (size_t i = 0; i < env->nbrands; i++) {
+		lg_free(env->brands[i].name);
+		lg_free(env->brands[i].domain);
+	}
+	lg_free(env->brands);
+	lists_free_staff(env->staff, env->nstaff);
+	if (env->freemail)
+		g_hash_table_destroy(env->freemail);
+	if (env->blocked_domains)
+		g_hash_table_destroy(env->blocked_domains);
+	if (env->blocked_urls)
+		g_hash_table_destroy(env->blocked_urls);
+	iplist_free(&env->blocked_ips);
+	iplist_free(&env->trusted_relays);
+	urgency_free(&env->urgency);
+	speller_free(&env->speller);
+	lg_free(env->authserv_id);
+	lg_free(*ep);
+	*ep = NULL;
+}
+
+/* ---- per-message facts -------------------------------------------------- */
+
+bool env_is_own(const struct detect_env *env, const char *domain)
+{
+	for (size_t i = 0; i < env->nown; i++)
+		if (domain_within(domain, env->own[i]))
+			return true;
+	return false;
+}
+
+const char *env_org_of(struct arena *a, const char *domain)
+{
+	const char *reg = domain_registrable(a, domain);
+
+	return reg ? reg : domain;
+}
+
+static void facts_links(const struct mail_message *msg, struct detect_facts *f)
+{
+	f->links = arena_alloc(msg->arena, (msg->nlinks ? msg->nlinks : 1) * sizeof(*f->links));
+	f->nlinks = msg->nlinks;
+	for (size_t i = 0; i < msg->nlinks; i++) {
+		struct detect_link *l = &f->links[i];
+		const char *target;
+
+		l->link = &msg->links[i];
+		l->parsed = url_parse(msg->arena, l->link->url, &l->url);
+		if (!l->parsed)
+			continue;
+		l->target = l->url;
+		l->target_url = l->link->url;
+		target = url_unwrap_redirect(msg->arena, l->link->url);
+		if (target && url_parse(msg->arena, target, &l->target))
+			l->target_url = target;
+		else
+			l->target = l->url;
+		l->registrable = l->target.host_is_ip ? NULL : domain_registrable(msg->arena, l->target.host);
+	}
+}
+
+/* The sending server: the first Received hop, from the top, whose from-IP
+ * is not one of our trusted relays. */
+static const char *facts_sender_ip(const struct detect_env *env, const struct mail_message *msg)
+{
+	char ip[64];
+
+	for (size_t i = 0; i < msg->nheaders; i++) {
+		if (g_ascii_strcasecmp(msg->headers[i].name, "Received") != 0)
+			continue;
+		if (!received_from_ip(msg->headers[i].value, ip, sizeof(ip)))
+			continue;
+		if (iplist_contains(env->trusted_relays, ip))
+			continue;
+		return arena_strdup(msg->arena, ip);
+	}
+	return NULL;
+}
+
+/* ---- verdict -------------------------------------------------------------- */
+
+static int by_score_desc(const void *a, const void *b)
+{
+	const struct signal *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return (int)x->id - (int)y->id;
+}
+
+static void decide(const struct detect_env *env, struct verdict *v)
+{
+	bool phishy = false;
+
+	v->score = 0;
+	for (size_t i = 0; i < v->signals.n; i++) {
+		v->score += v->signals.items[i].score;
+		if (signal_class_of(v->signals.items[i].id) == SIGNAL_PHISH && v->signals.items[i].score > 0)
+			phishy = true;
+	}
+	qsort(v->signals.items, v->signals.n, sizeof(*v->signals.items), by_score_desc);
+	if (phishy && v->score >= env->t_phishing) {
+		v->kind = VERDICT_PHISHING;
+		v->action = env->act_phishing;
+	} else if (v->score >= env->t_spam) {
+		v->kind = VERDICT_SPAM;
+		v->action = env->act_spam;
+	} else if (v->score >= env->t_suspicious) {
+		v->kind = VERDICT_SUSPICIOUS;
+		v->action = env->act_suspicious;
+	} else {
+		v->kind = VERDICT_CLEAN;
+		v->action = ACTION_NONE;
+	}
+}
+
+void engine_check(const struct engine *e, const struct mail_message *msg, struct verdict *out)
+{
+	const struct detect_env *env = &e->env;
+	struct detect_facts facts = {0};
+
+	signal_list_init(&out->signals, msg->arena, &env->weights);
+	facts_links(msg, &facts);
+	facts.sender_ip = facts_sender_ip(env, msg);
+	facts.from_registrable = *msg->from.domain ? env_org_of(msg->arena, msg->from.domain) : NULL;
+	for (size_t i = 0; i < sizeof(detectors) / sizeof(detectors[0]); i++)
+		detectors[i](env, msg, &facts, &out->signals);
+	if (msg->defects)
+		signal_add(&out->signals, SIG_MESSAGE_MALFORMED, 1.0, "%s", msg->defect_text);
+	decide(env, out);
+}

@@ -1,0 +1,38 @@
+/* engine.h: the phishing detector as one object. Built once from the
+ * configuration (lists loaded, lookalike set compiled, dictionary opened),
+ * then asked for a verdict on each parsed message. Read-only after
+ * engine_new(), so one engine serves many threads. */
+#ifndef LG_DETECT_ENGINE_H
+#define LG_DETECT_ENGINE_H
+
+#include "detect/signal.h"
+#include "mail/message.h"
+#include "util/config.h"
+#include "util/errbuf.h"
+
+enum verdict_kind { VERDICT_CLEAN, VERDICT_SUSPICIOUS, VERDICT_SPAM, VERDICT_PHISHING };
+enum verdict_action { ACTION_NONE, ACTION_TAG, ACTION_QUARANTINE, ACTION_REJECT };
+
+struct verdict {
+	enum verdict_kind kind;
+	enum verdict_action action;
+	double score;
+	struct signal_list signals; /* in the message's arena, strongest first */
+};
+
+struct engine;
+
+/* Builds an engine from cfg (which need not outlive it). Returns LG_OK, or
+ * LG_ECONFIG / LG_EIO with a sentence in err naming the setting or file. */
+enum lg_status engine_new(const struct config *cfg, struct engine **out, struct errbuf *err);
+void engine_free(struct engine **e);
+
+/* Scores msg. Everything in *out lives in msg's arena. Never fails. */
+void engine_check(const struct engine *e, const struct mail_message *msg, struct verdict *out);
+
+const char *verdict_kind_name(enum verdict_kind k);
+const char *verdict_action_name(enum verdict_action a);
+/* Parses "none", "tag", "quarantine", "reject"; returns -1 when unknown. */
+int verdict_action_parse(const char *s);
+
+#endif

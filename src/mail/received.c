@@ -1,0 +1,58 @@
+/* received.c: see received.h. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <string.h>
+
+#include "mail/received.h"
+
+/* End of the from-clause: the " by " that starts the receiving host. */
+static const char *clause_end(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if (isspace((unsigned char)p[0]) && strncasecmp(p + 1, "by", 2) == 0 &&
+		    (isspace((unsigned char)p[3]) || p[3] == '\0'))
+			return p;
+	return s + strlen(s);
+}
+
+static bool is_ip(const char *s)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+/* Copies the address-literal characters starting at p into out. */
+static bool take(const char *p, const char *end, char *out, size_t size)
+{
+	size_t n = 0;
+
+	if (end - p >= 5 && strncasecmp(p, "IPv6:", 5) == 0)
+		p += 5;
+	while (p < end && (isxdigit((unsigned char)*p) || *p == '.' || *p == ':') && n + 1 < size)
+		out[n++] = *p++;
+	out[n] = '\0';
+	return n > 0 && is_ip(out);
+}
+
+bool received_from_ip(const char *value, char *out, size_t size)
+{
+	const char *end, *p;
+
+	while (isspace((unsigned char)*value))
+		value++;
+	if (strncasecmp(value, "from", 4) != 0)
+		return false;
+	end = clause_end(value);
+	for (p = value; p < end; p++)
+		if (*p == '[' && take(p + 1, end, out, size))
+			return true;
+	for (p = value; p < end; p++)
+		if (*p == '(' && take(p + 1, end, out, size))
+			return true;
+	/* "from 192.0.2.1 by ..." */
+	p = value + 4;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	return take(p, end, out, size);
+}

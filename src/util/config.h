@@ -1,0 +1,62 @@
+/* config.h: leakguard's configuration, read from one INI file (GLib
+ * GKeyFile syntax; lists are comma-separated).
+ *
+ * Every setting is declared once in config.c's table (section, key, type,
+ * default, field, help), as Redis's static_configs[]; leakguard.conf at the
+ * repository root is the commented example. Command-line flags are applied
+ * on top by the caller. Values are only parsed here; meaning (is this a known
+ * signal name? a valid CIDR?) is checked by the module that uses them. */
+#ifndef LG_CONFIG_H
+#define LG_CONFIG_H
+
+#include <stddef.h>
+
+#include "util/errbuf.h"
+
+struct config_list {
+	char **items; /* owned; NULL-terminated */
+	size_t n;
+};
+
+struct config_pair {
+	char *key, *value;
+};
+
+struct config {
+	char *path;              /* the file read, NULL for built-in defaults */
+	char *db;                /* [general] db */
+	struct config_list protect_domains; /* [protect] domains: own + partners */
+	struct config_list brands;          /* [protect] brands */
+	char *staff_file;        /* [protect] staff */
+	struct config_list freemail;        /* [protect] freemail */
+	double threshold_suspicious, threshold_spam, threshold_phishing;
+	char *action_suspicious, *action_spam, *action_phishing; /* [actions] */
+	struct config_pair *weights; /* [weights] NAME = number, as written */
+	size_t nweights;
+	char *trusted_authserv_id;   /* [auth] */
+	char *blocked_domains_file, *blocked_ips_file, *blocked_urls_file; /* [lists] */
+	char *urgency_phrases_file;
+	struct config_list trusted_relays; /* [relays] trusted */
+	char *dictionary;            /* [spelling] dictionary, e.g. en_US */
+	char *dictionary_dir;        /* [spelling] dir */
+};
+
+/* Fills cfg with built-in defaults. */
+void config_defaults(struct config *cfg);
+
+/* Reads path over cfg's current values. Relative file names in the file are
+ * resolved against the file's directory. Returns LG_OK, LG_EIO when the file
+ * cannot be read, or LG_ECONFIG naming the section, key and problem. */
+enum lg_status config_load(struct config *cfg, const char *path, struct errbuf *err);
+
+/* Replaces a list with the comma-separated items of s (for flags such as
+ * --protect). */
+void config_list_set(struct config_list *l, const char *s);
+/* Frees a list's items; the list is then empty. */
+void config_list_clear(struct config_list *l);
+void config_cleanup(struct config *cfg);
+
+/* The default configuration file, when it exists: /etc/leakguard/leakguard.conf. */
+const char *config_default_path(void);
+
+#endif
