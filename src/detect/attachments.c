@@ -26,7 +26,7 @@ static const char *const archive_ext[] = {
 };
 /* Content types that are programs or scripts, whatever the name says. */
 static const char *const executable_types[] = {
-	"application/x-dosexec", "application/x-executable", "application/x-msdownload",
+	"application/x-dosexec", "application/vnd.microsoft.portable-executable", "application/x-executable", "application/x-msdownload",
 	"application/x-sharedlib", "application/x-mach-binary", "application/x-msi",
 	"text/x-shellscript", "application/x-ms-shortcut", "application/java-archive",
 	"text/x-msdos-batch", "application/hta", NULL,

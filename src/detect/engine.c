@@ -273,7 +273,8 @@ static void decide(const struct detect_env *env, struct verdict *v)
 		if (signal_class_of(v->signals.items[i].id) == SIGNAL_PHISH && v->signals.items[i].score > 0)
 			phishy = true;
 	}
-	qsort(v->signals.items, v->signals.n, sizeof(*v->signals.items), by_score_desc);
+	if (v->signals.n > 1)
+		qsort(v->signals.items, v->signals.n, sizeof(*v->signals.items), by_score_desc);
 	if (phishy && v->score >= env->t_phishing) {
 		v->kind = VERDICT_PHISHING;
 		v->action = env->act_phishing;

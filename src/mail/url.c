@@ -729,13 +729,14 @@ static bool looks_like_host(const char *s, size_t n)
 }
 
 /* Copies a URL's rest (port, path, query) untouched up to the end of the
- * word: dots in paths are not hosts. */
+ * word: dots in paths are not hosts. It stops at a URL nested in a query
+ * ("?u=http://..."), which must be defanged in its turn. */
 static size_t put_rest(struct out *o, const char *s, size_t n)
 {
 	size_t i = 0;
 
 	if (n && (s[0] == '/' || s[0] == ':' || s[0] == '?' || s[0] == '#'))
-		while (i < n && !ends_word((unsigned char)s[i]))
+		while (i < n && !ends_word((unsigned char)s[i]) && !defang_scheme(s + i, n - i))
 			i++;
 	put(o, s, i);
 	return i;

@@ -193,22 +193,21 @@ static enum lg_status check_unknown(GKeyFile *kf, struct errbuf *err)
 	return rc;
 }
 
-enum lg_status config_load(struct config *cfg, const char *path, struct errbuf *err)
+/* Prefixes err with the file's name, so every message says where. */
+static enum lg_status in_file(struct errbuf *err, enum lg_status rc, const char *path)
 {
-	GKeyFile *kf = g_key_file_new();
-	GError *gerr = NULL;
-	char *dir = NULL;
-	enum lg_status rc = LG_OK;
+	char detail[sizeof(err->msg)];
 
-	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &gerr)) {
-		rc = errbuf_set(err, gerr->domain == G_FILE_ERROR ? LG_EIO : LG_ECONFIG,
-				"%s: %s", path, gerr->message);
-		goto out;
-	}
-	rc = check_unknown(kf, err);
-	if (rc)
-		goto out;
-	dir = g_path_get_dirname(path);
+	if (!err)
+		return rc;
+	g_strlcpy(detail, err->msg, sizeof(detail));
+	return errbuf_set(err, rc, "%s: %s", path, detail);
+}
+
+static enum lg_status apply_file(struct config *cfg, GKeyFile *kf, const char *dir, struct errbuf *err)
+{
+	enum lg_status rc = check_unknown(kf, err);
+
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]) && !rc; i++) {
 		char *v = g_key_file_get_string(kf, settings[i].section, settings[i].key, NULL);
 
@@ -216,19 +215,27 @@ enum lg_status config_load(struct config *cfg, const char *path, struct errbuf *
 			rc = apply(cfg, &settings[i], g_strstrip(v), dir, err);
 		g_free(v);
 	}
-	if (!rc)
-		rc = read_weights(cfg, kf);
-	if (!rc) {
-		set_string(&cfg->path, path);
-	} else if (err) {
-		char detail[sizeof(err->msg)];
+	return rc ? rc : read_weights(cfg, kf);
+}
 
-		g_strlcpy(detail, err->msg, sizeof(detail));
-		errbuf_set(err, rc, "%s: %s", path, detail);
-	}
-out:
-	if (gerr)
+enum lg_status config_load(struct config *cfg, const char *path, struct errbuf *err)
+{
+	GKeyFile *kf = g_key_file_new();
+	GError *gerr = NULL;
+	char *dir = g_path_get_dirname(path);
+	enum lg_status rc;
+
+	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &gerr)) {
+		rc = errbuf_set(err, gerr->domain == G_FILE_ERROR ? LG_EIO : LG_ECONFIG,
+				"%s: %s", path, gerr->message);
 		g_error_free(gerr);
+	} else {
+		rc = apply_file(cfg, kf, dir, err);
+		if (rc)
+			in_file(err, rc, path);
+		else
+			set_string(&cfg->path, path);
+	}
 	g_free(dir);
 	g_key_file_free(kf);
 	return rc;
