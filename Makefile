@@ -6,8 +6,8 @@ CC       ?= cc
 PKGS     := gmime-3.0 libcurl libpsl hunspell jansson libidn2 icu-uc icu-i18n libmagic libcrypto
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-            -Wno-unused-parameter -Isrc $(shell pkg-config --cflags $(PKGS))
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm
+            -Wno-unused-parameter -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 BUILD    := build
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -61,7 +61,10 @@ test: deps
 lint:
 	scripts/lint.sh
 
-demo: deps all
+# Dependencies first, then a fresh make: pkg-config flags are read when make
+# starts, so the build must run in a make started after the install.
+demo: deps
+	$(MAKE) all
 	scripts/demo.sh $(BUILD)/leakguard
 
 fuzz fuzz-replay:
