@@ -48,6 +48,10 @@ cd "$ROOT" || exit 2
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+# Test a private copy, so a rebuild during the run cannot pull the binary
+# out from under us.
+cp "$BIN" "$WORK/leakguard" || exit 2
+BIN=$WORK/leakguard
 
 passed=0
 failed=0
