@@ -83,7 +83,7 @@ if [ ${#emls[@]} -gt 0 ]; then
 	san=$(sanitizer_errors "$WORK/batch.err")
 	if [ -n "$san" ]; then
 		echo "FAIL batch run: sanitizer report:"
-		echo "$san" | sed 's/^/    /'
+		while IFS= read -r l; do echo "    $l"; done <<<"$san"
 		failed=$((failed + 1))
 	fi
 	# One file per result, named after the message: WORK/res/NAME.json.

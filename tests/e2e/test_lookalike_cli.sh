@@ -53,7 +53,9 @@ want shape examp1e.com example.com
 want shape partner.org null
 want shape mail.example.com null
 t=$(field shape examp1e.com '.technique')
-[ -n "$t" ] && [ "$t" != null ] && [ "$t" != none ] || fail "examp1e.com: no technique given"
+if [ -z "$t" ] || [ "$t" = null ] || [ "$t" = none ]; then
+	fail "examp1e.com: no technique given"
+fi
 [ "$(field shape partner.org '.score')" = 0 ] || fail "partner.org: score is not 0"
 
 # -- techniques, each against a protected domain
