@@ -52,6 +52,10 @@ trap 'rm -rf "$WORK"' EXIT
 # out from under us.
 cp "$BIN" "$WORK/leakguard" || exit 2
 BIN=$WORK/leakguard
+# An empty state store of our own: a model the developer trained (default
+# store or $LEAKGUARD_DB) must not change the verdicts. The scripts below
+# make their own too.
+export LEAKGUARD_DB=$WORK/store.db
 
 passed=0
 failed=0

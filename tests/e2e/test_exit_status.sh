@@ -12,6 +12,7 @@ CLEAN=$CASES/ham-colleague-lunch.eml
 PHISH=$CASES/bec-ceo-wire-spoofed-replyto.eml
 T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-exit.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+export LEAKGUARD_DB=$T/store.db # no model trained elsewhere
 fails=0
 
 fail() {

@@ -10,6 +10,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CONF=$ROOT/tests/cases/leakguard.conf
 T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-hostile.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+export LEAKGUARD_DB=$T/store.db # no model trained elsewhere
 fails=0
 
 fail() {

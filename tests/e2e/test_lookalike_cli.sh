@@ -7,6 +7,7 @@ set -u
 BIN=$1
 T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-lookalike.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+export LEAKGUARD_DB=$T/store.db # no model trained elsewhere
 fails=0
 PROTECT=example.com,partner.org
 

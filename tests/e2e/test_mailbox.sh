@@ -10,6 +10,7 @@ CASES=$ROOT/tests/cases
 CONF=$CASES/leakguard.conf
 T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-mailbox.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+export LEAKGUARD_DB=$T/store.db # no model trained elsewhere
 fails=0
 
 fail() {
