@@ -372,17 +372,30 @@ static void put_code_point(struct state *st, unsigned cp)
 
 /* ---- character references ---- */
 
+/* Orders a table name against name[0..n), which is not NUL-terminated and
+ * may hold NUL bytes (so strncmp would stop early and misjudge lengths).
+ * Inline and without strlen: this runs for every tag of every message. */
+static int name_cmp(const char *table_name, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (table_name[i] == '\0')
+			return -1; /* a proper prefix of name */
+		if (table_name[i] != name[i])
+			return (unsigned char)table_name[i] - (unsigned char)name[i];
+	}
+	return table_name[n] != '\0';
+}
+
 static const struct entity *entity_find(const char *name, size_t n)
 {
 	size_t lo = 0, hi = sizeof(entity_table) / sizeof(entity_table[0]);
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *e = entity_table[mid].name;
-		int cmp = strncmp(e, name, n);
+		int cmp = name_cmp(entity_table[mid].name, name, n);
 
-		if (cmp == 0 && e[n] != '\0')
-			cmp = 1;
 		if (cmp == 0)
 			return &entity_table[mid];
 		if (cmp < 0)
@@ -619,11 +632,8 @@ static const struct tag_info *tag_find(const char *name, size_t n)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *t = tag_table[mid].name;
-		int cmp = strncmp(t, name, n);
+		int cmp = name_cmp(tag_table[mid].name, name, n);
 
-		if (cmp == 0 && t[n] != '\0')
-			cmp = 1;
 		if (cmp == 0)
 			return &tag_table[mid];
 		if (cmp < 0)

@@ -753,7 +753,7 @@ static void defang(struct out *o, const char *s, size_t n)
 			put_scheme(o, s + i, k);
 			i += k + 3;
 			for (j = i; j < n && !ends_word((unsigned char)s[j]) &&
-				    !strchr("/\\?#", s[j]); j++)
+				    !strchr("/\\?#", s[j]) && !defang_scheme(s + j, n - j); j++)
 				;
 			put_dots(o, s + i, j - i);
 			i = j + put_rest(o, s + j, n - j);

@@ -179,13 +179,14 @@ static void test_links(void **state)
 /* Inputs with NUL bytes need explicit lengths. */
 static void test_nul_bytes(void **state)
 {
-	static const char html[] = "a\0b<a hr\0ef=x>c</a><a href=\"http://n\0ul.test\">d\0e</a>";
+	static const char html[] = "a\0b<a hr\0ef=x>c</a><a href=\"http://n\0ul.test\">d\0e</a>"
+				   "</p\0ink></br\0>f";
 	struct arena *a = arena_new();
 	struct html_result r;
 
 	(void)state;
 	extract(a, html, sizeof(html) - 1, MAIL_MAX_TEXT, &r);
-	assert_string_equal(r.text, "abcde");
+	assert_string_equal(r.text, "abcdef");
 	assert_int_equal(r.nlinks, 1);
 	assert_string_equal(r.links[0].url, "http://nul.test");
 	assert_string_equal(r.links[0].text, "de");

@@ -265,6 +265,8 @@ static const struct {
 	/* already defanged text does not change */
 	{ "hxxp://evil[.]com", "hxxp://evil[.]com" },
 	{ "http://", "hxxp://" },
+	{ "http://a.test/r?u=https://evil.test/x.y", "hxxp://a[.]test/r?u=hxxps://evil[.]test/x.y" },
+	{ "https://anglehttps://.example/", "hxxps://anglehxxps://.example/" },
 	{ "see <https://a.test/p>, http://b.test", "see <hxxps://a[.]test/p>, hxxp://b[.]test" },
 };
 
