@@ -10,7 +10,7 @@
 # what is measured and how to read it.
 #
 # Usage: bench/check.sh [--quick] [--sa-every N] [--peers LIST] [--work DIR]
-#                       [--no-make] [--no-save]
+#                       [--no-make] [--rev REV] [--no-save]
 set -euo pipefail
 
 usage="usage: bench/check.sh [OPTIONS]
@@ -25,6 +25,8 @@ usage="usage: bench/check.sh [OPTIONS]
   --work DIR     scratch directory (default build/bench/check)
   --no-make      use build/leakguard as it is (default: run make first, unless
                  called from make or LEAKGUARD=PATH is set)
+  --rev REV      measure commit REV instead of the working tree: built with
+                 make from \`git archive REV\` in build/bench/rev-SHA (kept)
   --no-save      print the report only; do not write bench/results/
 Environment: LEAKGUARD=PATH (binary to measure), BENCH_CORE (CPU to pin every
 timed program and server to; default 1, or 0 on a one-core machine)."
@@ -46,6 +48,7 @@ sa_every=
 peers=bogofilter,spamassassin,spamassassin-rules,rspamd,rspamd-bayes
 work=build/bench/check
 make_first=1
+rev=
 save=1
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -54,6 +57,7 @@ while [ $# -gt 0 ]; do
 	--peers) peers=${2:?--peers needs a list}; shift ;;
 	--work) work=${2:?--work needs a directory}; shift ;;
 	--no-make) make_first=0 ;;
+	--rev) rev=${2:?--rev needs a commit}; shift ;;
 	--no-save) save=0 ;;
 	-h | --help) echo "$usage"; exit 0 ;;
 	*) echo "$usage" >&2; exit 2 ;;
@@ -93,8 +97,21 @@ if [ ! -f build/corpus/.complete ]; then
 	scripts/corpus-split.sh build/corpus >&2
 fi
 
-if [ -n "${LEAKGUARD:-}" ]; then
+if [ -n "$rev" ]; then
+	sha=$(git rev-parse --verify "$rev^{commit}") || lg_die "no commit '$rev'"
+	revdir=build/bench/rev-$sha
+	if [ ! -x "$revdir/build/leakguard" ]; then
+		lg_log "building leakguard at ${sha:0:10} in $revdir"
+		rm -rf "$revdir"
+		mkdir -p "$revdir"
+		git archive "$sha" | tar -x -C "$revdir"
+		make -s -C "$revdir" build/leakguard >&2 || lg_die "make failed for $rev"
+	fi
+	leakguard=$revdir/build/leakguard
+	leakguard_origin="commit $(git rev-parse --short "$sha"), built from git archive in $revdir"
+elif [ -n "${LEAKGUARD:-}" ]; then
 	leakguard=$LEAKGUARD
+	leakguard_origin="binary given by LEAKGUARD"
 elif [ "$make_first" = 1 ] && [ -z "${MAKELEVEL:-}" ]; then
 	lg_log "make"
 	make -s >&2 || lg_die "make failed (use --no-make or LEAKGUARD=PATH to measure an existing binary)"
@@ -103,6 +120,11 @@ else
 	leakguard=build/leakguard
 fi
 [ -x "$leakguard" ] || lg_die "$leakguard does not exist (run make)"
+if [ -z "${leakguard_origin:-}" ]; then
+	leakguard_origin="working tree at commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	git diff --quiet HEAD -- src Makefile 2>/dev/null ||
+		leakguard_origin+=" with uncommitted changes to src/ or Makefile"
+fi
 
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
@@ -335,12 +357,9 @@ label_of()
 
 report()
 {
-	local commit dirty=""
-	commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-	git diff --quiet HEAD -- src Makefile 2>/dev/null || dirty=" (with uncommitted changes to src/ or Makefile)"
 	echo "# leakguard check vs peers — $(date '+%Y-%m-%d %H:%M %Z')"
 	echo
-	echo "- leakguard: \`$leakguard\`, $("$leakguard" --version 2>/dev/null | head -n 1), commit $commit$dirty"
+	echo "- leakguard: \`$leakguard\`, $("$leakguard" --version 2>/dev/null | head -n 1), $leakguard_origin"
 	echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo); every timed program and server pinned to CPU $core (taskset); load average $load_before at start, $load_after at end (other work on the machine slows wall-clock numbers, not CPU seconds)"
 	echo "- corpus: SpamAssassin public corpus, test half of the fixed split (scripts/corpus-split.sh): $n_test_ham ham + $n_test_spam spam$([ "$quick" = 1 ] && echo " (--quick: every 10th message of the test half)"); Bayes peers trained on the training half: $n_train_ham ham + $n_train_spam spam$([ "$quick" = 1 ] && echo " (--quick: every 10th; too few for SpamAssassin's and rspamd's Bayes, which need 200 of each, so --quick numbers are a smoke test only)")"
 	[ "$sa_every" -gt 1 ] && echo "- SpamAssassin (both rows) scans every $(ordinal "$sa_every") test message only: $n_sa_ham ham + $n_sa_spam spam (positions 0, $sa_every, $((2 * sa_every)), ... of each sorted directory)"

@@ -9,8 +9,9 @@ debs=(
 	build-essential pkg-config clang libclang-rt-14-dev
 	libgmime-3.0-dev libcurl4-openssl-dev libpsl-dev libidn2-dev libicu-dev
 	libhunspell-dev hunspell-en-us libjansson-dev libmagic-dev libssl-dev
-	libsqlite3-dev libcmocka-dev
-	nodejs npm
+	libsqlite3-dev libcmocka-dev libmilter-dev
+	postfix swaks
+	nodejs npm jq time
 	bogofilter spamassassin rspamd redis-server hyperfine
 )
 
@@ -22,6 +23,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	echo "install-deps: installing ${missing[*]}" >&2
 	if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
 	$sudo apt-get update -qq
+	# Postfix asks how to configure itself; the milter tests run their own
+	# private instance, so the system one gets no configuration at all.
+	echo 'postfix postfix/main_mailer_type select No configuration' | $sudo debconf-set-selections
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
 fi
 

@@ -170,6 +170,7 @@ int cli_check(int argc, char **argv)
 		config_cleanup(&cfg);
 		return EXIT_ERROR;
 	}
+	cli_attach_model(&cfg, engine);
 	r.engine = engine;
 	r.json = opt.json;
 	r.progress = !no_progress && isatty(STDERR_FILENO);

@@ -6,6 +6,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include <glib.h>
+
+#include "detect/engine.h"
+#include "learn/model.h"
+#include "store/store.h"
 #include "util/alloc.h"
 #include "util/errbuf.h"
 
@@ -20,6 +25,8 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{"check", cli_check, "score messages for phishing and explain each verdict"},
 	{"lookalike", cli_lookalike, "tell which domains imitate protected ones"},
+	{"milter", cli_milter, "filter live mail as a Postfix/Sendmail milter"},
+	{"learn", cli_learn, "teach the classifier from spam and ham, or forget"},
 };
 
 static void usage(FILE *f)
@@ -82,4 +89,22 @@ bool cli_load_config(const struct cli_common *opt, struct config *cfg)
 		cfg->db = lg_strdup(opt->db_path);
 	}
 	return true;
+}
+
+void cli_attach_model(const struct config *cfg, struct engine *e)
+{
+	char *path = cfg->db ? g_strdup(cfg->db) : store_default_path();
+	struct store *s = NULL;
+	struct model *m = NULL;
+	struct errbuf err = {""};
+	enum lg_status rc = store_open(path, false, &s, &err);
+
+	if (rc == LG_OK)
+		rc = model_load(s, &m, &err);
+	if (rc == LG_OK)
+		engine_set_model(e, m);
+	else if (rc != LG_ENOTFOUND)
+		fprintf(stderr, "leakguard: warning: no classifier: %s\n", err.msg);
+	store_close(&s);
+	g_free(path);
 }

@@ -18,6 +18,8 @@ enum cli_exit {
 int cli_main(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_lookalike(int argc, char **argv);
+int cli_milter(int argc, char **argv);
+int cli_learn(int argc, char **argv);
 
 /* Options every subcommand accepts. */
 struct cli_common {
@@ -29,6 +31,12 @@ struct cli_common {
 /* Loads the configuration: built-in defaults, then --config (or the default
  * file when present), then --db. Prints the error and returns false on failure. */
 bool cli_load_config(const struct cli_common *opt, struct config *cfg);
+
+struct engine;
+/* Loads the classifier model from the configured store into e, when a store
+ * exists. Without one, e keeps to heuristics; a damaged store is reported
+ * on stderr (with how to rebuild it) and e keeps to heuristics too. */
+void cli_attach_model(const struct config *cfg, struct engine *e);
 
 /* Prints "leakguard CMD: message" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -45,6 +45,8 @@ static void print_json(FILE *out, const char *path, const struct mail_message *m
 	json_object_set_new(o, "verdict", json_string(verdict_kind_name(v->kind)));
 	json_object_set_new(o, "score", json_real((double)(long long)(v->score * 100 + (v->score < 0 ? -0.5 : 0.5)) / 100));
 	json_object_set_new(o, "action", json_string(verdict_action_name(v->action)));
+	if (v->spam_probability >= 0)
+		json_object_set_new(o, "spam_probability", json_real(v->spam_probability));
 	for (size_t i = 0; i < v->signals.n; i++) {
 		const struct signal *s = &v->signals.items[i];
 		json_t *js = json_object();

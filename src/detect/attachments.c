@@ -98,16 +98,41 @@ static void check_names(const struct mail_message *msg, const struct mail_attach
 			   "The attachment '%s' is an archive whose contents cannot be checked here.", name);
 }
 
+static bool starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Formats that always carry a signature libmagic knows: when the mail
+ * declares one of these and the bytes are something else, the label lies
+ * (a "PDF" that is a script). */
+static bool signature_broken(const char *declared, const char *sniffed)
+{
+	if (strcmp(declared, "application/pdf") == 0)
+		return strcmp(sniffed, "application/pdf") != 0;
+	if (starts(declared, "image/") && strcmp(declared, "image/svg+xml") != 0)
+		return !starts(sniffed, "image/");
+	if (starts(declared, "application/vnd.openxmlformats") || strcmp(declared, "application/zip") == 0)
+		return !starts(sniffed, "application/vnd.openxmlformats") && !strstr(sniffed, "zip") &&
+		       !starts(sniffed, "application/vnd.ms-");
+	return false;
+}
+
 /* Declared and real types disagree in a way that matters: the content is a
- * program, script or page while the mail says it is something else. */
+ * program, script or page while the mail says it is something else, or a
+ * format with a fixed signature does not have it. Content libmagic cannot
+ * name (application/octet-stream) proves nothing either way. */
 static void check_types(const struct mail_message *msg, const struct mail_attachment *att,
 			struct signal_list *out)
 {
 	bool dangerous = in(executable_types, att->sniffed_type) || strcmp(att->sniffed_type, "text/html") == 0;
 
 	(void)msg;
-	if (!dangerous || strcmp(att->declared_type, att->sniffed_type) == 0 ||
-	    strcmp(att->declared_type, "application/octet-stream") == 0)
+	if (strcmp(att->declared_type, att->sniffed_type) == 0 ||
+	    strcmp(att->declared_type, "application/octet-stream") == 0 ||
+	    strcmp(att->sniffed_type, "application/octet-stream") == 0 || att->size == 0)
+		return;
+	if (!dangerous && !signature_broken(att->declared_type, att->sniffed_type))
 		return;
 	signal_add(out, SIG_ATTACH_TYPE_MISMATCH, 1.0,
 		   "The attachment '%s' claims to be %s but its content is %s.",

@@ -59,6 +59,9 @@ void detect_auth(const struct detect_env *env, const struct mail_message *msg,
 	if (ar.dmarc == AUTHRES_FAIL)
 		signal_add(out, SIG_AUTH_DMARC_FAIL, 1.0,
 			   "%s says mail like this one is not from it (DMARC fail): the sender is probably forged.", domain);
-	if (ar.dmarc == AUTHRES_PASS && !lookalike_sender(out))
+	/* A pass at a free-mail provider proves only that someone has an
+	 * account there. */
+	if (ar.dmarc == AUTHRES_PASS && !lookalike_sender(out) &&
+	    !g_hash_table_contains(env->freemail, msg->from.domain))
 		signal_add(out, SIG_AUTH_PASS, 1.0, "The mail is verified to come from %s (DMARC pass).", domain);
 }

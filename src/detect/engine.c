@@ -10,6 +10,7 @@
 #include "detect/lists.h"
 #include "detect/speller.h"
 #include "detect/urgency.h"
+#include "learn/model.h"
 #include "mail/domain.h"
 #include "mail/received.h"
 #include "util/alloc.h"
@@ -189,9 +190,16 @@ void engine_free(struct engine **ep)
 	iplist_free(&env->trusted_relays);
 	urgency_free(&env->urgency);
 	speller_free(&env->speller);
+	model_free(&env->model);
 	lg_free(env->authserv_id);
 	lg_free(*ep);
 	*ep = NULL;
+}
+
+void engine_set_model(struct engine *e, struct model *m)
+{
+	model_free(&e->env.model);
+	e->env.model = m;
 }
 
 /* ---- per-message facts -------------------------------------------------- */
@@ -265,17 +273,19 @@ static int by_score_desc(const void *a, const void *b)
 
 static void decide(const struct detect_env *env, struct verdict *v)
 {
-	bool phishy = false;
+	double phish_part = 0;
 
 	v->score = 0;
 	for (size_t i = 0; i < v->signals.n; i++) {
 		v->score += v->signals.items[i].score;
 		if (signal_class_of(v->signals.items[i].id) == SIGNAL_PHISH && v->signals.items[i].score > 0)
-			phishy = true;
+			phish_part += v->signals.items[i].score;
 	}
 	if (v->signals.n > 1)
 		qsort(v->signals.items, v->signals.n, sizeof(*v->signals.items), by_score_desc);
-	if (phishy && v->score >= env->t_phishing) {
+	/* Phishing when the signs of phishing alone would make the message
+	 * suspicious; a spammy message with one pushy phrase is spam. */
+	if (phish_part >= env->t_suspicious && v->score >= env->t_phishing) {
 		v->kind = VERDICT_PHISHING;
 		v->action = env->act_phishing;
 	} else if (v->score >= env->t_spam) {
@@ -301,6 +311,8 @@ void engine_check(const struct engine *e, const struct mail_message *msg, struct
 	facts.from_registrable = *msg->from.domain ? env_org_of(msg->arena, msg->from.domain) : NULL;
 	for (size_t i = 0; i < sizeof(detectors) / sizeof(detectors[0]); i++)
 		detectors[i](env, msg, &facts, &out->signals);
+	detect_classify(env, msg, &facts, &out->signals);
+	out->spam_probability = facts.spam_probability;
 	if (msg->defects)
 		signal_add(&out->signals, SIG_MESSAGE_MALFORMED, 1.0, "%s", msg->defect_text);
 	decide(env, out);

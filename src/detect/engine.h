@@ -17,6 +17,7 @@ struct verdict {
 	enum verdict_kind kind;
 	enum verdict_action action;
 	double score;
+	double spam_probability;    /* the classifier's, -1 without a model */
 	struct signal_list signals; /* in the message's arena, strongest first */
 };
 
@@ -26,6 +27,12 @@ struct engine;
  * LG_ECONFIG / LG_EIO with a sentence in err naming the setting or file. */
 enum lg_status engine_new(const struct config *cfg, struct engine **out, struct errbuf *err);
 void engine_free(struct engine **e);
+
+struct model;
+/* Gives the engine a statistical model (learn/model.h) to use as one more
+ * signal; the engine owns it from now on. NULL removes it. Not thread-safe:
+ * call before the engine is shared. */
+void engine_set_model(struct engine *e, struct model *m);
 
 /* Scores msg. Everything in *out lives in msg's arena. Never fails. */
 void engine_check(const struct engine *e, const struct mail_message *msg, struct verdict *out);

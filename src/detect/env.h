@@ -42,6 +42,7 @@ struct detect_env {
 	char *authserv_id;               /* NULL: Authentication-Results ignored */
 	struct urgency *urgency;
 	struct speller *speller;         /* NULL when no dictionary */
+	struct model *model;             /* NULL: heuristics only */
 	double t_suspicious, t_spam, t_phishing;
 	enum verdict_action act_suspicious, act_spam, act_phishing;
 };
@@ -56,6 +57,7 @@ struct detect_link {
 };
 
 struct detect_facts {
+	double spam_probability;      /* set by detect_classifier, -1 when none */
 	struct detect_link *links;
 	size_t nlinks;
 	const char *sender_ip;        /* first untrusted Received hop, NULL when unknown */
@@ -64,6 +66,9 @@ struct detect_facts {
 
 typedef void (*detector_fn)(const struct detect_env *env, const struct mail_message *msg,
 			    const struct detect_facts *facts, struct signal_list *out);
+/* The classifier also reports its probability, so it is called apart. */
+void detect_classify(const struct detect_env *env, const struct mail_message *msg,
+		     struct detect_facts *facts, struct signal_list *out);
 
 void detect_sender(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 void detect_domains(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);

@@ -130,9 +130,13 @@ void detect_links(const struct detect_env *env, const struct mail_message *msg,
 	for (size_t i = 0; i < facts->nlinks; i++)
 		if (facts->links[i].parsed && facts->links[i].link->origin != MAIL_LINK_HTML_OTHER)
 			check_link(env, msg, &facts->links[i], out);
+	/* A form beside a request for account details is the phish itself
+	 * (urgency.c runs first); a lone form is often a newsletter's search box. */
+	bool asks = msg->has_password_field || signal_has(out, SIG_CREDENTIAL_REQUEST);
+
 	if (msg->has_form)
-		signal_add(out, SIG_HTML_FORM, msg->has_password_field ? 1.0 : 0.3,
-			   msg->has_password_field
-				   ? "The message contains a form asking for a password; never type a password into an email."
+		signal_add(out, SIG_HTML_FORM, asks ? 1.0 : 0.5,
+			   asks
+				   ? "The message contains a form asking for a password or account details; never type those into an email."
 				   : "The message contains a form to fill in; real services send you to their site instead.");
 }

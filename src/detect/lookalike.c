@@ -32,12 +32,16 @@
  *                        token between dots or hyphens anywhere left of the
  *                        public suffix ("example-billing.com",
  *                        "example.com.secure-login.net").
- *                   0.6  glued to other letters at the start or end of a token
- *                        ("secureexample.com"), for labels of 5 or more. This
- *                        is weaker evidence: "examplesupplies.com" may be an
- *                        unrelated business and "microsoftonline.com" is
- *                        Microsoft's own, so a deployment lists its owners'
- *                        other domains as protected to silence them.
+ *                        Labels of 3 letters count as whole tokens only
+ *                        ("dhl-parcel-redelivery.com").
+ *                   0.6  glued to a lure word at the start or end of a token
+ *                        ("secureexample.com", "paypalverify.net"), for labels
+ *                        of 5 or more. Other glued words are not counted:
+ *                        "appleton" and "examplesupplies" are other
+ *                        businesses. "microsoftonline.com" still counts
+ *                        ("online" is a lure) though it is Microsoft's own,
+ *                        so a deployment lists its owners' other domains as
+ *                        protected to silence them.
  *                        The suffix is never searched: "update.microsoft" is
  *                        under Microsoft's own top-level domain.
  * A confusable, trick or edit-distance imitation under a different suffix
@@ -78,6 +82,7 @@
 #define SCORE_TLD_SWAP 0.85
 #define SCORE_EDIT_TWO 0.75
 #define SCORE_BRAND 0.7
+#define SCORE_BRAND_SUBDOMAIN 0.5
 #define SCORE_BRAND_GLUED 0.6
 #define SUFFIX_PENALTY 0.1
 
@@ -555,29 +560,84 @@ static void consider(struct lookalike_match *best, const struct protected *p,
 	}
 }
 
+/* Words phishing domains glue to a brand ("securepaypal", "paypalverify").
+ * Only these count: "appleton" or "examplesupplies" are other businesses. */
+static const char *const lure_words[] = {
+	"secure", "security", "login", "logon", "signin", "verify", "verification", "account",
+	"accounts", "support", "update", "updates", "service", "services", "online", "mail",
+	"webmail", "billing", "help", "helpdesk", "team", "pay", "payment", "payments", "wallet",
+	"auth", "id", "my", "portal", "alert", "alerts", "notice", "info", "customer", "center",
+	"centre", "app", "apps", "cloud", "drive", "docs", "file", "files", "share", "invoice",
+	"bank", "banking", "card", "refund", "claim", "reward", "rewards", "gift", "prize", "promo",
+	"official", "safe", "check", "confirm", "recovery", "reset", "unlock", "access", "admin",
+	"web", "hq", "desk", "direct", "express", "delivery", "parcel", "tracking", "track", NULL,
+};
+
+/* s is in tricked form ("onllne"), so the lure words are compared in it too. */
+static bool is_lure(const char *s, size_t n)
+{
+	char tricked[32];
+
+	for (int i = 0; lure_words[i]; i++) {
+		size_t len = trick_normalise(lure_words[i], strlen(lure_words[i]), tricked);
+
+		if (len == n && memcmp(tricked, s, n) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The protected label's tricked form at a token edge of the candidate's host:
  * a whole token (or run of tokens, for labels with hyphens) when both edges
- * are token edges, glued to other letters when only one is. */
+ * are token edges — for labels of 3 letters too ("dhl-parcel.com") — or
+ * glued to a lure word ("securepaypal.com") for labels of GLUED_MIN_LEN. */
+/* A whole-token brand at `at`: in the registrable label, or followed by the
+ * brand's own suffix ("paypal.com.evil.net"), it is a full imitation; the
+ * bare name as a subdomain of another's domain ("outlook.vendor.biz") is as
+ * often a product's page, so it counts less. */
+static double whole_token_score(const struct candidate *c, const struct protected *p, size_t at)
+{
+	const char *t = c->tricks, *after = t + at + p->trick_len;
+	size_t n = c->tricks_len, rest = n - (at + p->trick_len);
+
+	if (at >= (size_t)(c->trick - c->tricks))
+		return SCORE_BRAND;
+	if (rest > p->suffix_len && *after == '.' && memcmp(after + 1, p->suffix, p->suffix_len) == 0 &&
+	    (rest == p->suffix_len + 1 || is_separator(after[1 + p->suffix_len])))
+		return SCORE_BRAND;
+	return SCORE_BRAND_SUBDOMAIN;
+}
+
 static double brand_score(const struct candidate *c, const struct protected *p)
 {
 	const char *t = c->tricks;
 	size_t n = c->tricks_len, len = p->trick_len, i, at;
 	bool glued = false;
+	double best = 0;
 
-	if (p->label_len < BRAND_MIN_LEN || len == 0 || len > n)
+	if (p->label_len < 3 || len == 0 || len > n)
 		return 0;
 	for (i = 0; i < c->ntokens; i++) {
 		at = c->starts[i];
 		if (at + len <= n && memcmp(t + at, p->trick, len) == 0) {
-			if (at + len == n || is_separator(t[at + len]))
-				return SCORE_BRAND;
-			glued = true;
+			if (at + len == n || is_separator(t[at + len])) {
+				double score = whole_token_score(c, p, at);
+
+				if (score > best)
+					best = score;
+				continue;
+			}
+			if (c->ends[i] > at + len && is_lure(t + at + len, c->ends[i] - at - len))
+				glued = true;
 		}
 		at = c->ends[i];
-		if (at >= len && memcmp(t + at - len, p->trick, len) == 0)
+		if (at >= len && at - len > c->starts[i] && memcmp(t + at - len, p->trick, len) == 0 &&
+		    is_lure(t + c->starts[i], at - len - c->starts[i]))
 			glued = true;
 	}
-	return glued && p->label_len >= GLUED_MIN_LEN ? SCORE_BRAND_GLUED : 0;
+	if (glued && p->label_len >= GLUED_MIN_LEN && SCORE_BRAND_GLUED > best)
+		best = SCORE_BRAND_GLUED;
+	return best;
 }
 
 static unsigned edit_limit(const struct protected *p)

@@ -91,19 +91,25 @@ static void check_name_address(const struct mail_message *msg, const char *name,
 		   "The sender's name shows the address %s, but the mail really came from %s.", addr, msg->from.addr);
 }
 
+/* A colleague's name, or a colleague's address written as the name. */
 static void check_name_colleague(const struct detect_env *env, const struct mail_message *msg,
 				 const char *name, struct signal_list *out)
 {
-	if (env_is_own(env, msg->from.domain))
+	char *lower = g_utf8_strdown(msg->from.display, -1);
+
+	if (env_is_own(env, msg->from.domain)) {
+		g_free(lower);
 		return;
+	}
 	for (size_t i = 0; i < env->nstaff; i++) {
-		if (strcmp(name, env->staff[i].name) != 0)
+		if (strcmp(name, env->staff[i].name) != 0 && !strstr(lower, env->staff[i].addr))
 			continue;
 		signal_add(out, SIG_SENDER_NAME_COLLEAGUE, 1.0,
 			   "The sender uses your colleague's name '%s', but writes from %s instead of %s.",
 			   msg->from.display, msg->from.addr, env->staff[i].addr);
-		return;
+		break;
 	}
+	g_free(lower);
 }
 
 static void check_freemail(const struct detect_env *env, const struct mail_message *msg,
@@ -169,6 +175,9 @@ static bool looks_random(const char *local)
 		}
 	}
 	if (max_run >= 6)
+		return true;
+	/* six or more letters and not one vowel, mixed with digits: "qpzr77xkw3" */
+	if (letters >= 6 && digits > 0 && strcspn(local, "aeiouy") == n)
 		return true;
 	/* letters and digits interleaved, e.g. "k3j9x2p7" */
 	return letters >= 4 && digits >= 4 && digits * 4 >= n;

@@ -149,7 +149,7 @@ static void check_punctuation(const struct mail_message *msg, struct signal_list
 	unsigned body = punctuation_runs(msg->text, msg->text_len) +
 			punctuation_runs(msg->html_text, msg->html_text_len);
 
-	if (subject || body >= 3)
+	if (subject || body >= 2)
 		signal_add(out, SIG_REPEATED_PUNCTUATION, 1.0,
 			   "The %s uses runs of exclamation or question marks ('!!!'), typical of pushy mass mail.",
 			   subject ? "subject" : "text");

@@ -21,9 +21,11 @@ static const char *const builtin[URGENCY_COUNT][40] = {
 		"urgent action", "act now", "act immediately", "expires today", "by end of day",
 		"final notice", "final warning", "last warning", "last chance", "time sensitive",
 		"time-sensitive", "before it's too late", "failure to respond", "do it now",
-		"as soon as possible today", "urgent response", "urgently", NULL},
+		"as soon as possible today", "urgent response", "urgently", "within the hour",
+		"within an hour", "in the next hour", "right away", "asap", NULL},
 	[URGENCY_SUSPENSION] = {
-		"will be suspended", "has been suspended", "will be closed", "will be terminated",
+		"will be suspended", "has been suspended", "account will be closed", "will be terminated",
+		"permanent closure", "closure of your account", "failure to comply", "will be permanently closed",
 		"will be deactivated", "will be disabled", "will be deleted", "has been locked",
 		"has been limited", "has been restricted", "temporarily suspended", "account is locked",
 		"account suspension", "avoid suspension", "unusual activity", "unusual sign-in",
@@ -35,13 +37,15 @@ static const char *const builtin[URGENCY_COUNT][40] = {
 		"wire transfer", "bank transfer", "overdue invoice", "outstanding invoice",
 		"outstanding payment", "overdue payment", "make a payment", "process a payment",
 		"process the payment", "new bank details", "updated bank details", "change of bank",
-		"changed our bank", "bank account details", "new account details", "remittance",
+		"changed our bank", "bank account details", "new account details", "customs fee",
+		"pay the fee", "has not been paid", "unpaid invoice", "outstanding balance",
 		"payment is overdue", "settle the invoice", "pay the invoice", "send the payment",
 		"transfer the funds", "wire the funds", NULL},
 	[URGENCY_GIFTCARD] = {
-		"gift card", "gift cards", "giftcard", "itunes card", "google play card",
-		"google play cards", "steam card", "amazon card", "apple card codes", "scratch the back",
-		"send me the codes", "card codes", "the codes on the back", NULL},
+		"buy * gift cards", "buy * gift card", "purchase * gift cards", "get * gift cards",
+		"pick up * gift cards", "buy gift cards", "purchase gift cards", "gift card codes",
+		"itunes cards", "google play cards", "steam cards", "scratch the back", "send me the codes",
+		"card codes", "the codes on the back", "pictures of the cards", NULL},
 	[URGENCY_CREDENTIAL] = {
 		"verify your password", "confirm your password", "enter your password",
 		"update your password", "validate your password", "keep your password",
@@ -50,22 +54,31 @@ static const char *const builtin[URGENCY_COUNT][40] = {
 		"update your account information", "update your billing", "update your payment",
 		"sign in to verify", "log in to verify", "login to verify", "re-enter your",
 		"social security number", "credit card number", "card details", "account details below",
-		"verify your information", "confirm your details", "verify your email", NULL},
+		"verify your information", "confirm your details", "verify your email",
+		"confirm the bank account", "confirm your bank", "verify your bank", "date of birth", NULL},
 	[URGENCY_SECRECY] = {
 		"keep this confidential", "keep it confidential", "keep this between us",
 		"between you and me", "don't tell anyone", "do not tell anyone", "do not discuss",
 		"don't discuss", "don't mention", "do not mention this", "be discreet",
 		"strictly confidential and", "i need your discretion", "do not share this with",
-		"don't share this with", NULL},
+		"don't share this with", "discreetly", "keep this to yourself", NULL},
 };
 
 static const char *const category_names[URGENCY_COUNT] = {
 	"deadline", "suspension", "payment", "giftcard", "credential", "secrecy",
 };
 
+/* A phrase may have one gap, written " * ": up to GAP_WORDS words of any
+ * kind between its head and its tail ("buy * gift cards" matches "buy four
+ * Google Play gift cards"). */
+#define GAP_WORDS 3
+
 struct phrase {
-	char *text;
+	char *text;     /* the head: the whole phrase when it has no gap */
 	size_t len;
+	const char *tail; /* after the gap, inside text's allocation; NULL for none */
+	size_t tail_len;
+	const char *shown; /* the phrase as written, for reasons */
 	enum urgency_category cat;
 };
 
@@ -150,16 +163,29 @@ static void add(struct urgency *u, const char *phrase, enum urgency_category cat
 	size_t len = strlen(phrase);
 	char *folded = lg_malloc(len + 1);
 
+	char *gap;
+	struct phrase *p;
+
 	len = urgency_fold(phrase, len, folded);
 	if (len < 2) {
 		lg_free(folded);
 		return;
 	}
 	u->phrases = lg_grow(u->phrases, &u->cap, u->n + 1, sizeof(*u->phrases));
-	u->phrases[u->n].len = len;
-	u->phrases[u->n].text = folded;
-	u->phrases[u->n].cat = cat;
-	u->n++;
+	p = &u->phrases[u->n++];
+	p->shown = lg_strdup(folded);
+	p->text = folded;
+	p->len = len;
+	p->tail = NULL;
+	p->tail_len = 0;
+	p->cat = cat;
+	gap = strstr(folded, " * ");
+	if (gap) {
+		*gap = '\0';
+		p->len = (size_t)(gap - folded);
+		p->tail = gap + 3;
+		p->tail_len = strlen(p->tail);
+	}
 }
 
 static enum lg_status load_file(struct urgency *u, const char *path, struct errbuf *err)
@@ -215,8 +241,10 @@ void urgency_free(struct urgency **u)
 {
 	if (!u || !*u)
 		return;
-	for (size_t i = 0; i < (*u)->n; i++)
+	for (size_t i = 0; i < (*u)->n; i++) {
 		lg_free((*u)->phrases[i].text);
+		lg_free((char *)(*u)->phrases[i].shown);
+	}
 	lg_free((*u)->phrases);
 	lg_free((*u)->buckets);
 	lg_free(*u);
@@ -231,8 +259,31 @@ static bool is_word(char c)
 static void hit(struct urgency_hits *out, const struct phrase *p)
 {
 	if (!out->first[p->cat])
-		out->first[p->cat] = p->text;
+		out->first[p->cat] = p->shown;
 	out->count[p->cat]++;
+}
+
+/* True when s[at..len) matches word w on word boundaries. */
+static bool word_at(const char *s, size_t len, size_t at, const char *w, size_t n)
+{
+	return at + n <= len && memcmp(s + at, w, n) == 0 && (at + n == len || !is_word(s[at + n]));
+}
+
+/* After a head ending at `end`, finds the tail within GAP_WORDS words. */
+static bool tail_follows(const char *s, size_t len, size_t end, const struct phrase *p)
+{
+	size_t at = end;
+
+	for (int skipped = 0; skipped <= GAP_WORDS; skipped++) {
+		if (at >= len || s[at] != ' ')
+			return false;
+		at++;
+		if (word_at(s, len, at, p->tail, p->tail_len))
+			return true;
+		while (at < len && s[at] != ' ')
+			at++;
+	}
+	return false;
 }
 
 void urgency_scan(const struct urgency *u, const char *folded, size_t len, struct urgency_hits *out)
@@ -248,8 +299,9 @@ void urgency_scan(const struct urgency *u, const char *folded, size_t len, struc
 			const struct phrase *p = &u->phrases[k];
 			size_t end = i + p->len;
 
-			if (end <= len && memcmp(folded + i, p->text, p->len) == 0 &&
-			    (end == len || !is_word(folded[end])))
+			if (!word_at(folded, len, i, p->text, p->len))
+				continue;
+			if (!p->tail || tail_follows(folded, len, end, p))
 				hit(out, p);
 		}
 	}

@@ -1,6 +1,7 @@
 /* urgency.h: the words of pressure — deadlines, threats of suspension,
  * payment and gift-card requests, credential requests, demands for secrecy —
- * as phrase lists matched case-insensitively on word boundaries. Built-in
+ * as phrase lists matched case-insensitively on word boundaries; a phrase
+ * may hold one gap " * " of up to three words ("buy * gift cards"). Built-in
  * English phrases, extended by a file of "category: phrase" lines. */
 #ifndef LG_DETECT_URGENCY_H
 #define LG_DETECT_URGENCY_H

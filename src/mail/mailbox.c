@@ -109,20 +109,31 @@ static int skip_hidden(const struct dirent *d)
 	return d->d_name[0] != '.';
 }
 
+/* A Maildir holds cur/ (and new/ and tmp/) side by side. */
+static bool is_maildir(struct dirent **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i]->d_name, "cur") == 0)
+			return true;
+	return false;
+}
+
 static void visit_dir(struct walker *w, const char *path, int depth)
 {
 	struct dirent **names;
 	int n = scandir(path, &names, skip_hidden, alphasort);
+	bool maildir;
 
 	if (n < 0) {
 		w->v->error(w->v->ctx, path, strerror(errno));
 		return;
 	}
+	maildir = is_maildir(names, n);
 	for (int i = 0; i < n; i++) {
 		char *child = g_build_filename(path, names[i]->d_name, NULL);
 
 		/* A Maildir's tmp/ holds messages still being delivered. */
-		if (!(strcmp(names[i]->d_name, "tmp") == 0 && depth > 0) && !w->stopped)
+		if (!(maildir && strcmp(names[i]->d_name, "tmp") == 0) && !w->stopped)
 			visit(w, child, depth + 1);
 		g_free(child);
 		free(names[i]);

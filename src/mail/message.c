@@ -183,6 +183,27 @@ static bool is_body_text(GMimeObject *obj, const char *type)
 
 static void walk_part(struct walk *w, GMimeObject *obj, int depth);
 
+/* GMime decodes base64 leniently, skipping what is not base64; a part that
+ * holds anything else was damaged or built to confuse filters. */
+static bool base64_is_clean(GMimePart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeStream *raw = content ? g_mime_data_wrapper_get_stream(content) : NULL;
+	char chunk[16384];
+	ssize_t n;
+	bool clean = true;
+
+	if (!raw || g_mime_data_wrapper_get_encoding(content) != GMIME_CONTENT_ENCODING_BASE64)
+		return true;
+	g_mime_stream_reset(raw);
+	for (n = g_mime_stream_read(raw, chunk, sizeof(chunk)); clean && n > 0;
+	     n = g_mime_stream_read(raw, chunk, sizeof(chunk)))
+		for (ssize_t i = 0; i < n && clean; i++)
+			clean = g_ascii_isalnum(chunk[i]) || memchr("+/=\r\n\t ", chunk[i], 7);
+	g_mime_stream_reset(raw);
+	return clean;
+}
+
 static void walk_leaf(struct walk *w, GMimeObject *obj)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
@@ -190,6 +211,8 @@ static void walk_leaf(struct walk *w, GMimeObject *obj)
 
 	for (char *p = type; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
+	if (!base64_is_clean(GMIME_PART(obj)))
+		add_defect(w->msg, MAIL_DEFECT_BAD_ENCODING, "A part's base64 encoding is damaged; it was decoded as far as possible.");
 	if (GMIME_IS_TEXT_PART(obj) && is_body_text(obj, type))
 		add_text_part(w, GMIME_TEXT_PART(obj), strcmp(type, "text/html") == 0);
 	else

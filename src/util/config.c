@@ -51,6 +51,13 @@ static const struct setting settings[] = {
 	{"relays", "trusted", SET_LIST, F(trusted_relays), "127.0.0.0/8, ::1"},
 	{"spelling", "dictionary", SET_STRING, F(dictionary), "en_US"},
 	{"spelling", "dir", SET_PATH, F(dictionary_dir), "/usr/share/hunspell"},
+	{"milter", "listen", SET_STRING, F(milter_listen), "inet:8891@127.0.0.1"},
+	{"milter", "fail_mode", SET_STRING, F(milter_fail_mode), "accept"},
+	{"milter", "timeout_ms", SET_DOUBLE, F(milter_timeout_ms), "2000"},
+	{"milter", "max_size", SET_DOUBLE, F(milter_max_size), "10485760"},
+	{"milter", "banner", SET_STRING, F(milter_banner), "on"},
+	{"milter", "subject_tag", SET_STRING, F(milter_subject_tag), "[SUSPICIOUS]"},
+	{"milter", "report_address", SET_STRING, F(milter_report_address), NULL},
 };
 
 static void *field(struct config *cfg, const struct setting *s)

@@ -39,6 +39,13 @@ struct config {
 	struct config_list trusted_relays; /* [relays] trusted */
 	char *dictionary;            /* [spelling] dictionary, e.g. en_US */
 	char *dictionary_dir;        /* [spelling] dir */
+	char *milter_listen;         /* [milter] listen: libmilter socket spec */
+	char *milter_fail_mode;      /* [milter] fail_mode: accept or tempfail */
+	double milter_timeout_ms;    /* [milter] timeout_ms: per-message budget */
+	double milter_max_size;      /* [milter] max_size: bytes scanned at most */
+	char *milter_banner;         /* [milter] banner: on or off */
+	char *milter_subject_tag;    /* [milter] subject_tag, "" for none */
+	char *milter_report_address; /* [milter] report_address */
 };
 
 /* Fills cfg with built-in defaults. */

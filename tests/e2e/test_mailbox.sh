@@ -104,7 +104,7 @@ for f in "cur/1719820800.M101P2001Q1.mailstore.example.com:2,S" \
 	"new/1719821000.M103P2001Q3.mailstore.example.com"; do
 	paths maildir | grep -qF "$f" || fail "Maildir: no result for $f; paths: $(paths maildir | tr '\n' ' ')"
 done
-paths maildir | grep -q "/tmp/" && fail "Maildir: tmp/ was read: $(paths maildir | tr '\n' ' ')"
+paths maildir | grep -q "/Maildir/tmp/" && fail "Maildir: tmp/ was read: $(paths maildir | tr '\n' ' ')"
 
 # ---------------------------------------------------------------- tree
 tree=$T/tree

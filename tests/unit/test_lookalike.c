@@ -60,14 +60,16 @@ static const struct check_case fire_cases[] = {
 	{ "login.paypal.com-verify.info", LOOKALIKE_BRAND_EMBEDDED, "paypal.com", 0.7 },
 	{ "paypal-secure-login.com", LOOKALIKE_BRAND_EMBEDDED, "paypal.com", 0.7 },
 	{ "paypa1-secure.com", LOOKALIKE_BRAND_EMBEDDED, "paypal.com", 0.7 },
-	{ "example.evil.net", LOOKALIKE_BRAND_EMBEDDED, "example.com", 0.7 },
+	{ "example.evil.net", LOOKALIKE_BRAND_EMBEDDED, "example.com", 0.5 },  /* bare name as a subdomain */
+	{ "example.com.evil.net", LOOKALIKE_BRAND_EMBEDDED, "example.com", 0.7 }, /* whole domain */
+	{ "ibm-shop.com", LOOKALIKE_BRAND_EMBEDDED, "ibm.com", 0.7 },            /* short labels as whole tokens */
 	{ "securepaypal.com", LOOKALIKE_BRAND_EMBEDDED, "paypal.com", 0.6 },
 	{ "paypalsecure.com", LOOKALIKE_BRAND_EMBEDDED, "paypal.com", 0.6 },
-	/* Documented choices: glued brand words fire weakly, even when the
-	 * domain is the brand's own or an unrelated business. A deployment
-	 * lists its owners' other domains as protected (see below). */
+	/* Documented choices: a brand glued to a lure word fires weakly, even
+	 * when the domain is the brand's own. A deployment lists its owners'
+	 * other domains as protected (see below). */
 	{ "microsoftonline.com", LOOKALIKE_BRAND_EMBEDDED, "microsoft.com", 0.6 },
-	{ "examplesupplies.com", LOOKALIKE_BRAND_EMBEDDED, "example.com", 0.6 },
+	{ "examplesecure.com", LOOKALIKE_BRAND_EMBEDDED, "example.com", 0.6 },
 };
 
 static const char *const quiet_cases[] = {
@@ -78,8 +80,10 @@ static const char *const quiet_cases[] = {
 	"login.contoso.com", "www.contoso.com",
 	/* unrelated */
 	"wikipedia.org", "debian.org", "github.com", "amazon.com", "bing.com",
-	/* protected label shorter than four: no edits, no brand search */
-	"ibn.com", "ibm-shop.com", "ibmx.com",
+	/* protected label shorter than four: no edits, no glued brand */
+	"ibn.com", "ibmx.com",
+	/* brand glued to a word that is no lure: another business */
+	"examplesupplies.com", "appleton-office.com",
 	/* brand buried inside a word, not at a token edge */
 	"xpaypalx.com",
 	/* brand words in the public suffix belong to the brand */

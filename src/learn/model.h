@@ -1,0 +1,38 @@
+/* model.h: the statistical classifier — token counts learnt from spam and
+ * ham, held in memory for speed, and Robinson's chi-square combining of
+ * per-token probabilities (Robinson 2003, "A Statistical Approach to the Spam
+ * Problem"; as bogofilter and SpamBayes). Naive-Bayes counts were chosen over
+ * an online linear model because they make learning exactly reversible
+ * (--forget subtracts what learning added) and idempotent per message.
+ * A model is a read-only snapshot after model_load(), shareable by threads. */
+#ifndef LG_LEARN_MODEL_H
+#define LG_LEARN_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "learn/tokens.h"
+#include "store/store.h"
+
+/* Fewer learnt messages of either class than this: no judgement. */
+#define MODEL_MIN_MESSAGES 10
+
+struct model;
+
+struct model_result {
+	double spam_probability; /* 0 ham .. 1 spam */
+	unsigned tokens_used;    /* known tokens that counted */
+	int64_t spam_messages, ham_messages;
+};
+
+/* Reads every token of store into memory (one consistent snapshot). */
+enum lg_status model_load(struct store *s, struct model **out, struct errbuf *err);
+void model_free(struct model **m);
+
+/* Classifies a token set. False when the model has learnt too little to
+ * judge (fewer than MODEL_MIN_MESSAGES of spam or of ham). */
+bool model_classify(const struct model *m, const struct token_set *t, struct model_result *out);
+
+int64_t model_tokens(const struct model *m);
+
+#endif

@@ -1,0 +1,667 @@
+/* banner.c: see banner.h. Header fields and transfer encodings after
+ * RFC 2045, multipart boundaries after RFC 2046 section 5.1.1, parsed as
+ * leniently as mail readers parse them: a header block also ends at a line
+ * that is not a header field, and a multipart without its closing delimiter
+ * runs to the end of its enclosing part. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "milter/banner.h"
+#include "milter/codec.h"
+#include "util/alloc.h"
+
+#define VALUE_MAX 4096 /* bytes of one unfolded header value looked at */
+
+enum header_end {
+	HEADERS_BLANK, /* an empty line ended them; the body follows it */
+	HEADERS_OTHER, /* a line that is no header field starts the body */
+	HEADERS_END,   /* the part ended within them: it has no body */
+	HEADERS_LIMIT, /* longer than BANNER_MAX_HEADER */
+};
+
+struct part {
+	size_t body, end;   /* the content: [body, end) of the message */
+	char type[80];      /* lower-case "type/subtype"; "" without Content-Type */
+	char boundary[256];
+	char charset[64];   /* lower case */
+	char cte[40];       /* lower case */
+	bool file;          /* an attachment, or anything with a file name */
+};
+
+struct edit {
+	size_t off, del; /* replace [off, off + del) of the message by ins */
+	struct buf ins;
+};
+
+struct walk {
+	const char *msg;
+	size_t len;
+	const struct banner *b;
+	const char *eol; /* the message's line end */
+	struct edit *edits;
+	size_t nedits, cap;
+	unsigned parts;
+	bool have_text, have_html;
+	struct banner_result *res;
+};
+
+/* ---- small text helpers -------------------------------------------------- */
+
+static char lower(char c)
+{
+	return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool is_space(char c)
+{
+	return is_blank(c) || c == '\r' || c == '\n';
+}
+
+/* Offset of the '\n' ending the line at i, or hi when the line is the last. */
+static size_t line_end(const char *s, size_t i, size_t hi)
+{
+	const char *nl = memchr(s + i, '\n', hi - i);
+
+	return nl ? (size_t)(nl - s) : hi;
+}
+
+/* The line's content end: without its "\r\n" or "\n". A '\r' without a
+ * '\n' after it (at the very end) is content. */
+static size_t content_end(const char *s, size_t i, size_t e, size_t hi)
+{
+	return e < hi && e > i && s[e - 1] == '\r' ? e - 1 : e;
+}
+
+static size_t next_line(size_t e, size_t hi)
+{
+	return e < hi ? e + 1 : hi;
+}
+
+static bool same_ci(const char *a, size_t n, const char *lit)
+{
+	size_t i;
+
+	for (i = 0; i < n && lit[i]; i++)
+		if (lower(a[i]) != lit[i])
+			return false;
+	return i == n && !lit[i];
+}
+
+/* Case-insensitive search for lit (lower case) in d[from, n). */
+static size_t find_ci(const char *d, size_t n, size_t from, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	for (size_t i = from; i + k <= n; i++) {
+		size_t j;
+
+		if (lower(d[i]) != lit[0])
+			continue;
+		for (j = 1; j < k && lower(d[i + j]) == lit[j]; j++)
+			;
+		if (j == k)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/* Copies [s, s + n) into dst (size cap) in lower case, cut to fit. */
+static void copy_lower(char *dst, size_t cap, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i + 1 < cap; i++)
+		dst[i] = lower(s[i]);
+	dst[i] = '\0';
+}
+
+/* ---- header fields ------------------------------------------------------- */
+
+enum field { FIELD_OTHER, FIELD_TYPE, FIELD_CTE, FIELD_DISPOSITION };
+
+/* Reads `attr=value` parameters (RFC 2045 section 5.1; quoted strings with
+ * backslash escapes) from v[i, n) into p. */
+static void read_params(const char *v, size_t n, size_t i, struct part *p)
+{
+	while (i < n) {
+		char attr[32], value[256];
+		size_t a, k = 0;
+
+		while (i < n && (is_space(v[i]) || v[i] == ';'))
+			i++;
+		for (a = i; i < n && v[i] != '=' && v[i] != ';'; i++)
+			;
+		copy_lower(attr, sizeof(attr), v + a, i - a);
+		for (k = strlen(attr); k > 0 && is_space(attr[k - 1]); k--)
+			attr[k - 1] = '\0';
+		if (i >= n || v[i] != '=')
+			continue;
+		for (i++; i < n && is_blank(v[i]); i++)
+			;
+		k = 0;
+		if (i < n && v[i] == '"') {
+			for (i++; i < n && v[i] != '"'; i++) {
+				if (v[i] == '\\' && i + 1 < n)
+					i++;
+				if (k + 1 < sizeof(value))
+					value[k++] = v[i];
+			}
+			i++;
+		} else {
+			for (; i < n && v[i] != ';' && !is_space(v[i]); i++)
+				if (k + 1 < sizeof(value))
+					value[k++] = v[i];
+		}
+		value[k] = '\0';
+		if (strcmp(attr, "boundary") == 0)
+			snprintf(p->boundary, sizeof(p->boundary), "%s", value);
+		else if (strcmp(attr, "charset") == 0)
+			copy_lower(p->charset, sizeof(p->charset), value, k);
+		else if (strncmp(attr, "name", 4) == 0 || strncmp(attr, "filename", 8) == 0)
+			p->file = true;
+	}
+}
+
+/* Length of the token at v[i, n): up to a blank, ';' or stop. */
+static size_t token_len(const char *v, size_t n, size_t i, char stop)
+{
+	size_t k = i;
+
+	while (k < n && !is_space(v[k]) && v[k] != ';' && v[k] != stop)
+		k++;
+	return k - i;
+}
+
+static void read_field(enum field f, const char *v, size_t n, struct part *p)
+{
+	size_t i = 0, k;
+
+	while (i < n && is_space(v[i]))
+		i++;
+	switch (f) {
+	case FIELD_TYPE:
+		k = token_len(v, n, i, '/');
+		if (i + k < n && v[i + k] == '/') {
+			size_t s = token_len(v, n, i + k + 1, '/');
+
+			copy_lower(p->type, sizeof(p->type), v + i, k + 1 + s);
+			i += k + 1 + s;
+		} else {
+			/* Not a type we can read: leave the part alone rather than
+			 * guess what a reader will make of it. */
+			snprintf(p->type, sizeof(p->type), "invalid/invalid");
+			i += k;
+		}
+		read_params(v, n, i, p);
+		break;
+	case FIELD_CTE:
+		copy_lower(p->cte, sizeof(p->cte), v + i, token_len(v, n, i, 0));
+		break;
+	case FIELD_DISPOSITION:
+		k = token_len(v, n, i, 0);
+		if (same_ci(v + i, k, "attachment"))
+			p->file = true;
+		read_params(v, n, i + k, p);
+		break;
+	case FIELD_OTHER:
+		break;
+	}
+}
+
+static enum field field_of(const char *name, size_t n)
+{
+	while (n > 0 && is_blank(name[n - 1]))
+		n--;
+	if (same_ci(name, n, "content-type"))
+		return FIELD_TYPE;
+	if (same_ci(name, n, "content-transfer-encoding"))
+		return FIELD_CTE;
+	if (same_ci(name, n, "content-disposition"))
+		return FIELD_DISPOSITION;
+	return FIELD_OTHER;
+}
+
+/* RFC 5322 field name: printable ASCII but ':', blanks allowed before the
+ * colon (obsolete syntax). */
+static bool is_field_name(const char *s, size_t n)
+{
+	while (n > 0 && is_blank(s[n - 1]))
+		n--;
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] > '~')
+			return false;
+	return true;
+}
+
+static void value_add(char *value, size_t *vlen, const char *s, size_t n)
+{
+	if (n > VALUE_MAX - 1 - *vlen)
+		n = VALUE_MAX - 1 - *vlen;
+	memcpy(value + *vlen, s, n);
+	*vlen += n;
+}
+
+/* Reads the header block of the part at [start, end) into p. The first
+ * occurrence of a field counts. The block ends at an empty line (the body
+ * follows it) or at a line that is no header field (the body starts there). */
+static enum header_end read_headers(const char *msg, size_t start, size_t end, struct part *p)
+{
+	char value[VALUE_MAX];
+	bool seen[4] = {false};
+	size_t i = start;
+
+	memset(p, 0, sizeof(*p));
+	p->end = end;
+	while (i < end) {
+		size_t e = line_end(msg, i, end), ce = content_end(msg, i, e, end), vlen = 0;
+		const char *colon;
+		enum field f = FIELD_OTHER;
+
+		if (ce == i) {
+			p->body = next_line(e, end);
+			return HEADERS_BLANK;
+		}
+		if (i - start > BANNER_MAX_HEADER)
+			return HEADERS_LIMIT;
+		colon = memchr(msg + i, ':', ce - i);
+		if (!colon || !is_field_name(msg + i, (size_t)(colon - (msg + i)))) {
+			p->body = i;
+			return HEADERS_OTHER;
+		}
+		f = field_of(msg + i, (size_t)(colon - (msg + i)));
+		if (f != FIELD_OTHER && !seen[f])
+			value_add(value, &vlen, colon + 1, (size_t)(msg + ce - (colon + 1)));
+		for (i = next_line(e, end); i < end && is_blank(msg[i]); i = next_line(e, end)) {
+			e = line_end(msg, i, end);
+			ce = content_end(msg, i, e, end);
+			if (f != FIELD_OTHER && !seen[f])
+				value_add(value, &vlen, msg + i, ce - i);
+		}
+		if (f != FIELD_OTHER && !seen[f]) {
+			seen[f] = true;
+			read_field(f, value, vlen, p);
+		}
+	}
+	p->body = end;
+	return HEADERS_END;
+}
+
+/* ---- where the banner goes ----------------------------------------------- */
+
+/* Offset just past the '>' closing the tag that starts at d[i] (quotes in
+ * attributes respected), or SIZE_MAX when it never closes. */
+static size_t tag_close(const char *d, size_t n, size_t i)
+{
+	char quote = 0;
+
+	for (i++; i < n; i++) {
+		if (quote) {
+			if (d[i] == quote)
+				quote = 0;
+		} else if (d[i] == '"' || d[i] == '\'') {
+			quote = d[i];
+		} else if (d[i] == '>') {
+			return i + 1;
+		}
+	}
+	return SIZE_MAX;
+}
+
+/* Past the first tag named lit ("<body") that is followed by a blank, '>'
+ * or '/', or SIZE_MAX. */
+static size_t after_tag(const char *d, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	for (size_t at = find_ci(d, n, 0, lit); at != SIZE_MAX; at = find_ci(d, n, at + 1, lit)) {
+		char c = at + k < n ? d[at + k] : '\0';
+
+		if (is_space(c) || c == '>' || c == '/')
+			return tag_close(d, n, at);
+	}
+	return SIZE_MAX;
+}
+
+static size_t html_offset(const char *d, size_t n)
+{
+	static const char *const tags[] = {"<body", "</head", "<html"};
+	size_t at, i;
+
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if ((at = after_tag(d, n, tags[i])) != SIZE_MAX)
+			return at;
+	for (i = 0; i < n && is_space(d[i]); i++)
+		;
+	if (n - i >= 9 && same_ci(d + i, 9, "<!doctype") && (at = tag_close(d, n, i)) != SIZE_MAX)
+		return at;
+	return 0;
+}
+
+/* ---- writing the banner -------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (n bytes left) and its code
+ * point, or 0 when it is not valid. */
+static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
+{
+	size_t k, i;
+	unsigned min;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0)
+		k = 2, *cp = s[0] & 0x1f, min = 0x80;
+	else if ((s[0] & 0xf0) == 0xe0)
+		k = 3, *cp = s[0] & 0x0f, min = 0x800;
+	else if ((s[0] & 0xf8) == 0xf0)
+		k = 4, *cp = s[0] & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (k > n)
+		return 0;
+	for (i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+	}
+	return *cp >= min && *cp <= 0x10ffff && (*cp < 0xd800 || *cp > 0xdfff) ? k : 0;
+}
+
+/* Appends the banner src to out with '\n' written as eol, non-ASCII kept
+ * (utf8), written as HTML character references (html), or as '?'. */
+static void render(struct buf *out, const char *src, bool html, bool utf8, const char *eol)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t n = strlen(src), i = 0;
+
+	while (i < n) {
+		unsigned cp;
+		size_t k = utf8_seq(s + i, n - i, &cp);
+
+		if (s[i] == '\n') {
+			buf_append(out, eol, strlen(eol));
+		} else if (k == 1) {
+			buf_putc(out, (char)s[i]);
+		} else if (k && html) {
+			buf_appendf(out, "&#x%X;", cp);
+		} else if (k && utf8) {
+			buf_append(out, s + i, k);
+		} else {
+			buf_putc(out, '?');
+		}
+		i += k ? k : 1;
+	}
+}
+
+static bool charset_unusable(const char *cs)
+{
+	/* Multi-byte-unit charsets: ASCII bytes would not read as text there. */
+	return strncmp(cs, "utf-16", 6) == 0 || strncmp(cs, "utf-32", 6) == 0 ||
+	       strncmp(cs, "ucs-", 4) == 0 || strncmp(cs, "utf-7", 5) == 0;
+}
+
+static const char *eol_of(const char *d, size_t n)
+{
+	const char *nl = memchr(d, '\n', n);
+
+	return nl && nl > d && nl[-1] == '\r' ? "\r\n" : nl ? "\n" : "\r\n";
+}
+
+static struct edit *add_edit(struct walk *w, size_t off, size_t del)
+{
+	struct edit *e;
+
+	w->edits = lg_grow(w->edits, &w->cap, w->nedits + 1, sizeof(*w->edits));
+	e = &w->edits[w->nedits++];
+	e->off = off;
+	e->del = del;
+	buf_init(&e->ins);
+	return e;
+}
+
+/* Base64 content: its lines are re-encoded, with the first line's length,
+ * leaving blanks around them as they were. */
+static void edit_base64(struct walk *w, const struct part *p, const char *d, size_t dlen, size_t doff,
+			const struct buf *banner)
+{
+	const char *c = w->msg + p->body;
+	size_t clen = p->end - p->body, first = 0, last = clen, line;
+	struct buf all;
+	struct edit *e;
+
+	while (first < clen && is_space(c[first]))
+		first++;
+	while (last > first && is_space(c[last - 1]))
+		last--;
+	for (line = first; line < last && c[line] != '\r' && c[line] != '\n'; line++)
+		;
+	buf_init(&all);
+	buf_append(&all, d, doff);
+	buf_append(&all, banner->data, banner->len);
+	buf_append(&all, d + doff, dlen - doff);
+	e = add_edit(w, p->body + first, last - first);
+	codec_base64_encode(all.data, all.len, line - first, w->eol, &e->ins);
+	buf_cleanup(&all);
+}
+
+/* Quoted-printable content: the banner goes in encoded, on lines of its own
+ * (a soft break before it when the spot is mid-line, after it when it does
+ * not end a line), so the original encoded lines stay as they are. */
+static void edit_qp(struct walk *w, const struct part *p, size_t doff, const struct buf *banner)
+{
+	const char *c = w->msg + p->body;
+	size_t clen = p->end - p->body, at = codec_qp_offset(c, clen, doff);
+	struct edit *e = add_edit(w, p->body + at, 0);
+
+	if (at > 0 && c[at - 1] != '\n') {
+		buf_putc(&e->ins, '=');
+		buf_append(&e->ins, w->eol, strlen(w->eol));
+	}
+	codec_qp_encode(banner->data ? banner->data : "", banner->len, w->eol, 0, &e->ins);
+	if (banner->len == 0 || banner->data[banner->len - 1] != '\n') {
+		buf_putc(&e->ins, '=');
+		buf_append(&e->ins, w->eol, strlen(w->eol));
+	}
+}
+
+static void insert(struct walk *w, const struct part *p, bool html)
+{
+	enum { ENC_IDENTITY, ENC_QP, ENC_BASE64 } enc;
+	const char *content = w->msg + p->body, *d;
+	size_t clen = p->end - p->body, dlen, doff;
+	bool eight_bit, utf8 = strcmp(p->charset, "utf-8") == 0 || strcmp(p->charset, "utf8") == 0;
+	struct buf dec, banner;
+
+	if (charset_unusable(p->charset)) {
+		w->res->skipped++;
+		return;
+	}
+	if (!*p->cte || !strcmp(p->cte, "7bit") || !strcmp(p->cte, "8bit") || !strcmp(p->cte, "binary"))
+		enc = ENC_IDENTITY;
+	else if (!strcmp(p->cte, "quoted-printable"))
+		enc = ENC_QP;
+	else if (!strcmp(p->cte, "base64"))
+		enc = ENC_BASE64;
+	else {
+		w->res->skipped++;
+		return;
+	}
+	buf_init(&dec);
+	buf_init(&banner);
+	d = content;
+	dlen = clen;
+	if (enc == ENC_QP) {
+		codec_qp_decode(content, clen, &dec);
+		d = dec.data ? dec.data : "", dlen = dec.len;
+	} else if (enc == ENC_BASE64) {
+		if (!codec_base64_decode(content, clen, &dec)) {
+			w->res->skipped++;
+			goto out;
+		}
+		d = dec.data ? dec.data : "", dlen = dec.len;
+	}
+	if (html)
+		doff = html_offset(d, dlen);
+	else
+		doff = dlen >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	/* 8-bit text is allowed unless the part promises 7bit (or says nothing). */
+	eight_bit = enc != ENC_IDENTITY || !strcmp(p->cte, "8bit") || !strcmp(p->cte, "binary");
+	render(&banner, html ? w->b->html : w->b->text, html, utf8 && eight_bit,
+	       enc == ENC_BASE64 ? eol_of(d, dlen) : w->eol);
+	if (enc == ENC_IDENTITY)
+		buf_append(&add_edit(w, p->body + doff, 0)->ins, banner.data ? banner.data : "", banner.len);
+	else if (enc == ENC_QP)
+		edit_qp(w, p, doff, &banner);
+	else
+		edit_base64(w, p, d, dlen, doff, &banner);
+	if (html) {
+		w->have_html = true;
+		w->res->html_parts++;
+	} else {
+		w->have_text = true;
+		w->res->text_parts++;
+	}
+out:
+	buf_cleanup(&dec);
+	buf_cleanup(&banner);
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
+static void walk_part(struct walk *w, size_t start, size_t end, unsigned depth, const char *default_type);
+
+static bool done(const struct walk *w)
+{
+	return (w->have_text || !w->b->text) && (w->have_html || !w->b->html);
+}
+
+/* Walks the children of multipart p: each lies between two delimiter lines
+ * ("--boundary", the closing one "--boundary--", blanks allowed after); the
+ * line end before a delimiter belongs to the delimiter (RFC 2046 5.1.1). */
+static void walk_multipart(struct walk *w, const struct part *p, unsigned depth)
+{
+	const char *m = w->msg;
+	const char *child_type = strcmp(p->type, "multipart/digest") == 0 ? "message/rfc822" : "text/plain";
+	size_t blen = strlen(p->boundary), i = p->body, child = SIZE_MAX;
+
+	while (i < p->end && !done(w)) {
+		size_t e = line_end(m, i, p->end), ce = content_end(m, i, e, p->end), k = i + 2 + blen;
+		bool closing = false;
+
+		if (ce - i >= 2 + blen && m[i] == '-' && m[i + 1] == '-' && memcmp(m + i + 2, p->boundary, blen) == 0) {
+			if (ce - k >= 2 && m[k] == '-' && m[k + 1] == '-') {
+				closing = true;
+				k += 2;
+			}
+			while (k < ce && is_blank(m[k]))
+				k++;
+			if (k == ce) {
+				if (child != SIZE_MAX) {
+					size_t cend = i;
+
+					if (cend > child && m[cend - 1] == '\n')
+						cend--;
+					if (cend > child && m[cend - 1] == '\r')
+						cend--;
+					walk_part(w, child, cend, depth + 1, child_type);
+				}
+				if (closing)
+					return;
+				child = next_line(e, p->end);
+			}
+		}
+		i = next_line(e, p->end);
+	}
+	if (child != SIZE_MAX && !done(w))
+		walk_part(w, child, p->end, depth + 1, child_type);
+}
+
+static void walk_part(struct walk *w, size_t start, size_t end, unsigned depth, const char *default_type)
+{
+	struct part p;
+	const char *type;
+
+	enum header_end how;
+
+	if (w->parts++ >= BANNER_MAX_PARTS)
+		return;
+	/* No body, nowhere to put a banner: inserting would extend a header. */
+	if ((how = read_headers(w->msg, start, end, &p)) == HEADERS_LIMIT || how == HEADERS_END)
+		return;
+	type = *p.type ? p.type : default_type;
+	if (strncmp(type, "multipart/", 10) == 0) {
+		if (depth < BANNER_MAX_DEPTH && *p.boundary)
+			walk_multipart(w, &p, depth);
+		return;
+	}
+	if (p.file)
+		return;
+	if (strcmp(type, "text/plain") == 0 && !w->have_text && w->b->text)
+		insert(w, &p, false);
+	else if (strcmp(type, "text/html") == 0 && !w->have_html && w->b->html)
+		insert(w, &p, true);
+}
+
+static int by_offset(const void *a, const void *b)
+{
+	const struct edit *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+size_t banner_body_offset(const char *msg, size_t len)
+{
+	struct part p;
+
+	return read_headers(msg, 0, len, &p) == HEADERS_BLANK ? p.body : len;
+}
+
+enum lg_status banner_insert(const char *msg, size_t len, const struct banner *b, struct buf *body_out,
+			     struct banner_result *res)
+{
+	struct banner_result ignored;
+	struct walk w = {0};
+	struct part top;
+	enum lg_status rc = LG_OK;
+	size_t pos;
+
+	if (!res)
+		res = &ignored;
+	memset(res, 0, sizeof(*res));
+	if (read_headers(msg, 0, len, &top) != HEADERS_BLANK)
+		return LG_EPARSE;
+	w.msg = msg;
+	w.len = len;
+	w.b = b;
+	w.eol = eol_of(msg, len);
+	w.res = res;
+	walk_part(&w, 0, len, 0, "text/plain");
+	if (w.nedits == 0) {
+		rc = LG_ENOTFOUND;
+		goto out;
+	}
+	qsort(w.edits, w.nedits, sizeof(*w.edits), by_offset);
+	pos = top.body;
+	for (size_t i = 0; i < w.nedits; i++) {
+		buf_append(body_out, msg + pos, w.edits[i].off - pos);
+		buf_append(body_out, w.edits[i].ins.data ? w.edits[i].ins.data : "", w.edits[i].ins.len);
+		pos = w.edits[i].off + w.edits[i].del;
+	}
+	buf_append(body_out, msg + pos, len - pos);
+out:
+	for (size_t i = 0; i < w.nedits; i++)
+		buf_cleanup(&w.edits[i].ins);
+	lg_free(w.edits);
+	return rc;
+}

@@ -1,0 +1,57 @@
+/* banner.h: puts a warning banner at the top of a message's text and HTML
+ * bodies while keeping everything else as it was: the MIME structure
+ * (RFC 2046 boundaries, preambles, epilogues), every part's headers and
+ * transfer encoding (RFC 2045), and every byte of the original content.
+ *
+ * A pure function on bytes (no GMime: a parser that re-serialises would
+ * change what it does not understand). It reads the raw message, finds the
+ * first inline text/plain part and the first inline text/html part (depth
+ * first, not inside attached messages, not attachments), and returns the new
+ * body with the banner inserted:
+ *   - 7bit/8bit/binary parts: the banner's bytes are inserted;
+ *   - quoted-printable parts: the banner is inserted quoted-printable encoded;
+ *   - base64 parts: the part is decoded, the banner put in front, and the
+ *     part re-encoded with the same line length and line ends.
+ * Text goes at the very top (after a byte-order mark); HTML just after the
+ * <body> tag (else after </head>, <html> or <!DOCTYPE>, else at the top).
+ * The banner is written in the part's charset's terms: UTF-8 only into
+ * UTF-8 parts that may carry 8-bit text, HTML non-ASCII as character
+ * references; elsewhere non-ASCII characters become '?'. Parts in UTF-16/32
+ * or an unknown transfer encoding are left alone. */
+#ifndef LG_MILTER_BANNER_H
+#define LG_MILTER_BANNER_H
+
+#include <stddef.h>
+
+#include "util/buf.h"
+#include "util/status.h"
+
+/* Explicit limits: beyond them parts are not looked into, never a crash. */
+#define BANNER_MAX_DEPTH 32            /* multipart nesting walked */
+#define BANNER_MAX_PARTS 512           /* parts looked at */
+#define BANNER_MAX_HEADER (256 * 1024) /* bytes of one part's header block */
+
+struct banner {
+	const char *text; /* UTF-8 plain text, lines separated by '\n' */
+	const char *html; /* UTF-8 HTML fragment, lines separated by '\n' */
+};
+
+struct banner_result {
+	unsigned text_parts; /* text/plain parts that received the banner (0 or 1) */
+	unsigned html_parts; /* text/html parts that received it (0 or 1) */
+	unsigned skipped;    /* text parts left alone: charset, encoding, bad base64 */
+};
+
+/* msg is a whole raw message: header block, empty line, body (CRLF or LF
+ * line ends). On LG_OK, appends to body_out the complete new body (what
+ * follows the header block's empty line) and fills *res. Returns
+ * LG_ENOTFOUND when no part could take the banner, or LG_EPARSE when msg has
+ * no empty line ending its header block; body_out is then unchanged. */
+enum lg_status banner_insert(const char *msg, size_t len, const struct banner *b, struct buf *body_out,
+			     struct banner_result *res);
+
+/* Offset of the body in msg: just past the empty line ending the header
+ * block, or len when there is none. */
+size_t banner_body_offset(const char *msg, size_t len);
+
+#endif

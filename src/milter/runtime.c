@@ -1,0 +1,145 @@
+/* runtime.c: see runtime.h. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "milter/runtime.h"
+#include "util/alloc.h"
+#include "util/log.h"
+
+struct runtime {
+	atomic_uint refs;
+	struct engine *engine;
+	struct milter_settings settings;
+};
+
+struct runtime_holder {
+	pthread_mutex_t lock; /* guards current: the swap and the first reference */
+	struct runtime *current;
+	runtime_load_fn load;
+	void *ctx;
+	unsigned generation;
+};
+
+static enum lg_status build(struct runtime_holder *h, struct runtime **out, struct errbuf *err)
+{
+	struct config cfg;
+	struct runtime *r = lg_calloc(1, sizeof(*r));
+	enum lg_status rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	rc = h->load(h->ctx, &cfg, err);
+	if (!rc)
+		rc = milter_settings_from_config(&cfg, &r->settings, err);
+	if (!rc)
+		rc = engine_new(&cfg, &r->engine, err);
+	config_cleanup(&cfg);
+	if (rc) {
+		milter_settings_cleanup(&r->settings);
+		lg_free(r);
+		return rc;
+	}
+	atomic_init(&r->refs, 1);
+	*out = r;
+	return LG_OK;
+}
+
+enum lg_status runtime_holder_new(runtime_load_fn load, void *ctx, struct runtime_holder **out,
+				  struct errbuf *err)
+{
+	struct runtime_holder *h = lg_calloc(1, sizeof(*h));
+	enum lg_status rc;
+
+	pthread_mutex_init(&h->lock, NULL);
+	h->load = load;
+	h->ctx = ctx;
+	rc = build(h, &h->current, err);
+	if (rc) {
+		pthread_mutex_destroy(&h->lock);
+		lg_free(h);
+		return rc;
+	}
+	*out = h;
+	return LG_OK;
+}
+
+void runtime_holder_free(struct runtime_holder **hp)
+{
+	struct runtime_holder *h = hp ? *hp : NULL;
+
+	if (!h)
+		return;
+	runtime_release(&h->current);
+	pthread_mutex_destroy(&h->lock);
+	lg_free(h);
+	*hp = NULL;
+}
+
+enum lg_status runtime_reload(struct runtime_holder *h, struct errbuf *err)
+{
+	struct runtime *fresh, *old;
+	enum lg_status rc = build(h, &fresh, err);
+
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&h->lock);
+	old = h->current;
+	h->current = fresh;
+	h->generation++;
+	pthread_mutex_unlock(&h->lock);
+	if (strcmp(old->settings.listen, fresh->settings.listen) != 0)
+		log_warn("milter: [milter] listen changed to %s; it takes effect at the next restart",
+			 fresh->settings.listen);
+	runtime_release(&old);
+	return LG_OK;
+}
+
+unsigned runtime_generation(struct runtime_holder *h)
+{
+	unsigned g;
+
+	pthread_mutex_lock(&h->lock);
+	g = h->generation;
+	pthread_mutex_unlock(&h->lock);
+	return g;
+}
+
+struct runtime *runtime_acquire(struct runtime_holder *h)
+{
+	struct runtime *r;
+
+	pthread_mutex_lock(&h->lock);
+	r = runtime_ref(h->current);
+	pthread_mutex_unlock(&h->lock);
+	return r;
+}
+
+struct runtime *runtime_ref(struct runtime *r)
+{
+	atomic_fetch_add_explicit(&r->refs, 1, memory_order_relaxed);
+	return r;
+}
+
+void runtime_release(struct runtime **rp)
+{
+	struct runtime *r = rp ? *rp : NULL;
+
+	if (!r)
+		return;
+	*rp = NULL;
+	if (atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	engine_free(&r->engine);
+	milter_settings_cleanup(&r->settings);
+	lg_free(r);
+}
+
+const struct engine *runtime_engine(const struct runtime *r)
+{
+	return r->engine;
+}
+
+const struct milter_settings *runtime_settings(const struct runtime *r)
+{
+	return &r->settings;
+}

@@ -1,0 +1,50 @@
+/* runtime.h: what one message is filtered with — the detection engine and
+ * the milter settings, built together from one reading of the configuration
+ * — and the holder that swaps in a new one on reload (SIGHUP) without
+ * stopping mail.
+ *
+ * A runtime is reference-counted: each message takes a reference when it
+ * starts and drops it when it ends, so a reload never changes the rules in
+ * the middle of a message, and the old engine is freed when the last message
+ * using it ends (an RCU-like scheme with the counter as the grace period). */
+#ifndef LG_MILTER_RUNTIME_H
+#define LG_MILTER_RUNTIME_H
+
+#include "detect/engine.h"
+#include "milter/settings.h"
+#include "util/config.h"
+#include "util/errbuf.h"
+
+struct runtime;
+struct runtime_holder;
+
+/* Reads the configuration afresh into cfg (defaults, the file, command-line
+ * overrides). Returns LG_OK or a status with a sentence in err. */
+typedef enum lg_status (*runtime_load_fn)(void *ctx, struct config *cfg, struct errbuf *err);
+
+/* Builds the first runtime with load(ctx). Returns LG_OK, or the loader's,
+ * the engine's or the settings' error. */
+enum lg_status runtime_holder_new(runtime_load_fn load, void *ctx, struct runtime_holder **out,
+				  struct errbuf *err);
+/* Frees the holder and drops its reference to the current runtime; runtimes
+ * still referenced by messages live on until those end. */
+void runtime_holder_free(struct runtime_holder **h);
+
+/* Builds a new runtime and makes it current; messages already running keep
+ * theirs. On failure the current runtime stays and err says why. A changed
+ * [milter] listen needs a restart; the warning says so. */
+enum lg_status runtime_reload(struct runtime_holder *h, struct errbuf *err);
+/* Reloads done so far (successful ones). */
+unsigned runtime_generation(struct runtime_holder *h);
+
+/* A new reference to the current runtime; drop it with runtime_release(). */
+struct runtime *runtime_acquire(struct runtime_holder *h);
+/* Another reference to r (for work that may outlive its caller). */
+struct runtime *runtime_ref(struct runtime *r);
+/* Drops a reference and sets *r to NULL; the last one frees. NULL is a no-op. */
+void runtime_release(struct runtime **r);
+
+const struct engine *runtime_engine(const struct runtime *r);
+const struct milter_settings *runtime_settings(const struct runtime *r);
+
+#endif

@@ -1,0 +1,442 @@
+/* server.c: see server.h. The libmilter glue: callbacks, the per-message
+ * session kept in the connection's private data, and carrying out plans. */
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "milter/plan.h"
+#include "milter/pool.h"
+#include "milter/server.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+#define SPOOF_PREFIX "X-Leakguard-"
+#define SENDER_MAX 256 /* bytes of the envelope sender kept for the log */
+
+/* One connection's state; a message's fields are reset between messages. */
+struct session {
+	bool in_message;        /* between MAIL FROM and the end or abort */
+	struct runtime *rt;     /* the rules this message is judged by */
+	char *sender;           /* envelope sender as given, "<>" for bounces */
+	char *subject;          /* first Subject value as received, NULL if none */
+	struct buf raw;         /* header block and body, unless too large */
+	size_t size;            /* bytes seen, kept or not */
+	bool too_large;
+	char **spoofed;         /* names of X-Leakguard-* fields, in order */
+	size_t nspoofed, spoofed_cap;
+};
+
+/* One analysis, handed to the pool; it owns its own runtime reference so an
+ * abandoned job can run to its end after the session has moved on. */
+struct job {
+	struct runtime *rt;
+	struct buf raw;
+	char *subject;
+	struct plan plan;
+	enum lg_status rc;
+};
+
+/* What happened to a message, for its log line. */
+struct outcome {
+	const char *verdict, *action, *signals, *note;
+	double score;
+};
+
+static struct {
+	struct runtime_holder *holder;
+	struct pool *pool;
+	atomic_uint inflight;
+	atomic_bool stopping;
+} server;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A CLOCK_MONOTONIC time point, from milliseconds as now_ms() counts them. */
+static struct timespec monotonic_at(double ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(ms / 1e3);
+	ts.tv_nsec = (long)((ms - (double)ts.tv_sec * 1e3) * 1e6);
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	if (ts.tv_nsec < 0)
+		ts.tv_nsec = 0;
+	return ts;
+}
+
+/* ---- the session ---------------------------------------------------------- */
+
+static struct session *session_of(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	if (!s) {
+		s = lg_calloc(1, sizeof(*s));
+		buf_init(&s->raw);
+		smfi_setpriv(ctx, s);
+	}
+	return s;
+}
+
+static void message_end(struct session *s)
+{
+	if (!s->in_message)
+		return;
+	runtime_release(&s->rt);
+	lg_free(s->sender);
+	lg_free(s->subject);
+	s->sender = s->subject = NULL;
+	buf_cleanup(&s->raw);
+	for (size_t i = 0; i < s->nspoofed; i++)
+		lg_free(s->spoofed[i]);
+	lg_free(s->spoofed);
+	s->spoofed = NULL;
+	s->nspoofed = s->spoofed_cap = 0;
+	s->size = 0;
+	s->too_large = false;
+	s->in_message = false;
+	atomic_fetch_sub(&server.inflight, 1);
+}
+
+/* Keeps n bytes of the message unless it has outgrown max_size; then only
+ * counts them. Bare LF (libmilter hands folded header lines so) becomes
+ * CRLF, so the reconstructed message has one kind of line end. */
+static void keep(struct session *s, const char *p, size_t n, bool header)
+{
+	size_t max = runtime_settings(s->rt)->max_size;
+
+	s->size += n;
+	if (s->too_large)
+		return;
+	if (s->size > max) {
+		s->too_large = true;
+		buf_cleanup(&s->raw);
+		return;
+	}
+	if (!header) {
+		buf_append(&s->raw, p, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
+			buf_putc(&s->raw, '\r');
+		buf_putc(&s->raw, p[i]);
+	}
+}
+
+/* ---- callbacks before the end of the message ------------------------------ */
+
+static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct session *s = session_of(ctx);
+
+	message_end(s);
+	if (atomic_load(&server.stopping)) {
+		smfi_setreply(ctx, "451", "4.3.2", "leakguard is restarting; try again later");
+		return SMFIS_TEMPFAIL;
+	}
+	atomic_fetch_add(&server.inflight, 1);
+	s->in_message = true;
+	s->rt = runtime_acquire(server.holder);
+	s->sender = lg_strndup(argv && argv[0] ? argv[0] : "<>", SENDER_MAX);
+	for (char *c = s->sender; *c; c++)
+		if ((unsigned char)*c <= ' ')
+			*c = '?';
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat on_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct session *s = session_of(ctx);
+
+	if (!s->in_message)
+		return SMFIS_CONTINUE;
+	if (strncasecmp(name, SPOOF_PREFIX, strlen(SPOOF_PREFIX)) == 0) {
+		s->spoofed = lg_grow(s->spoofed, &s->spoofed_cap, s->nspoofed + 1, sizeof(char *));
+		s->spoofed[s->nspoofed++] = lg_strdup(name);
+	}
+	if (!s->subject && strcasecmp(name, "Subject") == 0)
+		s->subject = lg_strdup(value);
+	keep(s, name, strlen(name), true);
+	keep(s, ": ", 2, true);
+	keep(s, value, strlen(value), true);
+	keep(s, "\r\n", 2, true);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat on_eoh(SMFICTX *ctx)
+{
+	struct session *s = session_of(ctx);
+
+	if (s->in_message)
+		keep(s, "\r\n", 2, true);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat on_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct session *s = session_of(ctx);
+
+	if (s->in_message)
+		keep(s, (const char *)chunk, len, false);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat on_abort(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	if (s)
+		message_end(s);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat on_close(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	if (s) {
+		message_end(s);
+		lg_free(s);
+		smfi_setpriv(ctx, NULL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* ---- the analysis job ------------------------------------------------------ */
+
+static void job_work(void *arg)
+{
+	struct job *j = arg;
+
+	j->rc = plan_build(runtime_engine(j->rt), runtime_settings(j->rt), j->raw.data ? j->raw.data : "",
+			   j->raw.len, j->subject, &j->plan);
+}
+
+static void job_free(void *arg)
+{
+	struct job *j = arg;
+
+	plan_cleanup(&j->plan);
+	buf_cleanup(&j->raw);
+	lg_free(j->subject);
+	runtime_release(&j->rt);
+	lg_free(j);
+}
+
+/* ---- carrying out --------------------------------------------------------- */
+
+static void add_header(SMFICTX *ctx, const char *name, const char *value, const char *qid)
+{
+	if (smfi_addheader(ctx, (char *)name, (char *)value) != MI_SUCCESS)
+		log_warn("milter: %s: cannot add %s", qid, name);
+}
+
+/* Deletes every X-Leakguard-* field that came with the message: only this
+ * milter may say what it found. The last occurrence of a name goes first,
+ * so the indexes of those before it stay valid. */
+static void remove_spoofed(SMFICTX *ctx, const struct session *s, const char *qid)
+{
+	for (size_t i = s->nspoofed; i-- > 0;) {
+		int index = 0;
+
+		for (size_t j = 0; j <= i; j++)
+			if (strcasecmp(s->spoofed[j], s->spoofed[i]) == 0)
+				index++;
+		if (smfi_chgheader(ctx, s->spoofed[i], index, NULL) != MI_SUCCESS)
+			log_warn("milter: %s: cannot remove a spoofed %s header", qid, s->spoofed[i]);
+	}
+}
+
+/* smfi_setreply() reads '%' as a format character. */
+static void set_reply(SMFICTX *ctx, const char *code, const char *xcode, const char *text, const char *qid)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (const char *c = text; *c; c++) {
+		if (*c == '%')
+			buf_putc(&b, '%');
+		buf_putc(&b, (unsigned char)*c < ' ' ? ' ' : *c);
+	}
+	if (smfi_setreply(ctx, (char *)code, (char *)xcode, b.data ? b.data : (char *)"") != MI_SUCCESS)
+		log_warn("milter: %s: cannot set the %s reply", qid, code);
+	buf_cleanup(&b);
+}
+
+static sfsistat apply(SMFICTX *ctx, const struct session *s, struct plan *p, const char *qid, struct outcome *o)
+{
+	o->verdict = p->verdict_header;
+	o->score = p->verdict.score;
+	o->signals = p->log_signals;
+	o->action = verdict_action_name(p->verdict.action);
+	if (p->disposition == PLAN_REJECT) {
+		set_reply(ctx, "550", "5.7.1", p->reason, qid);
+		return SMFIS_REJECT;
+	}
+	add_header(ctx, "X-Leakguard-Verdict", p->verdict_header, qid);
+	add_header(ctx, "X-Leakguard-Score", p->score_header, qid);
+	if (*p->signals_header)
+		add_header(ctx, "X-Leakguard-Signals", p->signals_header, qid);
+	if (p->subject) {
+		if (s->subject ? smfi_chgheader(ctx, "Subject", 1, (char *)p->subject) != MI_SUCCESS
+			       : smfi_addheader(ctx, "Subject", (char *)p->subject) != MI_SUCCESS)
+			log_warn("milter: %s: cannot tag the subject", qid);
+	}
+	if (p->replace_body) {
+		if (p->body.len > (size_t)0x7fffffff ||
+		    smfi_replacebody(ctx, (unsigned char *)p->body.data, (int)p->body.len) != MI_SUCCESS)
+			log_warn("milter: %s: cannot replace the body; the banner is missing", qid);
+		else
+			o->note = p->banner.text_parts && p->banner.html_parts ? "banner=text+html"
+				  : p->banner.html_parts ? "banner=html" : "banner=text";
+	} else if (p->verdict.action == ACTION_TAG || p->verdict.action == ACTION_QUARANTINE) {
+		o->note = runtime_settings(s->rt)->banner ? "banner=none" : NULL;
+	}
+	if (p->disposition == PLAN_QUARANTINE && smfi_quarantine(ctx, (char *)p->reason) != MI_SUCCESS)
+		log_warn("milter: %s: cannot quarantine", qid);
+	return SMFIS_CONTINUE;
+}
+
+/* The analysis could not finish: the fail mode says what happens. */
+static sfsistat fail(SMFICTX *ctx, const struct milter_settings *set, const char *why, const char *qid,
+		     struct outcome *o)
+{
+	o->verdict = "unscanned";
+	o->note = why;
+	if (set->fail_mode == MILTER_FAIL_TEMPFAIL) {
+		o->action = "tempfail";
+		set_reply(ctx, "451", "4.7.1", "leakguard could not scan this message; try again later", qid);
+		return SMFIS_TEMPFAIL;
+	}
+	o->action = "accept";
+	add_header(ctx, "X-Leakguard-Verdict", "unscanned", qid);
+	add_header(ctx, "X-Leakguard-Note", why, qid);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat scan(SMFICTX *ctx, struct session *s, double started, const char *qid, struct outcome *o)
+{
+	const struct milter_settings *set = runtime_settings(s->rt);
+	struct timespec deadline = monotonic_at(started + set->timeout_ms);
+	struct job *j = lg_calloc(1, sizeof(*j));
+	char why[128];
+	enum lg_status rc;
+	sfsistat st;
+
+	j->rt = runtime_ref(s->rt);
+	j->raw = s->raw;
+	buf_init(&s->raw);
+	j->subject = s->subject ? lg_strdup(s->subject) : NULL;
+	rc = pool_run(server.pool, job_work, job_free, j, &deadline);
+	if (rc) {
+		snprintf(why, sizeof(why), rc == LG_ELIMIT ? "analysis did not finish within %u ms"
+							  : "analysis could not start (%u ms budget)", set->timeout_ms);
+		return fail(ctx, set, why, qid, o);
+	}
+	if (j->rc)
+		st = fail(ctx, set, "the message could not be parsed", qid, o);
+	else
+		st = apply(ctx, s, &j->plan, qid, o);
+	job_free(j);
+	return st;
+}
+
+static sfsistat on_eom(SMFICTX *ctx)
+{
+	struct session *s = session_of(ctx);
+	double started = now_ms();
+	const char *qid = smfi_getsymval(ctx, "i");
+	struct outcome o = {"unscanned", "accept", "-", NULL, 0};
+	char note[96];
+	sfsistat st;
+
+	if (!qid)
+		qid = "NOQUEUE";
+	if (!s->in_message)
+		return SMFIS_CONTINUE;
+	remove_spoofed(ctx, s, qid);
+	if (s->too_large) {
+		snprintf(note, sizeof(note), "not scanned: larger than max_size (%zu bytes)",
+			 runtime_settings(s->rt)->max_size);
+		add_header(ctx, "X-Leakguard-Verdict", "unscanned", qid);
+		add_header(ctx, "X-Leakguard-Note", note, qid);
+		o.note = "too-large";
+		st = SMFIS_CONTINUE;
+	} else {
+		st = scan(ctx, s, started, qid, &o);
+	}
+	log_info("milter: %s from=%s size=%zu verdict=%s score=%.2f action=%s signals=%s ms=%.2f%s%s%s", qid,
+		 s->sender, s->size, o.verdict, o.score, o.action, o.signals, now_ms() - started,
+		 o.note ? " (" : "", o.note ? o.note : "", o.note ? ")" : "");
+	message_end(s);
+	return st;
+}
+
+/* ---- running -------------------------------------------------------------- */
+
+static void drain(void)
+{
+	double until = now_ms() + MILTER_DRAIN_MS;
+	unsigned n;
+
+	while ((n = atomic_load(&server.inflight)) > 0 && now_ms() < until)
+		usleep(10 * 1000);
+	if (n)
+		log_warn("milter: stopping with %u messages unfinished; the MTA's milter_default_action applies", n);
+}
+
+enum lg_status milter_server_run(struct runtime_holder *h, unsigned workers, struct errbuf *err)
+{
+	struct smfiDesc desc = {
+		.xxfi_name = "leakguard",
+		.xxfi_version = SMFI_VERSION,
+		.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE,
+		.xxfi_envfrom = on_envfrom,
+		.xxfi_header = on_header,
+		.xxfi_eoh = on_eoh,
+		.xxfi_body = on_body,
+		.xxfi_eom = on_eom,
+		.xxfi_abort = on_abort,
+		.xxfi_close = on_close,
+	};
+	struct runtime *rt = runtime_acquire(h);
+	char listen[512];
+	enum lg_status rc = LG_OK;
+
+	snprintf(listen, sizeof(listen), "%s", runtime_settings(rt)->listen);
+	runtime_release(&rt);
+	server.holder = h;
+	atomic_init(&server.inflight, 0);
+	atomic_init(&server.stopping, false);
+	if (smfi_register(desc) != MI_SUCCESS || smfi_setconn(listen) != MI_SUCCESS)
+		return errbuf_set(err, LG_EINTERNAL, "libmilter refused the filter or the socket '%s'", listen);
+	if (smfi_opensocket(true) != MI_SUCCESS)
+		return errbuf_set(err, LG_EIO, "cannot listen on %s (in use, bad address, or no permission)", listen);
+	if ((rc = pool_new(workers, &server.pool, err)))
+		return rc;
+	log_info("milter: listening on %s with %u analysis threads", listen, workers);
+	if (smfi_main() != MI_SUCCESS)
+		rc = errbuf_set(err, LG_EINTERNAL, "libmilter stopped with an error on %s", listen);
+	atomic_store(&server.stopping, true);
+	log_info("milter: stopping: finishing messages in flight");
+	drain();
+	pool_free(&server.pool, 2000);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/* server.h: the milter itself (Sendmail milter API, libmilter; Postfix
+ * speaks it as milter_protocol 6). One libmilter thread per MTA connection
+ * gathers each message's headers and body; at the end of the message its
+ * analysis runs on the worker pool under the per-message time budget, and
+ * the resulting plan (plan.h) is carried out: headers added and spoofed
+ * copies removed, subject tagged, body replaced with the bannered one,
+ * message quarantined or rejected. When the analysis cannot finish, the
+ * configured fail mode applies; nothing is dropped silently. One log line
+ * per message on stderr. */
+#ifndef LG_MILTER_SERVER_H
+#define LG_MILTER_SERVER_H
+
+#include "milter/runtime.h"
+#include "util/errbuf.h"
+
+/* How long a stopping milter waits for messages in flight to finish. */
+#define MILTER_DRAIN_MS 30000
+
+/* Listens on the current runtime's [milter] listen socket and filters mail
+ * with `workers` analysis threads until SIGTERM or SIGINT; then refuses new
+ * messages (451), lets those in flight finish (up to MILTER_DRAIN_MS) and
+ * returns LG_OK. Returns LG_EIO when the socket cannot be opened, or
+ * LG_EINTERNAL when libmilter fails; err says why. */
+enum lg_status milter_server_run(struct runtime_holder *h, unsigned workers, struct errbuf *err);
+
+#endif

@@ -1,0 +1,35 @@
+/* settings.h: the milter's own settings, checked and converted from the
+ * [milter] section of the configuration (util/config.c holds the table and
+ * the defaults; leakguard.conf documents them). */
+#ifndef LG_MILTER_SETTINGS_H
+#define LG_MILTER_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/config.h"
+#include "util/errbuf.h"
+
+/* What happens to a message the analysis could not finish. */
+enum milter_fail_mode {
+	MILTER_FAIL_ACCEPT,   /* pass it on unmodified but for a header saying so */
+	MILTER_FAIL_TEMPFAIL, /* answer 451 so the sender tries again later */
+};
+
+struct milter_settings {
+	char *listen;              /* libmilter socket: inet:PORT@HOST, unix:PATH */
+	enum milter_fail_mode fail_mode;
+	unsigned timeout_ms;       /* budget for one message's analysis */
+	size_t max_size;           /* larger messages pass unscanned */
+	bool banner;               /* add the warning banner to tagged mail */
+	char *subject_tag;         /* prefix for tagged subjects, "" for none */
+	char *report_address;      /* where staff forward phish, NULL when unset */
+};
+
+/* Fills s from cfg's [milter] settings. Returns LG_OK, or LG_ECONFIG with a
+ * sentence naming the key and the accepted values; s then owns nothing. */
+enum lg_status milter_settings_from_config(const struct config *cfg, struct milter_settings *s,
+					   struct errbuf *err);
+void milter_settings_cleanup(struct milter_settings *s);
+
+#endif

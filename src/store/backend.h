@@ -1,0 +1,35 @@
+/* backend.h: what a store backend implements (internal to src/store/).
+ * Every function mirrors the store_* call of the same name in store.h, with
+ * the backend's own handle in place of struct store. */
+#ifndef LG_STORE_BACKEND_H
+#define LG_STORE_BACKEND_H
+
+#include "store/store.h"
+
+struct store_backend {
+	const char *scheme; /* "sqlite" in "sqlite:PATH" */
+	enum lg_status (*open)(const char *path, bool create, void **impl, struct errbuf *err);
+	void (*close)(void *impl);
+	enum lg_status (*begin)(void *impl, struct errbuf *err);
+	enum lg_status (*commit)(void *impl, struct errbuf *err);
+	enum lg_status (*read_begin)(void *impl, struct errbuf *err);
+	void (*read_end)(void *impl);
+	void (*rollback)(void *impl);
+	enum lg_status (*tokens_add)(void *impl, const struct store_token *t, size_t n, int64_t day,
+				     struct errbuf *err);
+	enum lg_status (*tokens_each)(void *impl, bool (*fn)(void *, const struct store_token *), void *ctx,
+				      struct errbuf *err);
+	enum lg_status (*tokens_prune)(void *impl, int64_t max_count, int64_t before, int64_t *removed,
+				       struct errbuf *err);
+	enum lg_status (*learned_get)(void *impl, const uint8_t digest[32], bool *found, enum store_class *cls,
+				      struct errbuf *err);
+	enum lg_status (*learned_put)(void *impl, const uint8_t digest[32], enum store_class cls,
+				      struct errbuf *err);
+	enum lg_status (*learned_del)(void *impl, const uint8_t digest[32], struct errbuf *err);
+	enum lg_status (*count_add)(void *impl, enum store_class cls, int64_t delta, struct errbuf *err);
+	enum lg_status (*stats)(void *impl, struct store_stats *out, struct errbuf *err);
+};
+
+extern const struct store_backend store_sqlite_backend;
+
+#endif

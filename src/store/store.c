@@ -1,0 +1,137 @@
+/* store.c: picks the backend named by a store path's scheme and forwards
+ * every call to it (see store.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "store/backend.h"
+#include "util/alloc.h"
+
+struct store {
+	const struct store_backend *be;
+	void *impl;
+};
+
+static const struct store_backend *const backends[] = {
+	&store_sqlite_backend,
+};
+
+/* "sqlite:/x.db" -> sqlite backend, "/x.db"; a path without a known
+ * scheme is an SQLite file. */
+static const struct store_backend *pick(const char *path, const char **rest)
+{
+	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		size_t n = strlen(backends[i]->scheme);
+
+		if (strncmp(path, backends[i]->scheme, n) == 0 && path[n] == ':') {
+			*rest = path + n + 1;
+			return backends[i];
+		}
+	}
+	*rest = path;
+	return &store_sqlite_backend;
+}
+
+enum lg_status store_open(const char *path, bool create, struct store **out, struct errbuf *err)
+{
+	const char *rest;
+	const struct store_backend *be = pick(path, &rest);
+	void *impl = NULL;
+	enum lg_status rc = be->open(rest, create, &impl, err);
+
+	if (rc)
+		return rc;
+	*out = lg_malloc(sizeof(**out));
+	(*out)->be = be;
+	(*out)->impl = impl;
+	return LG_OK;
+}
+
+void store_close(struct store **s)
+{
+	if (!s || !*s)
+		return;
+	(*s)->be->close((*s)->impl);
+	lg_free(*s);
+	*s = NULL;
+}
+
+enum lg_status store_begin(struct store *s, struct errbuf *err)
+{
+	return s->be->begin(s->impl, err);
+}
+
+enum lg_status store_commit(struct store *s, struct errbuf *err)
+{
+	return s->be->commit(s->impl, err);
+}
+
+enum lg_status store_read_begin(struct store *s, struct errbuf *err)
+{
+	return s->be->read_begin(s->impl, err);
+}
+
+void store_read_end(struct store *s)
+{
+	s->be->read_end(s->impl);
+}
+
+void store_rollback(struct store *s)
+{
+	s->be->rollback(s->impl);
+}
+
+enum lg_status store_tokens_add(struct store *s, const struct store_token *t, size_t n, int64_t day,
+				struct errbuf *err)
+{
+	return s->be->tokens_add(s->impl, t, n, day, err);
+}
+
+enum lg_status store_tokens_each(struct store *s, bool (*fn)(void *ctx, const struct store_token *t),
+				 void *ctx, struct errbuf *err)
+{
+	return s->be->tokens_each(s->impl, fn, ctx, err);
+}
+
+enum lg_status store_tokens_prune(struct store *s, int64_t max_count, int64_t before, int64_t *removed,
+				  struct errbuf *err)
+{
+	return s->be->tokens_prune(s->impl, max_count, before, removed, err);
+}
+
+enum lg_status store_learned_get(struct store *s, const uint8_t digest[32], bool *found,
+				 enum store_class *cls, struct errbuf *err)
+{
+	return s->be->learned_get(s->impl, digest, found, cls, err);
+}
+
+enum lg_status store_learned_put(struct store *s, const uint8_t digest[32], enum store_class cls,
+				 struct errbuf *err)
+{
+	return s->be->learned_put(s->impl, digest, cls, err);
+}
+
+enum lg_status store_learned_del(struct store *s, const uint8_t digest[32], struct errbuf *err)
+{
+	return s->be->learned_del(s->impl, digest, err);
+}
+
+enum lg_status store_count_add(struct store *s, enum store_class cls, int64_t delta, struct errbuf *err)
+{
+	return s->be->count_add(s->impl, cls, delta, err);
+}
+
+enum lg_status store_stats(struct store *s, struct store_stats *out, struct errbuf *err)
+{
+	return s->be->stats(s->impl, out, err);
+}
+
+char *store_default_path(void)
+{
+	const char *env = getenv("LEAKGUARD_DB");
+
+	if (env && *env)
+		return g_strdup(env);
+	return g_build_filename(g_get_home_dir(), ".local", "share", "leakguard", "leakguard.db", NULL);
+}

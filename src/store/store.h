@@ -1,0 +1,73 @@
+/* store.h: leakguard's state — the classifier's token counts, the digests
+ * of learnt messages, and counters — behind one small interface with one
+ * backend per file (as OpenSMTPD's table backends): SQLite (store_sqlite.c,
+ * the embedded default); shared backends (Redis, PostgreSQL) plug in here.
+ *
+ * Writes happen inside store_begin()/store_commit(): a reader never sees
+ * half of a batch, and a writer killed mid-batch leaves the store as it was
+ * before the batch (SQLite WAL). */
+#ifndef LG_STORE_H
+#define LG_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/errbuf.h"
+
+enum store_class { STORE_HAM = 0, STORE_SPAM = 1 };
+
+struct store_token {
+	uint64_t hash;
+	int64_t spam, ham; /* counts; deltas when writing */
+	int64_t seen;      /* day number (days since 1970) of the last update */
+};
+
+struct store_stats {
+	int64_t spam_messages, ham_messages, tokens, bytes;
+};
+
+struct store;
+
+/* Opens (creating when create is true) the store at path ("sqlite:PATH" or a
+ * plain path). LG_ENOTFOUND when it does not exist and create is false;
+ * LG_EPARSE when the file is not a leakguard store (with a sentence saying
+ * how to rebuild); LG_EIO otherwise. */
+enum lg_status store_open(const char *path, bool create, struct store **out, struct errbuf *err);
+void store_close(struct store **s);
+
+enum lg_status store_begin(struct store *s, struct errbuf *err);
+/* A read snapshot: everything read until store_read_end() is from one
+ * consistent state, whatever writers commit meanwhile. */
+enum lg_status store_read_begin(struct store *s, struct errbuf *err);
+void store_read_end(struct store *s);
+enum lg_status store_commit(struct store *s, struct errbuf *err);
+void store_rollback(struct store *s);
+
+/* Adds deltas to n tokens (creating them), setting their day to `day`. */
+enum lg_status store_tokens_add(struct store *s, const struct store_token *t, size_t n, int64_t day,
+				struct errbuf *err);
+/* Calls fn for every token; stops early when fn returns false. */
+enum lg_status store_tokens_each(struct store *s, bool (*fn)(void *ctx, const struct store_token *t),
+				 void *ctx, struct errbuf *err);
+/* Deletes tokens whose counts are all at most max_count and whose day is
+ * before `before`, and tokens whose counts reached zero. *removed gets the number. */
+enum lg_status store_tokens_prune(struct store *s, int64_t max_count, int64_t before, int64_t *removed,
+				  struct errbuf *err);
+
+/* The class a message digest was learnt as: 1 and *cls, or 0 when unknown. */
+enum lg_status store_learned_get(struct store *s, const uint8_t digest[32], bool *found,
+				 enum store_class *cls, struct errbuf *err);
+enum lg_status store_learned_put(struct store *s, const uint8_t digest[32], enum store_class cls,
+				 struct errbuf *err);
+enum lg_status store_learned_del(struct store *s, const uint8_t digest[32], struct errbuf *err);
+
+/* Adds delta to the message count of cls. */
+enum lg_status store_count_add(struct store *s, enum store_class cls, int64_t delta, struct errbuf *err);
+enum lg_status store_stats(struct store *s, struct store_stats *out, struct errbuf *err);
+
+/* The default store path: $LEAKGUARD_DB, else ~/.local/share/leakguard/leakguard.db.
+ * Returns a g_malloc'd string. */
+char *store_default_path(void);
+
+#endif

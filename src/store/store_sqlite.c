@@ -1,0 +1,352 @@
+/* store_sqlite.c: the embedded default store, one SQLite file in WAL mode
+ * (readers never block the writer and never see a half-written batch).
+ *
+ * On-disk layout (PRAGMA user_version = 1):
+ *   tokens(hash INTEGER PRIMARY KEY, spam, ham, seen)  classifier counts;
+ *          hash is the 64-bit feature hash stored as a signed integer,
+ *          seen the day number of the last update (for pruning)
+ *   learned(digest BLOB PRIMARY KEY, class, at)        SHA-256 of each learnt
+ *          message and its class, so learning is idempotent and reversible
+ *   counts(class INTEGER PRIMARY KEY, messages)        messages learnt per class */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "store/backend.h"
+#include "util/alloc.h"
+
+#define SCHEMA_VERSION 1
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS tokens(hash INTEGER PRIMARY KEY, spam INTEGER NOT NULL,"
+	" ham INTEGER NOT NULL, seen INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS learned(digest BLOB PRIMARY KEY, class INTEGER NOT NULL,"
+	" at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS counts(class INTEGER PRIMARY KEY, messages INTEGER NOT NULL);"
+	"INSERT OR IGNORE INTO counts VALUES(0, 0), (1, 0);";
+
+enum stmt_id {
+	ST_TOKEN_ADD, ST_TOKEN_EACH, ST_LEARNED_GET, ST_LEARNED_PUT, ST_LEARNED_DEL, ST_COUNT_ADD,
+	ST_COUNT_GET, ST_TOKEN_COUNT, ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_TOKEN_ADD] = "INSERT INTO tokens(hash, spam, ham, seen) VALUES(?1, max(?2, 0), max(?3, 0), ?4)"
+			 " ON CONFLICT(hash) DO UPDATE SET spam = max(spam + ?2, 0), ham = max(ham + ?3, 0), seen = ?4",
+	[ST_TOKEN_EACH] = "SELECT hash, spam, ham, seen FROM tokens",
+	[ST_LEARNED_GET] = "SELECT class FROM learned WHERE digest = ?1",
+	[ST_LEARNED_PUT] = "INSERT OR REPLACE INTO learned(digest, class, at) VALUES(?1, ?2, ?3)",
+	[ST_LEARNED_DEL] = "DELETE FROM learned WHERE digest = ?1",
+	[ST_COUNT_ADD] = "UPDATE counts SET messages = max(messages + ?2, 0) WHERE class = ?1",
+	[ST_COUNT_GET] = "SELECT class, messages FROM counts",
+	[ST_TOKEN_COUNT] = "SELECT count(*) FROM tokens",
+};
+
+struct sqlite_store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *st[ST_COUNT];
+};
+
+static enum lg_status db_error(struct sqlite_store *s, struct errbuf *err, const char *what)
+{
+	return errbuf_set(err, LG_EIO, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static void close_store(void *impl)
+{
+	struct sqlite_store *s = impl;
+
+	if (!s)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	lg_free(s->path);
+	lg_free(s);
+}
+
+static enum lg_status exec(struct sqlite_store *s, const char *sql, struct errbuf *err)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(s, err, "SQL failed");
+	return LG_OK;
+}
+
+static int user_version(struct sqlite_store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Creates the schema in a new file, or checks an existing file is ours. */
+static enum lg_status init_schema(struct sqlite_store *s, struct errbuf *err)
+{
+	int v = user_version(s);
+	char sql[64];
+
+	if (v < 0)
+		return errbuf_set(err, LG_EPARSE,
+				  "%s is not a leakguard store (%s); move it away and run `leakguard learn` again to rebuild the model",
+				  s->path, sqlite3_errmsg(s->db));
+	if (v > SCHEMA_VERSION)
+		return errbuf_set(err, LG_EPARSE, "%s was written by a newer leakguard (schema %d)", s->path, v);
+	if (v == 0) {
+		enum lg_status rc = exec(s, schema, err);
+
+		if (rc)
+			return rc;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", SCHEMA_VERSION);
+		return exec(s, sql, err);
+	}
+	return LG_OK;
+}
+
+static void make_parent_dir(const char *path)
+{
+	char *dir = g_path_get_dirname(path);
+
+	g_mkdir_with_parents(dir, 0700);
+	g_free(dir);
+}
+
+static enum lg_status open_store(const char *path, bool create, void **impl, struct errbuf *err)
+{
+	struct sqlite_store *s = lg_calloc(1, sizeof(*s));
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+	struct stat st;
+	enum lg_status rc;
+
+	s->path = lg_strdup(path);
+	if (!create && stat(path, &st) != 0) {
+		close_store(s);
+		return errbuf_set(err, LG_ENOTFOUND, "%s: %s", path, strerror(errno));
+	}
+	if (create)
+		make_parent_dir(path);
+	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = db_error(s, err, "cannot open");
+		close_store(s);
+		return rc;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err);
+	if (rc) /* "file is not a database" shows up here first */
+		rc = errbuf_set(err, LG_EPARSE,
+				"%s is not a leakguard store (%s); move it away and run `leakguard learn` again to rebuild the model",
+				path, sqlite3_errmsg(s->db));
+	if (!rc)
+		rc = init_schema(s, err);
+	/* Writers touch many pages per batch; readers load once and close. */
+	if (!rc && create)
+		rc = exec(s, "PRAGMA cache_size=-65536", err);
+	for (int i = 0; !rc && i < ST_COUNT; i++)
+		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK)
+			rc = db_error(s, err, "cannot prepare statements (damaged store?)");
+	if (rc) {
+		close_store(s);
+		return rc;
+	}
+	*impl = s;
+	return LG_OK;
+}
+
+static enum lg_status begin(void *impl, struct errbuf *err)
+{
+	return exec(impl, "BEGIN IMMEDIATE", err);
+}
+
+static enum lg_status commit(void *impl, struct errbuf *err)
+{
+	return exec(impl, "COMMIT", err);
+}
+
+static enum lg_status read_begin(void *impl, struct errbuf *err)
+{
+	return exec(impl, "BEGIN DEFERRED", err);
+}
+
+static void read_end(void *impl)
+{
+	struct sqlite_store *s = impl;
+
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
+static void rollback(void *impl)
+{
+	struct sqlite_store *s = impl;
+
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Runs a bound statement that returns no rows, and resets it. */
+static enum lg_status step_done(struct sqlite_store *s, sqlite3_stmt *st, struct errbuf *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? LG_OK : db_error(s, err, "write failed");
+}
+
+static enum lg_status tokens_add(void *impl, const struct store_token *t, size_t n, int64_t day,
+				 struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->st[ST_TOKEN_ADD];
+
+	for (size_t i = 0; i < n; i++) {
+		enum lg_status rc;
+
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)t[i].hash);
+		sqlite3_bind_int64(st, 2, t[i].spam);
+		sqlite3_bind_int64(st, 3, t[i].ham);
+		sqlite3_bind_int64(st, 4, day);
+		rc = step_done(s, st, err);
+		if (rc)
+			return rc;
+	}
+	return LG_OK;
+}
+
+static enum lg_status tokens_each(void *impl, bool (*fn)(void *, const struct store_token *), void *ctx,
+				  struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->st[ST_TOKEN_EACH];
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_token t = {
+			(uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+		};
+
+		if (!fn(ctx, &t)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? LG_OK : db_error(s, err, "read failed");
+}
+
+static enum lg_status tokens_prune(void *impl, int64_t max_count, int64_t before, int64_t *removed,
+				   struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	char sql[160];
+	enum lg_status rc;
+
+	snprintf(sql, sizeof(sql),
+		 "DELETE FROM tokens WHERE (spam + ham = 0) OR (spam + ham <= %lld AND seen < %lld)",
+		 (long long)max_count, (long long)before);
+	rc = exec(s, sql, err);
+	*removed = rc ? 0 : sqlite3_changes(s->db);
+	return rc;
+}
+
+static enum lg_status learned_get(void *impl, const uint8_t digest[32], bool *found, enum store_class *cls,
+				  struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->st[ST_LEARNED_GET];
+	int rc;
+
+	sqlite3_bind_blob(st, 1, digest, 32, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		*cls = sqlite3_column_int(st, 0) ? STORE_SPAM : STORE_HAM;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? LG_OK : db_error(s, err, "read failed");
+}
+
+static enum lg_status learned_put(void *impl, const uint8_t digest[32], enum store_class cls,
+				  struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->st[ST_LEARNED_PUT];
+
+	sqlite3_bind_blob(st, 1, digest, 32, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, cls);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+	return step_done(s, st, err);
+}
+
+static enum lg_status learned_del(void *impl, const uint8_t digest[32], struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->st[ST_LEARNED_DEL];
+
+	sqlite3_bind_blob(st, 1, digest, 32, SQLITE_STATIC);
+	return step_done(s, st, err);
+}
+
+static enum lg_status count_add(void *impl, enum store_class cls, int64_t delta, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->st[ST_COUNT_ADD];
+
+	sqlite3_bind_int(st, 1, cls);
+	sqlite3_bind_int64(st, 2, delta);
+	return step_done(s, st, err);
+}
+
+static enum lg_status stats(void *impl, struct store_stats *out, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->st[ST_COUNT_GET];
+	struct stat sb;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 0) == STORE_SPAM)
+			out->spam_messages = sqlite3_column_int64(st, 1);
+		else
+			out->ham_messages = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_error(s, err, "read failed");
+	st = s->st[ST_TOKEN_COUNT];
+	if (sqlite3_step(st) == SQLITE_ROW)
+		out->tokens = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	out->bytes = stat(s->path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+	return LG_OK;
+}
+
+const struct store_backend store_sqlite_backend = {
+	.scheme = "sqlite",
+	.open = open_store,
+	.close = close_store,
+	.begin = begin,
+	.commit = commit,
+	.rollback = rollback,
+	.read_begin = read_begin,
+	.read_end = read_end,
+	.tokens_add = tokens_add,
+	.tokens_each = tokens_each,
+	.tokens_prune = tokens_prune,
+	.learned_get = learned_get,
+	.learned_put = learned_put,
+	.learned_del = learned_del,
+	.count_add = count_add,
+	.stats = stats,
+};

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# lib.sh: a private Postfix on 127.0.0.1 with leakguard as its milter, for
+# the milter tests (run.sh) and the benchmark (bench/milter.sh). Sourced.
+#
+# pf_setup DIR builds an instance under DIR: its own configuration, queue,
+# data and log, a Maildir at DIR/mail/inbox/ for every recipient at
+# example.com, outbound mail discarded (no DNS here), and three listeners on
+# free ports:
+#   PF_PORT        smtpd with smtpd_milters pointing at MILTER_PORT
+#   PF_FRONT_PORT  smtpd without milter that queues mail and relays it to
+#                  PF_PORT, as a remote MTA would (retries deferred mail)
+#   PF_PLAIN_PORT  smtpd without milter delivering directly (the baseline)
+# Facts this relies on are in /work/shared/NOTES.md ("A private Postfix").
+# Callers set a trap that runs pf_cleanup.
+
+PF_DIR= PF_PORT= PF_FRONT_PORT= PF_PLAIN_PORT= MILTER_PORT= MILTER_PID=
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT [SECONDS]: until something listens on 127.0.0.1:PORT.
+wait_port() {
+	local port=$1 tries=$((${2:-10} * 20))
+	while [ "$tries" -gt 0 ]; do
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# Registers DIR/etc in the default main.cf's alternate_config_directories
+# (postfix -c refuses other directories), creating main.cf when missing.
+pf_register() {
+	local dirs
+	[ -f /etc/postfix/main.cf ] || : >/etc/postfix/main.cf
+	dirs=$(postconf -h alternate_config_directories 2>/dev/null)
+	postconf -e "alternate_config_directories = ${dirs:+$dirs, }$1"
+}
+
+pf_unregister() {
+	local dirs
+	dirs=$(postconf -h alternate_config_directories 2>/dev/null | tr ',' '\n' |
+		sed 's/^ *//; s/ *$//' | grep -vxF "$1" | paste -sd, - | sed 's/,/, /g')
+	postconf -e "alternate_config_directories = $dirs"
+}
+
+pf_setup() {
+	PF_DIR=$1
+	PF_PORT=$(free_port) PF_FRONT_PORT=$(free_port) PF_PLAIN_PORT=$(free_port) MILTER_PORT=$(free_port)
+	mkdir -p "$PF_DIR/etc" "$PF_DIR/queue" "$PF_DIR/data" "$PF_DIR/mail/inbox"
+	chmod 755 "$PF_DIR" "$PF_DIR/etc"
+	chown postfix "$PF_DIR/data"
+	chown -R nobody:nogroup "$PF_DIR/mail"
+	cp /etc/postfix/master.cf.proto "$PF_DIR/etc/master.cf"
+	: >"$PF_DIR/etc/main.cf"
+	postconf -c "$PF_DIR/etc" -e \
+		"compatibility_level = 3.6" \
+		"queue_directory = $PF_DIR/queue" \
+		"data_directory = $PF_DIR/data" \
+		"maillog_file = $PF_DIR/maillog" \
+		"maillog_file_prefixes = $PF_DIR" \
+		"myhostname = mx.milter-test.invalid" \
+		"mydestination =" \
+		"inet_interfaces = 127.0.0.1" \
+		"inet_protocols = ipv4" \
+		"mynetworks = 127.0.0.0/8" \
+		"smtpd_relay_restrictions = permit_mynetworks, reject" \
+		"virtual_mailbox_domains = example.com" \
+		"virtual_mailbox_base = $PF_DIR/mail" \
+		"virtual_mailbox_maps = static:inbox/" \
+		"virtual_uid_maps = static:$(id -u nobody)" \
+		"virtual_gid_maps = static:$(id -g nobody)" \
+		"virtual_mailbox_limit = 0" \
+		"message_size_limit = 52428800" \
+		"default_transport = discard:outbound mail is not sent in tests" \
+		"relay_transport = discard:outbound mail is not sent in tests" \
+		"smtpd_milters = inet:127.0.0.1:$MILTER_PORT" \
+		"milter_default_action = tempfail" \
+		"milter_protocol = 6" \
+		"milter_connect_timeout = 5s" \
+		"milter_command_timeout = 10s" \
+		"milter_content_timeout = 30s" \
+		"default_process_limit = 100" \
+		"smtpd_client_connection_count_limit = 0" \
+		"smtpd_client_connection_rate_limit = 0" \
+		"smtp_connection_cache_on_demand = yes" \
+		"minimal_backoff_time = 1h" \
+		"maximal_backoff_time = 1h" \
+		"queue_run_delay = 1h" \
+		"virtual_destination_concurrency_limit = 20"
+	# Listeners on free ports instead of port 25; postlogd for the log file.
+	sed -i 's/^smtp \{1,\}inet .*/#&/' "$PF_DIR/etc/master.cf"
+	cat >>"$PF_DIR/etc/master.cf" <<EOT
+127.0.0.1:$PF_PORT inet n - n - - smtpd -o myhostname=filter.milter-test.invalid
+127.0.0.1:$PF_FRONT_PORT inet n - n - - smtpd -o smtpd_milters= -o content_filter=smtp:[127.0.0.1]:$PF_PORT
+127.0.0.1:$PF_PLAIN_PORT inet n - n - - smtpd -o smtpd_milters=
+postlog unix-dgram n - n - 1 postlogd
+EOT
+	pf_register "$PF_DIR/etc"
+}
+
+pf_start() {
+	postfix -c "$PF_DIR/etc" start >"$PF_DIR/start.log" 2>&1 || { cat "$PF_DIR/start.log" >&2; return 1; }
+	wait_port "$PF_PORT" 20 && wait_port "$PF_FRONT_PORT" 5 && wait_port "$PF_PLAIN_PORT" 5
+}
+
+pf_stop() {
+	[ -n "$PF_DIR" ] && postfix -c "$PF_DIR/etc" stop >/dev/null 2>&1
+	return 0
+}
+
+# pf_flush: retry deferred mail now (also forgets dead destinations).
+pf_flush() {
+	postqueue -c "$PF_DIR/etc" -f
+}
+
+# pf_queue_count [QUEUE]: messages in the queue (active, deferred, hold, ...),
+# all queues when none is given.
+pf_queue_count() {
+	postqueue -c "$PF_DIR/etc" -j 2>/dev/null | { [ -n "${1:-}" ] && grep -F "\"queue_name\": \"$1\"" || cat; } | grep -c .
+}
+
+pf_delivered_count() {
+	find "$PF_DIR/mail/inbox/new" -type f 2>/dev/null | wc -l
+}
+
+# pf_wait_delivered N [SECONDS]: until N messages are in the Maildir.
+pf_wait_delivered() {
+	local want=$1 tries=$((${2:-30} * 10))
+	while [ "$tries" -gt 0 ]; do
+		[ "$(pf_delivered_count)" -ge "$want" ] && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# pf_wait_queue_empty [SECONDS] [QUEUE...]: until no message is in the active
+# or incoming queue (or the named ones).
+pf_wait_settled() {
+	local tries=$((${1:-30} * 10)) n
+	while [ "$tries" -gt 0 ]; do
+		n=$(postqueue -c "$PF_DIR/etc" -j 2>/dev/null | grep -cE '"queue_name": "(incoming|active|maildrop)"')
+		[ "$n" -eq 0 ] && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# milter_start BINARY CONFIG LOG: starts leakguard milter in the background.
+milter_start() {
+	"$1" milter --config "$2" --listen "inet:$MILTER_PORT@127.0.0.1" >>"$3" 2>&1 &
+	MILTER_PID=$!
+	wait_port "$MILTER_PORT" 20
+}
+
+milter_stop() {
+	if [ -n "$MILTER_PID" ] && kill -0 "$MILTER_PID" 2>/dev/null; then
+		kill -TERM "$MILTER_PID"
+		wait "$MILTER_PID" 2>/dev/null
+	fi
+	MILTER_PID=
+}
+
+pf_cleanup() {
+	milter_stop
+	pf_stop
+	if [ -n "$PF_DIR" ]; then
+		pf_unregister "$PF_DIR/etc"
+		[ -n "${KEEP:-}" ] || rm -rf "$PF_DIR"
+	fi
+}
