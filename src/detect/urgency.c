@@ -158,6 +158,19 @@ size_t urgency_fold(const char *text, size_t len, char *out)
 	return n;
 }
 
+/* The phrase for a reason: "pick up … gift cards" rather than "pick up * gift cards". */
+static const char *gap_shown(const char *folded)
+{
+	const char *gap = strstr(folded, " * ");
+	char *s;
+
+	if (!gap)
+		return lg_strdup(folded);
+	s = lg_malloc(strlen(folded) + 4);
+	snprintf(s, strlen(folded) + 4, "%.*s \xe2\x80\xa6 %s", (int)(gap - folded), folded, gap + 3);
+	return s;
+}
+
 static void add(struct urgency *u, const char *phrase, enum urgency_category cat)
 {
 	size_t len = strlen(phrase);
@@ -173,7 +186,7 @@ static void add(struct urgency *u, const char *phrase, enum urgency_category cat
 	}
 	u->phrases = lg_grow(u->phrases, &u->cap, u->n + 1, sizeof(*u->phrases));
 	p = &u->phrases[u->n++];
-	p->shown = lg_strdup(folded);
+	p->shown = gap_shown(folded);
 	p->text = folded;
 	p->len = len;
 	p->tail = NULL;

@@ -21,7 +21,7 @@ struct setting {
 #define F(field) offsetof(struct config, field)
 
 /* Brands phishers imitate most (after published phishing brand reports). */
-#define DEFAULT_BRANDS "microsoft.com, office.com, outlook.com, paypal.com, apple.com, " \
+#define DEFAULT_BRANDS "microsoft.com, outlook.com, paypal.com, apple.com, " \
 	"amazon.com, google.com, docusign.com, dhl.com, fedex.com, ups.com, netflix.com, " \
 	"facebook.com, instagram.com, linkedin.com, dropbox.com, adobe.com, wellsfargo.com, " \
 	"chase.com, bankofamerica.com, americanexpress.com, ebay.com, usps.com, irs.gov, " \
