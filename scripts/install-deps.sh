@@ -11,11 +11,14 @@ debs=(
 	libhunspell-dev hunspell-en-us libjansson-dev libmagic-dev libssl-dev
 	libsqlite3-dev libcmocka-dev libmilter-dev
 	postfix swaks
-	nodejs npm jq time
+	jq time
 	bogofilter spamassassin rspamd redis-server hyperfine
 )
 
 missing=()
+# Node.js may come from elsewhere with its own npm (Debian's npm package
+# would then conflict): ask for Debian's only when there is no npm at all.
+command -v npm > /dev/null || missing+=(nodejs npm)
 for p in "${debs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
