@@ -5,13 +5,10 @@
 #include "learn/model.h"
 #include "learn/tokens.h"
 
-/* Strength rises linearly from 0.5 at the edge of the band to 1 at its end. */
-static double band(double p, double from, double to)
-{
-	double x = (p - from) / (to - from);
-
-	return x >= 1 ? 1.0 : 0.5 + 0.5 * (x < 0 ? 0 : x);
-}
+/* Strength grows linearly with the distance from "cannot tell" (0.5), so
+ * the combined score keeps the classifier's ranking; near 0.5 the model has
+ * nothing to say and no signal is added. */
+#define MIN_STRENGTH 0.2
 
 void detect_classify(const struct detect_env *env, const struct mail_message *msg,
 		     struct detect_facts *facts, struct signal_list *out)
@@ -28,12 +25,12 @@ void detect_classify(const struct detect_env *env, const struct mail_message *ms
 		return;
 	p = r.spam_probability;
 	facts->spam_probability = p;
-	if (p >= 0.9)
-		signal_add(out, SIG_LEARNED_SPAM, band(p, 0.9, 0.99),
+	if ((p - 0.5) * 2 >= MIN_STRENGTH)
+		signal_add(out, SIG_LEARNED_SPAM, (p - 0.5) * 2,
 			   "The wording resembles the %lld messages marked as spam before (spam probability %.1f%%).",
 			   (long long)r.spam_messages, p * 100);
-	else if (p <= 0.1)
-		signal_add(out, SIG_LEARNED_HAM, band(1 - p, 0.9, 0.99),
+	else if ((0.5 - p) * 2 >= MIN_STRENGTH)
+		signal_add(out, SIG_LEARNED_HAM, (0.5 - p) * 2,
 			   "The wording resembles the %lld legitimate messages learnt before (spam probability %.1f%%).",
 			   (long long)r.ham_messages, p * 100);
 }
