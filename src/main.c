@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/alloc.h"
 
 int main(int argc, char **argv)
 {
+	lg_alloc_tune();
 	return cli_main(argc, argv);
 }

@@ -9,7 +9,7 @@
 #include "detect/env.h"
 #include "detect/speller.h"
 
-#define SPELL_MAX_WORDS 400   /* words judged per message: enough for a rate */
+#define SPELL_MAX_WORDS 200   /* words judged per message: enough for a rate */
 #define SPELL_MIN_WORDS 30    /* fewer than this says nothing */
 #define SPELL_BAD_RATE 0.10   /* misspelt share that fires */
 #define SPELL_FOREIGN_RATE 0.45 /* above this, probably not English */

@@ -5,7 +5,8 @@
 #include "milter/notice.h"
 #include "milter/plan.h"
 
-/* "NAME=7.00, NAME=1.50": names and weights only, ASCII by construction. */
+/* "NAME=7.00, NAME=1.50", or "none": names and weights only, ASCII by
+ * construction. */
 static const char *signals_header(struct arena *a, const struct verdict *v)
 {
 	struct buf b;
@@ -15,7 +16,7 @@ static const char *signals_header(struct arena *a, const struct verdict *v)
 	for (size_t i = 0; i < v->signals.n && i < PLAN_HEADER_SIGNALS; i++)
 		buf_appendf(&b, "%s%s=%.2f", i ? ", " : "", signal_name(v->signals.items[i].id),
 			    v->signals.items[i].score);
-	s = arena_strndup(a, b.data ? b.data : "", b.len);
+	s = b.len ? arena_strndup(a, b.data, b.len) : "none";
 	buf_cleanup(&b);
 	return s;
 }

@@ -33,7 +33,7 @@ struct plan {
 	enum plan_disposition disposition;
 	const char *verdict_header; /* X-Leakguard-Verdict value */
 	const char *score_header;   /* X-Leakguard-Score value */
-	const char *signals_header; /* X-Leakguard-Signals value, "" for none */
+	const char *signals_header; /* X-Leakguard-Signals value, "none" for none */
 	const char *subject;        /* the new Subject, NULL to leave it */
 	bool replace_body;          /* body holds the new body */
 	struct buf body;

@@ -292,8 +292,7 @@ static sfsistat apply(SMFICTX *ctx, const struct session *s, struct plan *p, con
 	}
 	add_header(ctx, "X-Leakguard-Verdict", p->verdict_header, qid);
 	add_header(ctx, "X-Leakguard-Score", p->score_header, qid);
-	if (*p->signals_header)
-		add_header(ctx, "X-Leakguard-Signals", p->signals_header, qid);
+	add_header(ctx, "X-Leakguard-Signals", p->signals_header, qid);
 	if (p->subject) {
 		if (s->subject ? smfi_chgheader(ctx, "Subject", 1, (char *)p->subject) != MI_SUCCESS
 			       : smfi_addheader(ctx, "Subject", (char *)p->subject) != MI_SUCCESS)

@@ -1,4 +1,5 @@
 /* alloc.c: see alloc.h. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,4 +60,11 @@ char *lg_strdup(const char *s)
 void lg_free(void *p)
 {
 	free(p);
+}
+
+void lg_alloc_tune(void)
+{
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+	mallopt(M_TOP_PAD, 16 * 1024 * 1024);
+	mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
 }
