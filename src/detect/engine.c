@@ -127,25 +127,45 @@ static enum lg_status set_protected(struct detect_env *env, const struct config 
 	return rc;
 }
 
-static enum lg_status build(struct detect_env *env, const struct config *cfg, struct errbuf *err)
+/* A step of building the environment that can fail. */
+typedef enum lg_status (*build_step)(struct detect_env *env, const struct config *cfg, struct errbuf *err);
+
+static enum lg_status load_lists(struct detect_env *env, const struct config *cfg, struct errbuf *err)
 {
 	enum lg_status rc;
+
+	env->freemail = lists_domain_set(&cfg->freemail);
+	rc = lists_load_domains(cfg->blocked_domains_file, &env->blocked_domains, err);
+	if (!rc)
+		rc = lists_load_urls(cfg->blocked_urls_file, &env->blocked_urls, err);
+	if (!rc)
+		rc = lists_load_ips(cfg->blocked_ips_file, &env->blocked_ips, err);
+	if (!rc)
+		rc = lists_ip_list(&cfg->trusted_relays, &env->trusted_relays, err);
+	if (!rc)
+		rc = lists_load_staff(cfg->staff_file, &env->staff, &env->nstaff, err);
+	return rc;
+}
+
+static enum lg_status load_phrases(struct detect_env *env, const struct config *cfg, struct errbuf *err)
+{
+	return urgency_new(cfg->urgency_phrases_file, &env->urgency, err);
+}
+
+static enum lg_status build(struct detect_env *env, const struct config *cfg, struct errbuf *err)
+{
+	static const build_step steps[] = {set_weights, set_actions, set_protected, load_lists, load_phrases};
 
 	env->t_suspicious = cfg->threshold_suspicious;
 	env->t_spam = cfg->threshold_spam;
 	env->t_phishing = cfg->threshold_phishing;
 	env->authserv_id = cfg->trusted_authserv_id ? lg_strdup(cfg->trusted_authserv_id) : NULL;
-	if ((rc = set_weights(env, cfg, err)) || (rc = set_actions(env, cfg, err)) ||
-	    (rc = set_protected(env, cfg, err)))
-		return rc;
-	env->freemail = lists_domain_set(&cfg->freemail);
-	if ((rc = lists_load_domains(cfg->blocked_domains_file, &env->blocked_domains, err)) ||
-	    (rc = lists_load_urls(cfg->blocked_urls_file, &env->blocked_urls, err)) ||
-	    (rc = lists_load_ips(cfg->blocked_ips_file, &env->blocked_ips, err)) ||
-	    (rc = lists_ip_list(&cfg->trusted_relays, &env->trusted_relays, err)) ||
-	    (rc = lists_load_staff(cfg->staff_file, &env->staff, &env->nstaff, err)) ||
-	    (rc = urgency_new(cfg->urgency_phrases_file, &env->urgency, err)))
-		return rc;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		enum lg_status rc = steps[i](env, cfg, err);
+
+		if (rc)
+			return rc;
+	}
 	env->speller = speller_new(cfg->dictionary_dir, cfg->dictionary);
 	return LG_OK;
 }
