@@ -74,6 +74,12 @@ for p in ${peers//,/ }; do
 	esac
 done
 
+has_sa=0
+has_bayes=0
+case ",$peers," in *,spamassassin,* | *,spamassassin-rules,*) has_sa=1 ;; esac
+case ",$peers," in *,bogofilter,* | *,spamassassin,* | *,rspamd-bayes,*) has_bayes=1 ;; esac
+[ "$has_sa" = 1 ] || sa_every=1
+
 run_start=$(date +%s)
 core=${BENCH_CORE:-}
 if [ -z "$core" ]; then
@@ -231,7 +237,7 @@ run_peer()
 					END { printf "learned_spam=%d\nlearned_ham=%d\n", s, h }' >>"$d/metrics"
 			;;
 		rspamd-bayes)
-			read -r ls os lh oh <<<"$(rspamd_bayes_stats)"
+			read -r ls _ lh _ <<<"$(rspamd_bayes_stats)"
 			printf 'learned_spam=%s\nlearned_ham=%s\n' "$ls" "$lh" >>"$d/metrics"
 			;;
 		bogofilter)
@@ -295,7 +301,7 @@ recall_at_fp()
 	local tsv=$1 nh k t ns tp
 	nh=$(awk -F'\t' '{ n = split($1, p, "/") } p[n - 1] == "ham"' "$tsv" | wc -l)
 	ns=$(awk -F'\t' '{ n = split($1, p, "/") } p[n - 1] == "spam"' "$tsv" | wc -l)
-	[ "$nh" -gt 0 ] && [ "$ns" -gt 0 ] || { echo n/a; return; }
+	if [ "$nh" -eq 0 ] || [ "$ns" -eq 0 ]; then echo n/a; return; fi
 	k=$((nh / 1000))
 	t=$(awk -F'\t' '{ n = split($1, p, "/"); s = ($3 ~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/) ? $3 : "-1e308" }
 		p[n - 1] == "ham" { print s }' "$tsv" | sort -g -r | sed -n "$((k + 1))p")
@@ -317,8 +323,8 @@ row()
 		printf '| %s | failed (see %s) | | | | | | | | | |\n' "$label" "$d"
 		return
 	fi
-	local nh ns tp fp unknown n wall cpu rss msgs_s msgs_cpu
-	read -r nh ns tp fp unknown <<<"$(lg_score "$pos" <"$tsv")"
+	local nh ns tp fp n wall cpu rss msgs_s msgs_cpu
+	read -r nh ns tp fp _ <<<"$(lg_score "$pos" <"$tsv")"
 	n=$((nh + ns))
 	wall=$(metric "$d/metrics" wall)
 	cpu=$(metric "$d/metrics" cpu)
@@ -361,8 +367,9 @@ report()
 	echo
 	echo "- leakguard: \`$leakguard\`, $("$leakguard" --version 2>/dev/null | head -n 1), $leakguard_origin"
 	echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo); every timed program and server pinned to CPU $core (taskset); load average $load_before at start, $load_after at end (other work on the machine slows wall-clock numbers, not CPU seconds)"
-	echo "- corpus: SpamAssassin public corpus, test half of the fixed split (scripts/corpus-split.sh): $n_test_ham ham + $n_test_spam spam$([ "$quick" = 1 ] && echo " (--quick: every 10th message of the test half)"); Bayes peers trained on the training half: $n_train_ham ham + $n_train_spam spam$([ "$quick" = 1 ] && echo " (--quick: every 10th; too few for SpamAssassin's and rspamd's Bayes, which need 200 of each, so --quick numbers are a smoke test only)")"
-	[ "$sa_every" -gt 1 ] && echo "- SpamAssassin (both rows) scans every $(ordinal "$sa_every") test message only: $n_sa_ham ham + $n_sa_spam spam (positions 0, $sa_every, $((2 * sa_every)), ... of each sorted directory)"
+	echo "- corpus: SpamAssassin public corpus, test half of the fixed split (scripts/corpus-split.sh): $n_test_ham ham + $n_test_spam spam$([ "$quick" = 1 ] && echo " (--quick: every 10th message of the test half)")"
+	[ "$has_bayes" = 1 ] && echo "- Bayes peers trained on the training half: $n_train_ham ham + $n_train_spam spam$([ "$quick" = 1 ] && echo " (--quick: every 10th; too few for SpamAssassin's and rspamd's Bayes, which need 200 of each, so --quick numbers are a smoke test only)")"
+	[ "$sa_every" -gt 1 ] && echo "- SpamAssassin (both rows) scans every $(ordinal "$sa_every") message of that test set only: $n_sa_ham ham + $n_sa_spam spam (positions 0, $sa_every, $((2 * sa_every)), ... of each sorted directory)"
 	echo "- total run time: ${run_seconds} s"
 	echo
 	echo "| peer | messages | spam recall | ham FP rate | recall at ham FP ≤ 0.1% | msgs/s (one core) | CPU s | msgs/CPU-s | peak RSS MiB | msgs/s vs leakguard | msgs/CPU-s vs leakguard |"
@@ -391,6 +398,12 @@ report()
 		lh=$(metric "$d/metrics" learned_ham)
 		ts=$(metric "$d/metrics" train_seconds)
 		[ -n "$ls" ] && lines+="- $p learned from $ls of $n_train_spam training spam and $lh of $n_train_ham training ham in ${ts} s (not timed above)."$'\n'
+		local sc cc
+		sc=$(metric "$d/metrics" server_cpu)
+		cc=$(metric "$d/metrics" client_cpu)
+		if [ -n "$sc" ] && [ "$sc" != 0.00 ]; then
+			lines+="- $p CPU: client $cc s + server $sc s; peak RSS: server $(awk -v k="$(metric "$d/metrics" server_rss_kib)" 'BEGIN { printf "%.1f", k / 1024 }') MiB, client $(awk -v k="$(metric "$d/metrics" client_rss_kib)" 'BEGIN { printf "%.1f", k / 1024 }') MiB."$'\n'
+		fi
 	done
 	if [ "$sa_every" -gt 1 ] && [ -f "$work/leakguard/results.tsv" ]; then
 		# leakguard on SpamAssassin's subsample, for a like-for-like comparison.
@@ -423,7 +436,9 @@ out=$(report)
 printf '%s\n' "$out"
 if [ "$save" = 1 ]; then
 	mkdir -p bench/results
-	file=bench/results/check-$(date +%Y-%m-%d-%H%M%S)$([ "$quick" = 1 ] && echo -quick).md
+	file=bench/results/check-$(date +%Y-%m-%d-%H%M%S)
+	if [ "$quick" = 1 ]; then file+=-quick; fi
+	file+=.md
 	printf '%s\n' "$out" >"$file"
 	lg_log "report saved to $file"
 fi

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/peers/lib.sh: helpers shared by the peer scripts and the benchmarks.
 # Sourced, never run. Bash 4+.
 #
@@ -31,6 +32,7 @@
 [ -n "${LG_PEER_LIB_LOADED:-}" ] && return 0
 LG_PEER_LIB_LOADED=1
 
+# shellcheck disable=SC2034  # used by the peer scripts that source this file
 PEER_WRAP=()
 LG_CLEANUP=()
 
@@ -51,8 +53,9 @@ lg_cleanup_add()
 {
 	if [ "${#LG_CLEANUP[@]}" -eq 0 ] && [ -z "${LG_TRAP_SET:-}" ]; then
 		trap 'lg_cleanup_run' EXIT
-		trap 'lg_cleanup_run; trap - INT; kill -INT $$' INT
-		trap 'lg_cleanup_run; trap - TERM; kill -TERM $$' TERM
+		# $BASHPID, not $$: in a subshell the signal must end the subshell.
+		trap 'lg_cleanup_run; trap - INT; kill -INT $BASHPID' INT
+		trap 'lg_cleanup_run; trap - TERM; kill -TERM $BASHPID' TERM
 		LG_TRAP_SET=1
 	fi
 	LG_CLEANUP+=("$1")
@@ -119,6 +122,7 @@ lg_proc_tree()
 	local pid=$1 child
 	[ -d "/proc/$pid" ] || return 0
 	echo "$pid"
+	# shellcheck disable=SC2013  # the file holds space-separated pids
 	for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
 		lg_proc_tree "$child"
 	done
@@ -174,17 +178,14 @@ lg_list_messages()
 # possible). N=1 copies all. The result depends only on the file names.
 lg_subsample()
 {
-	local src=$1 dest=$2 every=$3 kind i f
+	local src=$1 dest=$2 every=$3 kind list
 	rm -rf "$dest"
 	for kind in ham spam; do
 		mkdir -p "$dest/$kind"
-		i=0
-		while IFS= read -r f; do
-			if [ $((i % every)) -eq 0 ]; then
-				ln "$f" "$dest/$kind/" 2>/dev/null || cp "$f" "$dest/$kind/"
-			fi
-			i=$((i + 1))
-		done < <(lg_list_messages "$src/$kind")
+		list=$(lg_list_messages "$src/$kind" | awk -v n="$every" '(NR - 1) % n == 0')
+		[ -n "$list" ] || continue
+		printf '%s\n' "$list" | xargs -d '\n' ln -t "$dest/$kind" 2>/dev/null ||
+			printf '%s\n' "$list" | xargs -d '\n' cp -t "$dest/$kind"
 	done
 }
 

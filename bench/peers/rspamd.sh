@@ -70,8 +70,9 @@ rspamd_setup()
 		esac
 		shift
 	done
-	command -v rspamd >/dev/null && command -v rspamc >/dev/null ||
+	if ! command -v rspamd >/dev/null || ! command -v rspamc >/dev/null; then
 		lg_die "rspamd is not installed (scripts/install-deps.sh)"
+	fi
 	if [ "$RSPAMD_BAYES" = 1 ]; then
 		command -v redis-server >/dev/null || lg_die "redis-server is not installed"
 	fi
@@ -92,10 +93,11 @@ rspamd_setup()
 	sed -i -e "s|bind_socket = \"localhost:11333\"|bind_socket = \"127.0.0.1:$RSPAMD_PORT\"|" \
 		-e "s|bind_socket = \"localhost:11334\"|bind_socket = \"127.0.0.1:$RSPAMD_CTL_PORT\"|" \
 		-e '/^worker "rspamd_proxy" {/,/^}/d' "$conf/rspamd.conf"
-	grep -q "127.0.0.1:$RSPAMD_PORT" "$conf/rspamd.conf" &&
-		grep -q "127.0.0.1:$RSPAMD_CTL_PORT" "$conf/rspamd.conf" &&
-		! grep -q rspamd_proxy "$conf/rspamd.conf" ||
+	if ! grep -q "127.0.0.1:$RSPAMD_PORT" "$conf/rspamd.conf" ||
+		! grep -q "127.0.0.1:$RSPAMD_CTL_PORT" "$conf/rspamd.conf" ||
+		grep -q rspamd_proxy "$conf/rspamd.conf"; then
 		lg_die "unexpected /etc/rspamd/rspamd.conf layout (worker sockets not found)"
+	fi
 	local dead
 	dead=$(lg_free_port)
 	cat >"$conf/local.d/options.inc" <<EOF
@@ -238,8 +240,9 @@ rspamd_bayes_stats()
 	echo
 }
 
-# rspamd_classify DIR...: PATH<TAB>spam|ham<TAB>score per message; rspamc (one
-# process, parallel requests) runs under "${PEER_WRAP[@]}".
+# rspamd_classify DIR...: PATH<TAB>spam|ham<TAB>score per message, sorted by
+# path (rspamc answers in completion order); rspamc (one process, parallel
+# requests) runs under "${PEER_WRAP[@]}".
 rspamd_classify()
 {
 	[ -n "$RSPAMD_PID" ] || lg_die "rspamd_classify: rspamd is not running"
@@ -268,7 +271,7 @@ rspamd_classify()
 		/^Action: / { action = substr($0, 9) }
 		/^Score: / { score = $2 }
 		END { flush(); if (errors) printf "rspamd: %d messages without a result (label error)\n", errors > "/dev/stderr" }
-	' "$RSPAMD_DIR/classify.out"
+	' "$RSPAMD_DIR/classify.out" | LC_ALL=C sort -t "$(printf '\t')" -k1,1
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -49,6 +49,7 @@ spamassassin_setup()
 		command -v "$p" >/dev/null || lg_die "$p is not installed (scripts/install-deps.sh)"
 	done
 	SA_DIR=$work/spamassassin
+	# shellcheck disable=SC2034  # for callers: 1 when spamd uses Bayes
 	SA_BAYES=$bayes
 	rm -rf "$SA_DIR"
 	mkdir -p "$SA_DIR/site" "$SA_DIR/bayes" "$SA_DIR/home"
@@ -102,7 +103,7 @@ spamassassin_stop()
 	SA_PID=
 }
 
-spamassassin_server_pids() { [ -n "${SA_PID:-}" ] && echo "$SA_PID"; }
+spamassassin_server_pids() { if [ -n "${SA_PID:-}" ]; then echo "$SA_PID"; fi; }
 
 # spamassassin_train ham|spam DIR...: sa-learn into the private Bayes database.
 # With --no-bayes the database is still written (for a later Bayes run) but
@@ -127,6 +128,7 @@ spamassassin_classify()
 	[ -n "$SA_PID" ] || lg_die "spamassassin_classify: spamd is not running"
 	lg_list_messages "$@" >"$SA_DIR/classify.list"
 	lg_cmdlog "find $* -maxdepth 1 -type f | LC_ALL=C sort | ${PEER_WRAP_TEXT:-}bash -c 'while read f; do spamc -d 127.0.0.1 -p $SA_PORT -c -x -s 20000000 -t 300 <\$f; done'   (one spamc per message, one after another)"
+	# shellcheck disable=SC2016  # the loop is a script of its own
 	"${PEER_WRAP[@]}" bash -c '
 		port=$1
 		while IFS= read -r f; do
