@@ -205,7 +205,7 @@ run_check()
 	fi
 	time_keys "rep$r" "$lgd/$name-$r.time" >>"$work/metrics/lg-$name"
 }
-one_msg=$(lg_list_messages "$test_src/ham" | head -n 1)
+one_msg=$(lg_list_messages "$test_src/ham" | sed -n 1p)
 put lg-check-model "name=leakguard check with the model" "n=$n_test" "reps=$reps"
 put lg-check-none "name=leakguard check without a model (heuristics only)" "n=$n_test" "reps=$reps"
 put lg-start-model "name=leakguard check with the model, one message" "n=1" "reps=$reps"
