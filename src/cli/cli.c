@@ -27,6 +27,9 @@ static const struct subcommand subcommands[] = {
 	{"lookalike", cli_lookalike, "tell which domains imitate protected ones"},
 	{"milter", cli_milter, "filter live mail as a Postfix/Sendmail milter"},
 	{"learn", cli_learn, "teach the classifier from spam and ham, or forget"},
+	{"ingest", cli_ingest, "index leak dumps (CSV, JSON, mail, text) into a named source"},
+	{"lookup", cli_lookup, "is a domain, address or phone number in an ingested leak?"},
+	{"sources", cli_sources, "list ingested leaks with their counts and status"},
 };
 
 static void usage(FILE *f)

@@ -20,6 +20,9 @@ int cli_check(int argc, char **argv);
 int cli_lookalike(int argc, char **argv);
 int cli_milter(int argc, char **argv);
 int cli_learn(int argc, char **argv);
+int cli_ingest(int argc, char **argv);
+int cli_lookup(int argc, char **argv);
+int cli_sources(int argc, char **argv);
 
 /* Options every subcommand accepts. */
 struct cli_common {

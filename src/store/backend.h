@@ -28,6 +28,24 @@ struct store_backend {
 	enum lg_status (*learned_del)(void *impl, const uint8_t digest[32], struct errbuf *err);
 	enum lg_status (*count_add)(void *impl, enum store_class cls, int64_t delta, struct errbuf *err);
 	enum lg_status (*stats)(void *impl, struct store_stats *out, struct errbuf *err);
+	/* the leak index (NULL in a backend without one: calls give LG_EINTERNAL) */
+	enum lg_status (*leak_attach)(void *impl, bool create, struct errbuf *err);
+	char *(*leak_dir)(void *impl);
+	enum lg_status (*leak_source_get)(void *impl, const char *name, bool create, int64_t *id, struct errbuf *err);
+	enum lg_status (*leak_source_state)(void *impl, int64_t id, const char *state, struct errbuf *err);
+	enum lg_status (*leak_sources)(void *impl, bool (*fn)(void *, const struct store_leak_source *), void *ctx,
+				       struct errbuf *err);
+	enum lg_status (*leak_file_find)(void *impl, int64_t source_id, const char *path, int64_t size,
+					 int64_t mtime, const uint8_t *sha256, bool *found, struct errbuf *err);
+	enum lg_status (*leak_file_max_id)(void *impl, int64_t *id, struct errbuf *err);
+	enum lg_status (*leak_file_add)(void *impl, const struct store_leak_file *f, struct errbuf *err);
+	enum lg_status (*leak_file_get)(void *impl, int64_t id, struct store_leak_file *out, struct errbuf *err);
+	enum lg_status (*leak_segment_add)(void *impl, const struct store_leak_segment *seg, struct errbuf *err);
+	enum lg_status (*leak_segments)(void *impl, int64_t source_id,
+					bool (*fn)(void *, const struct store_leak_segment *), void *ctx,
+					struct errbuf *err);
+	enum lg_status (*leak_error_add)(void *impl, int64_t file_id, int64_t line, const char *why,
+					 struct errbuf *err);
 };
 
 extern const struct store_backend store_sqlite_backend;

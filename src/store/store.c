@@ -127,6 +127,77 @@ enum lg_status store_stats(struct store *s, struct store_stats *out, struct errb
 	return s->be->stats(s->impl, out, err);
 }
 
+/* The leak index: forwarded like the rest; a backend without it fails. */
+#define LEAK_CALL(fn, ...) \
+	(s->be->fn ? s->be->fn(s->impl, __VA_ARGS__) \
+		   : errbuf_set(err, LG_EINTERNAL, "this store backend has no leak index"))
+
+enum lg_status store_leak_attach(struct store *s, bool create, struct errbuf *err)
+{
+	return LEAK_CALL(leak_attach, create, err);
+}
+
+char *store_leak_dir(struct store *s)
+{
+	return s->be->leak_dir ? s->be->leak_dir(s->impl) : NULL;
+}
+
+enum lg_status store_leak_source_get(struct store *s, const char *name, bool create, int64_t *id,
+				     struct errbuf *err)
+{
+	return LEAK_CALL(leak_source_get, name, create, id, err);
+}
+
+enum lg_status store_leak_source_state(struct store *s, int64_t id, const char *state, struct errbuf *err)
+{
+	return LEAK_CALL(leak_source_state, id, state, err);
+}
+
+enum lg_status store_leak_sources(struct store *s, bool (*fn)(void *ctx, const struct store_leak_source *src),
+				  void *ctx, struct errbuf *err)
+{
+	return LEAK_CALL(leak_sources, fn, ctx, err);
+}
+
+enum lg_status store_leak_file_find(struct store *s, int64_t source_id, const char *path, int64_t size,
+				    int64_t mtime, const uint8_t *sha256, bool *found, struct errbuf *err)
+{
+	return LEAK_CALL(leak_file_find, source_id, path, size, mtime, sha256, found, err);
+}
+
+enum lg_status store_leak_file_max_id(struct store *s, int64_t *id, struct errbuf *err)
+{
+	return LEAK_CALL(leak_file_max_id, id, err);
+}
+
+enum lg_status store_leak_file_add(struct store *s, const struct store_leak_file *f, struct errbuf *err)
+{
+	return LEAK_CALL(leak_file_add, f, err);
+}
+
+enum lg_status store_leak_file_get(struct store *s, int64_t id, struct store_leak_file *out, struct errbuf *err)
+{
+	return LEAK_CALL(leak_file_get, id, out, err);
+}
+
+enum lg_status store_leak_segment_add(struct store *s, const struct store_leak_segment *seg, struct errbuf *err)
+{
+	return LEAK_CALL(leak_segment_add, seg, err);
+}
+
+enum lg_status store_leak_segments(struct store *s, int64_t source_id,
+				   bool (*fn)(void *ctx, const struct store_leak_segment *seg), void *ctx,
+				   struct errbuf *err)
+{
+	return LEAK_CALL(leak_segments, source_id, fn, ctx, err);
+}
+
+enum lg_status store_leak_error_add(struct store *s, int64_t file_id, int64_t line, const char *why,
+				    struct errbuf *err)
+{
+	return LEAK_CALL(leak_error_add, file_id, line, why, err);
+}
+
 char *store_default_path(void)
 {
 	const char *env = getenv("LEAKGUARD_DB");

@@ -66,6 +66,64 @@ enum lg_status store_learned_del(struct store *s, const uint8_t digest[32], stru
 enum lg_status store_count_add(struct store *s, enum store_class cls, int64_t delta, struct errbuf *err);
 enum lg_status store_stats(struct store *s, struct store_stats *out, struct errbuf *err);
 
+/* ---- the leak index (src/leak/): sources, files, segments, read errors ----
+ * The hot index is segment files (src/leak/segment.h) in the directory
+ * store_leak_dir() names; these tables say which segments are live and hold
+ * everything per file. A segment is live only once its row is committed. */
+struct store_leak_source {
+	int64_t id;
+	const char *name, *state;       /* state: "ingesting" or "complete" */
+	int64_t started, finished;      /* unix times, 0 when never */
+	int64_t files, bytes, records, entries, errors, segments;
+};
+
+struct store_leak_file {
+	int64_t id, source_id;
+	const char *path, *format;
+	int64_t size, mtime;
+	uint8_t sha256[32];
+	int64_t records, entries, errors;
+	const void *lines; /* little-endian u64 offsets of lines 1, 4097, 8193, ... */
+	size_t lines_len;  /* bytes */
+};
+
+struct store_leak_segment {
+	int64_t id, source_id;
+	const char *name; /* file name inside store_leak_dir() */
+	int64_t entries, bytes;
+};
+
+/* Creates the leak tables when missing (create) or checks they exist
+ * (LG_ENOTFOUND when no leak was ever ingested). */
+enum lg_status store_leak_attach(struct store *s, bool create, struct errbuf *err);
+/* The directory for segment files (created when missing). Caller g_frees. */
+char *store_leak_dir(struct store *s);
+/* The id of source `name`, creating it when create; LG_ENOTFOUND otherwise. */
+enum lg_status store_leak_source_get(struct store *s, const char *name, bool create, int64_t *id,
+				     struct errbuf *err);
+enum lg_status store_leak_source_state(struct store *s, int64_t id, const char *state, struct errbuf *err);
+/* Every source (with totals over its files), by name; strings borrowed for the call. */
+enum lg_status store_leak_sources(struct store *s, bool (*fn)(void *ctx, const struct store_leak_source *src),
+				  void *ctx, struct errbuf *err);
+/* Whether source_id already holds the file: by path, size and mtime when
+ * sha256 is NULL, else by content. */
+enum lg_status store_leak_file_find(struct store *s, int64_t source_id, const char *path, int64_t size,
+				    int64_t mtime, const uint8_t *sha256, bool *found, struct errbuf *err);
+/* The largest file id in use (0 when none). */
+enum lg_status store_leak_file_max_id(struct store *s, int64_t *id, struct errbuf *err);
+/* Inserts a file row with the id f->id. */
+enum lg_status store_leak_file_add(struct store *s, const struct store_leak_file *f, struct errbuf *err);
+/* Reads file `id`; out's strings and blob are valid until the next call. */
+enum lg_status store_leak_file_get(struct store *s, int64_t id, struct store_leak_file *out, struct errbuf *err);
+enum lg_status store_leak_segment_add(struct store *s, const struct store_leak_segment *seg, struct errbuf *err);
+/* Every live segment (of source_id, or all when 0), in id order. */
+enum lg_status store_leak_segments(struct store *s, int64_t source_id,
+				   bool (*fn)(void *ctx, const struct store_leak_segment *seg), void *ctx,
+				   struct errbuf *err);
+/* Records that a record of file_id at line could not be read. */
+enum lg_status store_leak_error_add(struct store *s, int64_t file_id, int64_t line, const char *why,
+				    struct errbuf *err);
+
 /* The default store path: $LEAKGUARD_DB, else ~/.local/share/leakguard/leakguard.db.
  * Returns a g_malloc'd string. */
 char *store_default_path(void);

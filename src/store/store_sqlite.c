@@ -7,7 +7,20 @@
  *          seen the day number of the last update (for pruning)
  *   learned(digest BLOB PRIMARY KEY, class, at)        SHA-256 of each learnt
  *          message and its class, so learning is idempotent and reversible
- *   counts(class INTEGER PRIMARY KEY, messages)        messages learnt per class */
+ *   counts(class INTEGER PRIMARY KEY, messages)        messages learnt per class
+ *
+ * The leak index (created by the first `leakguard ingest`; see
+ * src/leak/segment.h for the segment files in PATH.leak/ that hold the
+ * per-record entries, and src/leak/index.c for how a batch is committed):
+ *   leak_sources(id, name UNIQUE, state, started, finished)  one per --source;
+ *          state "ingesting" until an ingest run ends
+ *   leak_files(id, source_id, path, size, mtime, sha256, format, records,
+ *          entries, errors, lines, ingested)  every file ingested; (source_id,
+ *          sha256) is unique, so the same content is indexed once per source;
+ *          lines is the sparse line index (u64 offset of every 4096th line)
+ *   leak_segments(id, source_id, name UNIQUE, entries, bytes)  live segment
+ *          files; one is committed in the same transaction as its files
+ *   leak_errors(file_id, line, what)  records that could not be read */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,10 +60,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_TOKEN_COUNT] = "SELECT count(*) FROM tokens",
 };
 
+enum leak_stmt_id {
+	LST_SOURCE_GET, LST_SOURCE_ADD, LST_SOURCE_STATE, LST_SOURCES, LST_FILE_BY_PATH, LST_FILE_BY_SHA,
+	LST_FILE_MAX, LST_FILE_ADD, LST_FILE_GET, LST_SEGMENT_ADD, LST_SEGMENTS, LST_ERROR_ADD, LST_COUNT
+};
+
 struct sqlite_store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *st[ST_COUNT];
+	sqlite3_stmt *lst[LST_COUNT]; /* the leak index's, prepared by leak_attach */
 };
 
 static enum lg_status db_error(struct sqlite_store *s, struct errbuf *err, const char *what)
@@ -66,6 +85,8 @@ static void close_store(void *impl)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	for (int i = 0; i < LST_COUNT; i++)
+		sqlite3_finalize(s->lst[i]);
 	sqlite3_close(s->db);
 	lg_free(s->path);
 	lg_free(s);
@@ -332,6 +353,302 @@ static enum lg_status stats(void *impl, struct store_stats *out, struct errbuf *
 	return LG_OK;
 }
 
+/* ---- the leak index ---- */
+
+static const char leak_schema[] =
+	"CREATE TABLE IF NOT EXISTS leak_sources(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'complete', started INTEGER NOT NULL DEFAULT 0,"
+	" finished INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS leak_files(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,"
+	" path TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL, sha256 BLOB NOT NULL,"
+	" format TEXT NOT NULL, records INTEGER NOT NULL, entries INTEGER NOT NULL, errors INTEGER NOT NULL,"
+	" lines BLOB, ingested INTEGER NOT NULL, UNIQUE(source_id, sha256));"
+	"CREATE INDEX IF NOT EXISTS leak_files_path ON leak_files(source_id, path);"
+	"CREATE TABLE IF NOT EXISTS leak_segments(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,"
+	" name TEXT UNIQUE NOT NULL, entries INTEGER NOT NULL, bytes INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS leak_errors(file_id INTEGER NOT NULL, line INTEGER NOT NULL,"
+	" what TEXT NOT NULL);";
+
+static const char *const leak_sql[LST_COUNT] = {
+	[LST_SOURCE_GET] = "SELECT id FROM leak_sources WHERE name = ?1",
+	[LST_SOURCE_ADD] = "INSERT INTO leak_sources(name) VALUES(?1)",
+	[LST_SOURCE_STATE] = "UPDATE leak_sources SET state = ?2,"
+			     " started = CASE WHEN ?2 = 'ingesting' THEN ?3 ELSE started END,"
+			     " finished = CASE WHEN ?2 = 'complete' THEN ?3 ELSE finished END WHERE id = ?1",
+	[LST_SOURCES] = "SELECT s.id, s.name, s.state, s.started, s.finished,"
+			" (SELECT count(*) FROM leak_files f WHERE f.source_id = s.id),"
+			" (SELECT total(size) FROM leak_files f WHERE f.source_id = s.id),"
+			" (SELECT total(records) FROM leak_files f WHERE f.source_id = s.id),"
+			" (SELECT total(entries) FROM leak_files f WHERE f.source_id = s.id),"
+			" (SELECT total(errors) FROM leak_files f WHERE f.source_id = s.id),"
+			" (SELECT count(*) FROM leak_segments g WHERE g.source_id = s.id)"
+			" FROM leak_sources s ORDER BY s.name",
+	[LST_FILE_BY_PATH] = "SELECT 1 FROM leak_files WHERE source_id = ?1 AND path = ?2 AND size = ?3 AND mtime = ?4",
+	[LST_FILE_BY_SHA] = "SELECT 1 FROM leak_files WHERE source_id = ?1 AND sha256 = ?2",
+	[LST_FILE_MAX] = "SELECT coalesce(max(id), 0) FROM leak_files",
+	[LST_FILE_ADD] = "INSERT INTO leak_files(id, source_id, path, size, mtime, sha256, format, records, entries,"
+			 " errors, lines, ingested) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[LST_FILE_GET] = "SELECT id, source_id, path, size, mtime, sha256, format, records, entries, errors, lines"
+			 " FROM leak_files WHERE id = ?1",
+	[LST_SEGMENT_ADD] = "INSERT INTO leak_segments(source_id, name, entries, bytes) VALUES(?1, ?2, ?3, ?4)",
+	[LST_SEGMENTS] = "SELECT id, source_id, name, entries, bytes FROM leak_segments"
+			 " WHERE ?1 = 0 OR source_id = ?1 ORDER BY id",
+	[LST_ERROR_ADD] = "INSERT INTO leak_errors(file_id, line, what) VALUES(?1, ?2, ?3)",
+};
+
+static bool has_leak_tables(struct sqlite_store *s)
+{
+	sqlite3_stmt *st;
+	bool yes = false;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE name = 'leak_segments'", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return false;
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return yes;
+}
+
+static enum lg_status leak_attach(void *impl, bool create, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+
+	if (s->lst[0])
+		return LG_OK;
+	if (!has_leak_tables(s)) {
+		enum lg_status rc;
+
+		if (!create)
+			return errbuf_set(err, LG_ENOTFOUND, "%s holds no leak index; run `leakguard ingest` first", s->path);
+		rc = exec(s, leak_schema, err);
+		if (rc)
+			return rc;
+	}
+	for (int i = 0; i < LST_COUNT; i++)
+		if (sqlite3_prepare_v3(s->db, leak_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->lst[i], NULL) != SQLITE_OK) {
+			enum lg_status rc = db_error(s, err, "cannot prepare the leak index statements (damaged store?)");
+
+			for (int k = 0; k < LST_COUNT; k++) {
+				sqlite3_finalize(s->lst[k]);
+				s->lst[k] = NULL;
+			}
+			return rc;
+		}
+	return LG_OK;
+}
+
+static char *leak_dir(void *impl)
+{
+	struct sqlite_store *s = impl;
+	char *dir = g_strdup_printf("%s.leak", s->path);
+
+	g_mkdir_with_parents(dir, 0700);
+	return dir;
+}
+
+static enum lg_status leak_source_get(void *impl, const char *name, bool create, int64_t *id, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[LST_SOURCE_GET];
+	int rc;
+
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_ROW)
+		return LG_OK;
+	if (rc != SQLITE_DONE)
+		return db_error(s, err, "read failed");
+	if (!create)
+		return errbuf_set(err, LG_ENOTFOUND, "no source named '%s'", name);
+	st = s->lst[LST_SOURCE_ADD];
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (step_done(s, st, err))
+		return LG_EIO;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return LG_OK;
+}
+
+static enum lg_status leak_source_state(void *impl, int64_t id, const char *state, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[LST_SOURCE_STATE];
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+	return step_done(s, st, err);
+}
+
+static enum lg_status leak_sources(void *impl, bool (*fn)(void *, const struct store_leak_source *), void *ctx,
+				   struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[LST_SOURCES];
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_leak_source src = {
+			.id = sqlite3_column_int64(st, 0),
+			.name = (const char *)sqlite3_column_text(st, 1),
+			.state = (const char *)sqlite3_column_text(st, 2),
+			.started = sqlite3_column_int64(st, 3),
+			.finished = sqlite3_column_int64(st, 4),
+			.files = sqlite3_column_int64(st, 5),
+			.bytes = (int64_t)sqlite3_column_double(st, 6),
+			.records = (int64_t)sqlite3_column_double(st, 7),
+			.entries = (int64_t)sqlite3_column_double(st, 8),
+			.errors = (int64_t)sqlite3_column_double(st, 9),
+			.segments = sqlite3_column_int64(st, 10),
+		};
+
+		if (!fn(ctx, &src)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? LG_OK : db_error(s, err, "read failed");
+}
+
+static enum lg_status leak_file_find(void *impl, int64_t source_id, const char *path, int64_t size, int64_t mtime,
+				     const uint8_t *sha256, bool *found, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[sha256 ? LST_FILE_BY_SHA : LST_FILE_BY_PATH];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, source_id);
+	if (sha256) {
+		sqlite3_bind_blob(st, 2, sha256, 32, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, size);
+		sqlite3_bind_int64(st, 4, mtime);
+	}
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? LG_OK : db_error(s, err, "read failed");
+}
+
+static enum lg_status leak_file_max_id(void *impl, int64_t *id, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[LST_FILE_MAX];
+	int rc = sqlite3_step(st);
+
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? LG_OK : db_error(s, err, "read failed");
+}
+
+static enum lg_status leak_file_add(void *impl, const struct store_leak_file *f, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[LST_FILE_ADD];
+
+	sqlite3_bind_int64(st, 1, f->id);
+	sqlite3_bind_int64(st, 2, f->source_id);
+	sqlite3_bind_text(st, 3, f->path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, f->size);
+	sqlite3_bind_int64(st, 5, f->mtime);
+	sqlite3_bind_blob(st, 6, f->sha256, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, f->format, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, f->records);
+	sqlite3_bind_int64(st, 9, f->entries);
+	sqlite3_bind_int64(st, 10, f->errors);
+	if (f->lines_len)
+		sqlite3_bind_blob(st, 11, f->lines, (int)f->lines_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 12, (sqlite3_int64)time(NULL));
+	return step_done(s, st, err);
+}
+
+static enum lg_status leak_file_get(void *impl, int64_t id, struct store_leak_file *out, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[LST_FILE_GET];
+	int rc;
+
+	sqlite3_reset(st); /* the previous call's row stays readable until now */
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? errbuf_set(err, LG_ENOTFOUND, "no leak file %lld", (long long)id)
+					 : db_error(s, err, "read failed");
+	}
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(st, 0);
+	out->source_id = sqlite3_column_int64(st, 1);
+	out->path = (const char *)sqlite3_column_text(st, 2);
+	out->size = sqlite3_column_int64(st, 3);
+	out->mtime = sqlite3_column_int64(st, 4);
+	if (sqlite3_column_bytes(st, 5) == 32)
+		memcpy(out->sha256, sqlite3_column_blob(st, 5), 32);
+	out->format = (const char *)sqlite3_column_text(st, 6);
+	out->records = sqlite3_column_int64(st, 7);
+	out->entries = sqlite3_column_int64(st, 8);
+	out->errors = sqlite3_column_int64(st, 9);
+	out->lines = sqlite3_column_blob(st, 10);
+	out->lines_len = (size_t)sqlite3_column_bytes(st, 10);
+	return LG_OK;
+}
+
+static enum lg_status leak_segment_add(void *impl, const struct store_leak_segment *seg, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[LST_SEGMENT_ADD];
+
+	sqlite3_bind_int64(st, 1, seg->source_id);
+	sqlite3_bind_text(st, 2, seg->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, seg->entries);
+	sqlite3_bind_int64(st, 4, seg->bytes);
+	return step_done(s, st, err);
+}
+
+static enum lg_status leak_segments(void *impl, int64_t source_id, bool (*fn)(void *, const struct store_leak_segment *),
+				    void *ctx, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[LST_SEGMENTS];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, source_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_leak_segment seg = {
+			.id = sqlite3_column_int64(st, 0),
+			.source_id = sqlite3_column_int64(st, 1),
+			.name = (const char *)sqlite3_column_text(st, 2),
+			.entries = sqlite3_column_int64(st, 3),
+			.bytes = sqlite3_column_int64(st, 4),
+		};
+
+		if (!fn(ctx, &seg)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? LG_OK : db_error(s, err, "read failed");
+}
+
+static enum lg_status leak_error_add(void *impl, int64_t file_id, int64_t line, const char *why, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[LST_ERROR_ADD];
+
+	sqlite3_bind_int64(st, 1, file_id);
+	sqlite3_bind_int64(st, 2, line);
+	sqlite3_bind_text(st, 3, why, -1, SQLITE_STATIC);
+	return step_done(s, st, err);
+}
+
 const struct store_backend store_sqlite_backend = {
 	.scheme = "sqlite",
 	.open = open_store,
@@ -349,4 +666,16 @@ const struct store_backend store_sqlite_backend = {
 	.learned_del = learned_del,
 	.count_add = count_add,
 	.stats = stats,
+	.leak_attach = leak_attach,
+	.leak_dir = leak_dir,
+	.leak_source_get = leak_source_get,
+	.leak_source_state = leak_source_state,
+	.leak_sources = leak_sources,
+	.leak_file_find = leak_file_find,
+	.leak_file_max_id = leak_file_max_id,
+	.leak_file_add = leak_file_add,
+	.leak_file_get = leak_file_get,
+	.leak_segment_add = leak_segment_add,
+	.leak_segments = leak_segments,
+	.leak_error_add = leak_error_add,
 };

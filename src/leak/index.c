@@ -1,0 +1,882 @@
+/* index.c: see index.h for the ingest protocol and the lookup guarantees.
+ * This is the I/O edge of src/leak/: it walks directories, maps files,
+ * writes segment files and talks to the store; the readers it drives are
+ * pure. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <openssl/evp.h>
+
+#include "leak/index.h"
+#include "leak/reader.h"
+#include "leak/record.h"
+#include "mail/domain.h"
+#include "util/alloc.h"
+
+#define WALK_MAX_DEPTH 32
+#define PROBE_WINDOW 8 /* entries read after every probe point */
+
+struct batch_error {
+	size_t file; /* index into files */
+	uint64_t line;
+	char *why;
+};
+
+struct pending {
+	char *name;
+	uint64_t entries, bytes;
+};
+
+struct ingest {
+	struct store *s;
+	int64_t source_id;
+	char *dir;
+	const struct leak_ingest_hooks *hooks;
+	struct leak_ingest_stats *st;
+	struct errbuf *err;
+	enum lg_status rc; /* first store or write failure */
+
+	struct leak_collector col;
+	struct store_leak_file *files;
+	size_t nfiles, files_cap;
+	struct batch_error *errs;
+	size_t nerrs, errs_cap;
+	struct pending *pend;
+	size_t npend, pend_cap;
+	int64_t next_id;
+
+	const char *cur_path; /* the file being read */
+	const char *cur_data;
+	uint64_t cur_errors;
+};
+
+static void hook_error(const struct ingest *in, const char *path, uint64_t line, const char *why)
+{
+	if (in->hooks && in->hooks->error)
+		in->hooks->error(in->hooks->ctx, path, line, why);
+}
+
+static void on_record_error(void *ctx, uint64_t pos, uint64_t line, const char *why)
+{
+	struct ingest *in = ctx;
+
+	(void)pos;
+	in->cur_errors++;
+	hook_error(in, in->cur_path, line, why);
+	if (in->cur_errors > LEAK_ERRORS_KEPT)
+		return;
+	if (in->nerrs == in->errs_cap)
+		in->errs = lg_grow(in->errs, &in->errs_cap, in->nerrs + 1, sizeof(*in->errs));
+	in->errs[in->nerrs].file = in->nfiles;
+	in->errs[in->nerrs].line = line;
+	in->errs[in->nerrs].why = lg_strdup(why);
+	in->nerrs++;
+}
+
+/* Sorts and writes the collected entries as a segment not yet registered. */
+static void write_pending(void *ctx)
+{
+	struct ingest *in = ctx;
+	struct pending *p;
+	char *name, *path;
+
+	if (in->rc || in->col.nentries == 0)
+		return;
+	leak_entries_sort(in->col.entries, in->col.nentries);
+	name = g_strdup_printf("seg-%lld-%08x%08x.lgs", (long long)in->source_id, g_random_int(), g_random_int());
+	path = g_build_filename(in->dir, name, NULL);
+	in->rc = leak_segment_write(path, (uint64_t)in->source_id, in->col.entries, in->col.nentries, in->err);
+	g_free(path);
+	if (in->rc) {
+		g_free(name);
+		return;
+	}
+	if (in->npend == in->pend_cap)
+		in->pend = lg_grow(in->pend, &in->pend_cap, in->npend + 1, sizeof(*in->pend));
+	p = &in->pend[in->npend++];
+	p->name = lg_strdup(name);
+	p->entries = in->col.nentries;
+	p->bytes = 64 + in->col.nentries * sizeof(struct leak_entry);
+	g_free(name);
+	leak_collector_reset(&in->col);
+}
+
+static void free_batch(struct ingest *in)
+{
+	for (size_t i = 0; i < in->nfiles; i++) {
+		lg_free((char *)in->files[i].path);
+		lg_free((void *)in->files[i].lines);
+	}
+	for (size_t i = 0; i < in->nerrs; i++)
+		lg_free(in->errs[i].why);
+	for (size_t i = 0; i < in->npend; i++)
+		lg_free(in->pend[i].name);
+	in->nfiles = in->nerrs = in->npend = 0;
+}
+
+/* One transaction: the batch's files, their read errors, its segments. */
+static enum lg_status commit_batch(struct ingest *in)
+{
+	enum lg_status rc;
+
+	write_pending(in);
+	if (in->rc)
+		return in->rc;
+	if (in->nfiles == 0 && in->npend == 0)
+		return LG_OK;
+	rc = store_begin(in->s, in->err);
+	for (size_t i = 0; !rc && i < in->nfiles; i++)
+		rc = store_leak_file_add(in->s, &in->files[i], in->err);
+	for (size_t i = 0; !rc && i < in->nerrs; i++)
+		rc = store_leak_error_add(in->s, in->files[in->errs[i].file].id, (int64_t)in->errs[i].line,
+					  in->errs[i].why, in->err);
+	for (size_t i = 0; !rc && i < in->npend; i++) {
+		struct store_leak_segment seg = {.source_id = in->source_id,
+						 .name = in->pend[i].name,
+						 .entries = (int64_t)in->pend[i].entries,
+						 .bytes = (int64_t)in->pend[i].bytes};
+
+		rc = store_leak_segment_add(in->s, &seg, in->err);
+	}
+	if (!rc)
+		rc = store_commit(in->s, in->err);
+	if (rc) {
+		store_rollback(in->s);
+		in->rc = rc;
+		return rc;
+	}
+	in->next_id += (int64_t)in->nfiles;
+	in->st->batches++;
+	free_batch(in);
+	return LG_OK;
+}
+
+static void sha256(const void *p, size_t n, uint8_t out[32])
+{
+	unsigned int len = 32;
+
+	EVP_Digest(p, n, out, &len, EVP_sha256(), NULL);
+}
+
+/* Offsets of lines 1, 1 + LEAK_LINE_STEP, ... as little-endian u64s. */
+static void line_index(const char *d, size_t n, void **out, size_t *len)
+{
+	size_t cap = 0, count = 0;
+	uint64_t *v = NULL, line = 0;
+
+	for (size_t i = 0; i < n;) {
+		const char *nl;
+
+		if (line % LEAK_LINE_STEP == 0) {
+			if (count == cap)
+				v = lg_grow(v, &cap, count + 1, sizeof(*v));
+			v[count++] = i;
+		}
+		line++;
+		nl = memchr(d + i, '\n', n - i);
+		if (!nl)
+			break;
+		i = (size_t)(nl - d) + 1;
+	}
+	*out = v;
+	*len = count * sizeof(*v);
+}
+
+static bool batch_has_sha(const struct ingest *in, const uint8_t sha[32])
+{
+	for (size_t i = 0; i < in->nfiles; i++)
+		if (memcmp(in->files[i].sha256, sha, 32) == 0)
+			return true;
+	return false;
+}
+
+static void ingest_file(struct ingest *in, const char *path, const struct stat *sb)
+{
+	struct store_leak_file *f;
+	uint8_t sha[32];
+	bool found = false;
+	const char *data = "";
+	void *map = NULL;
+	size_t n = (size_t)sb->st_size;
+	uint64_t rec0, ent0, err0, nent0;
+	enum leak_format fmt;
+	int fd;
+
+	in->st->files++;
+	if (store_leak_file_find(in->s, in->source_id, path, (int64_t)sb->st_size, (int64_t)sb->st_mtime, NULL,
+				 &found, in->err)) {
+		in->rc = LG_EIO;
+		return;
+	}
+	if (found) {
+		in->st->already++;
+		return;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		in->st->unreadable++;
+		hook_error(in, path, 0, strerror(errno));
+		return;
+	}
+	if (n) {
+		map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED) {
+			in->st->unreadable++;
+			hook_error(in, path, 0, strerror(errno));
+			close(fd);
+			return;
+		}
+		madvise(map, n, MADV_SEQUENTIAL);
+		data = map;
+	}
+	close(fd);
+	sha256(data, n, sha);
+	if (store_leak_file_find(in->s, in->source_id, NULL, 0, 0, sha, &found, in->err)) {
+		in->rc = LG_EIO;
+		goto out;
+	}
+	if (found || batch_has_sha(in, sha)) {
+		in->st->already++;
+		goto out;
+	}
+	if (in->next_id + (int64_t)in->nfiles >= (int64_t)LEAK_FILE_MAX) {
+		in->rc = errbuf_set(in->err, LG_ELIMIT, "the leak index holds %u files, its limit", LEAK_FILE_MAX);
+		goto out;
+	}
+	fmt = leak_format_sniff(path, data, n);
+	in->cur_path = path;
+	in->cur_errors = 0;
+	in->col.file_no = (uint32_t)(in->next_id + (int64_t)in->nfiles);
+	rec0 = in->col.records;
+	ent0 = in->col.entities;
+	err0 = in->col.errors;
+	nent0 = in->col.pushed;
+	leak_read(fmt, data, n, &in->col);
+	nent0 = in->col.pushed - nent0;
+	if (in->nfiles == in->files_cap)
+		in->files = lg_grow(in->files, &in->files_cap, in->nfiles + 1, sizeof(*in->files));
+	f = &in->files[in->nfiles];
+	memset(f, 0, sizeof(*f));
+	f->id = in->next_id + (int64_t)in->nfiles;
+	f->source_id = in->source_id;
+	f->path = lg_strdup(path);
+	f->format = leak_format_name(fmt);
+	f->size = (int64_t)sb->st_size;
+	f->mtime = (int64_t)sb->st_mtime;
+	memcpy(f->sha256, sha, 32);
+	f->records = (int64_t)(in->col.records - rec0);
+	f->entries = (int64_t)nent0;
+	f->errors = (int64_t)(in->col.errors - err0);
+	{
+		void *lines;
+		size_t len;
+
+		line_index(data, n, &lines, &len);
+		f->lines = lines;
+		f->lines_len = len;
+	}
+	in->nfiles++;
+	in->st->ingested++;
+	in->st->bytes += n;
+	in->st->records += (uint64_t)f->records;
+	in->st->entities += in->col.entities - ent0;
+	in->st->entries += (uint64_t)f->entries;
+	in->st->errors += (uint64_t)f->errors;
+out:
+	if (map)
+		munmap(map, n);
+	if (!in->rc && (in->nfiles >= LEAK_BATCH_FILES || in->npend > 0 || in->col.nentries >= LEAK_BATCH_ENTRIES))
+		commit_batch(in);
+	if (!in->rc && in->hooks && in->hooks->progress)
+		in->hooks->progress(in->hooks->ctx, in->st, path);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(struct ingest *in, const char *path, int depth)
+{
+	struct stat sb;
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (in->rc)
+		return;
+	if (stat(path, &sb) != 0) {
+		in->st->unreadable++;
+		hook_error(in, path, 0, strerror(errno));
+		return;
+	}
+	if (S_ISREG(sb.st_mode)) {
+		ingest_file(in, path, &sb);
+		return;
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return;
+	if (depth >= WALK_MAX_DEPTH) {
+		hook_error(in, path, 0, "directories nested too deep; not followed");
+		return;
+	}
+	d = opendir(path);
+	if (!d) {
+		in->st->unreadable++;
+		hook_error(in, path, 0, strerror(errno));
+		return;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap)
+			names = lg_grow(names, &cap, n + 1, sizeof(*names));
+		names[n++] = lg_strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		char *child = g_build_filename(path, names[i], NULL);
+
+		walk(in, child, depth + 1);
+		g_free(child);
+		lg_free(names[i]);
+	}
+	lg_free(names);
+}
+
+static bool add_live(void *ctx, const struct store_leak_segment *seg)
+{
+	g_hash_table_add(ctx, g_strdup(seg->name));
+	return true;
+}
+
+/* Deletes segment files no committed row references (left by a kill). */
+static enum lg_status remove_orphans(struct store *s, const char *dir, struct errbuf *err)
+{
+	GHashTable *live = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	enum lg_status rc = store_leak_segments(s, 0, add_live, live, err);
+	DIR *d = rc ? NULL : opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		if (g_str_has_prefix(de->d_name, "seg-") && !g_hash_table_contains(live, de->d_name)) {
+			char *p = g_build_filename(dir, de->d_name, NULL);
+
+			unlink(p);
+			g_free(p);
+		}
+	}
+	if (d)
+		closedir(d);
+	g_hash_table_destroy(live);
+	return rc;
+}
+
+static int lock_dir(const char *dir, bool wait)
+{
+	char *p = g_build_filename(dir, "ingest.lock", NULL);
+	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	g_free(p);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+bool leak_ingest_running(struct store *s)
+{
+	char *dir = store_leak_dir(s);
+	int fd = dir ? lock_dir(dir, false) : -1;
+
+	g_free(dir);
+	if (fd < 0)
+		return true;
+	close(fd);
+	return false;
+}
+
+enum lg_status leak_ingest(struct store *s, const char *source, char *const *paths, int npaths,
+			   const struct leak_ingest_hooks *hooks, struct leak_ingest_stats *st, struct errbuf *err)
+{
+	struct ingest in = {.s = s, .hooks = hooks, .st = st, .err = err};
+	enum lg_status rc;
+	int lock = -1;
+
+	memset(st, 0, sizeof(*st));
+	rc = store_leak_attach(s, true, err);
+	if (rc)
+		return rc;
+	in.dir = store_leak_dir(s);
+	if (!in.dir)
+		return errbuf_set(err, LG_EINTERNAL, "this store has no place for leak segments");
+	lock = lock_dir(in.dir, true);
+	if (lock < 0) {
+		rc = errbuf_set(err, LG_EIO, "%s: cannot take the ingest lock: %s", in.dir, strerror(errno));
+		goto out;
+	}
+	rc = remove_orphans(s, in.dir, err);
+	if (!rc)
+		rc = store_begin(s, err);
+	if (!rc)
+		rc = store_leak_source_get(s, source, true, &in.source_id, err);
+	if (!rc)
+		rc = store_leak_source_state(s, in.source_id, "ingesting", err);
+	if (!rc)
+		rc = store_leak_file_max_id(s, &in.next_id, err);
+	if (!rc)
+		rc = store_commit(s, err);
+	else
+		store_rollback(s);
+	if (rc)
+		goto out;
+	in.next_id++;
+	leak_collector_init(&in.col);
+	in.col.error = on_record_error;
+	in.col.error_ctx = &in;
+	in.col.full = write_pending;
+	in.col.full_at = LEAK_BATCH_ENTRIES;
+	for (int i = 0; i < npaths && !in.rc; i++) {
+		/* absolute, so places resolve from any working directory */
+		char *abs = g_canonicalize_filename(paths[i], NULL);
+
+		walk(&in, abs, 0);
+		g_free(abs);
+	}
+	if (!in.rc)
+		commit_batch(&in);
+	rc = in.rc;
+	if (!rc)
+		rc = store_leak_source_state(s, in.source_id, "complete", err);
+	free_batch(&in);
+	lg_free(in.files);
+	lg_free(in.errs);
+	lg_free(in.pend);
+	leak_collector_cleanup(&in.col);
+out:
+	if (lock >= 0)
+		close(lock);
+	g_free(in.dir);
+	return rc;
+}
+
+/* ---- lookups ---- */
+
+struct ix_seg {
+	struct leak_segment *seg;
+	size_t src; /* index into sources */
+};
+
+struct ix_source {
+	int64_t id;
+	char *name;
+};
+
+struct leak_index {
+	struct ix_seg *segs;
+	size_t nsegs, segs_cap;
+	struct ix_source *sources;
+	size_t nsources, sources_cap;
+	uint64_t entries;
+	char *dir;
+	int64_t only; /* source id when restricted, else 0 */
+	enum lg_status rc;
+	struct errbuf *err;
+};
+
+static bool add_source(void *ctx, const struct store_leak_source *src)
+{
+	struct leak_index *ix = ctx;
+
+	if (ix->nsources == ix->sources_cap)
+		ix->sources = lg_grow(ix->sources, &ix->sources_cap, ix->nsources + 1, sizeof(*ix->sources));
+	ix->sources[ix->nsources].id = src->id;
+	ix->sources[ix->nsources].name = lg_strdup(src->name);
+	ix->nsources++;
+	return true;
+}
+
+static bool add_segment(void *ctx, const struct store_leak_segment *seg)
+{
+	struct leak_index *ix = ctx;
+	char *path = g_build_filename(ix->dir, seg->name, NULL);
+	struct leak_segment *ls = NULL;
+	size_t src = 0;
+
+	ix->rc = leak_segment_open(path, &ls, ix->err);
+	g_free(path);
+	if (ix->rc)
+		return false;
+	while (src < ix->nsources && ix->sources[src].id != seg->source_id)
+		src++;
+	if (ix->nsegs == ix->segs_cap)
+		ix->segs = lg_grow(ix->segs, &ix->segs_cap, ix->nsegs + 1, sizeof(*ix->segs));
+	ix->segs[ix->nsegs].seg = ls;
+	ix->segs[ix->nsegs].src = src;
+	ix->nsegs++;
+	ix->entries += leak_segment_count(ls);
+	return true;
+}
+
+enum lg_status leak_index_open(struct store *s, const char *source, struct leak_index **out, struct errbuf *err)
+{
+	struct leak_index *ix = lg_calloc(1, sizeof(*ix));
+	enum lg_status rc = store_leak_attach(s, false, err);
+
+	ix->err = err;
+	if (!rc)
+		rc = store_read_begin(s, err);
+	if (rc) {
+		leak_index_close(&ix);
+		return rc;
+	}
+	if (source)
+		rc = store_leak_source_get(s, source, false, &ix->only, err);
+	if (!rc)
+		rc = store_leak_sources(s, add_source, ix, err);
+	ix->dir = store_leak_dir(s);
+	if (!rc)
+		rc = store_leak_segments(s, ix->only, add_segment, ix, err);
+	if (!rc)
+		rc = ix->rc;
+	store_read_end(s);
+	if (rc) {
+		leak_index_close(&ix);
+		return rc;
+	}
+	*out = ix;
+	return LG_OK;
+}
+
+void leak_index_close(struct leak_index **ixp)
+{
+	struct leak_index *ix;
+
+	if (!ixp || !*ixp)
+		return;
+	ix = *ixp;
+	for (size_t i = 0; i < ix->nsegs; i++)
+		leak_segment_close(&ix->segs[i].seg);
+	for (size_t i = 0; i < ix->nsources; i++)
+		lg_free(ix->sources[i].name);
+	lg_free(ix->segs);
+	lg_free(ix->sources);
+	g_free(ix->dir);
+	lg_free(ix);
+	*ixp = NULL;
+}
+
+size_t leak_index_segments(const struct leak_index *ix)
+{
+	return ix->nsegs;
+}
+
+uint64_t leak_index_entries(const struct leak_index *ix)
+{
+	return ix->entries;
+}
+
+bool leak_query_key(enum leak_query_kind kind, const char *q, uint32_t *group, uint64_t *value, char *norm)
+{
+	size_t n = strlen(q), len, at;
+
+	switch (kind) {
+	case LEAK_Q_EMAIL:
+		len = leak_email_norm(q, n, norm, &at);
+		if (!len)
+			return false;
+		*group = leak_group_of_host(norm + at + 1);
+		*value = leak_value_key(LEAK_EMAIL, norm, len);
+		return true;
+	case LEAK_Q_PHONE:
+		len = leak_phone_norm(q, n, 0, norm);
+		if (!len)
+			return false;
+		*group = LEAK_GROUP_PHONE;
+		*value = leak_value_key(LEAK_PHONE, norm, len);
+		return true;
+	case LEAK_Q_DOMAIN:
+		while (*q == '@' || *q == ' ')
+			q++;
+		n = strlen(q);
+		while (n && (q[n - 1] == '.' || q[n - 1] == ' '))
+			n--;
+		if (n == 0 || n > LEAK_MAX_VALUE || memchr(q, '@', n))
+			return false;
+		for (size_t i = 0; i < n; i++)
+			norm[i] = (char)g_ascii_tolower(q[i]);
+		norm[n] = '\0';
+		*group = leak_group_of_host(norm);
+		*value = 0;
+		return *group != 0;
+	}
+	return false;
+}
+
+static struct leak_source_hits *hits_for(struct leak_index *ix, struct leak_result *r, size_t src)
+{
+	for (size_t i = 0; i < r->nsrc; i++)
+		if (r->src[i].source_id == ix->sources[src].id)
+			return &r->src[i];
+	r->src = lg_realloc(r->src, (r->nsrc + 1) * sizeof(*r->src));
+	memset(&r->src[r->nsrc], 0, sizeof(*r->src));
+	r->src[r->nsrc].source_id = ix->sources[src].id;
+	r->src[r->nsrc].name = ix->sources[src].name;
+	return &r->src[r->nsrc++];
+}
+
+static void record_hit(struct leak_source_hits *h, const struct leak_entry *e)
+{
+	h->occurrences++;
+	if (leak_entry_flags(e) & LEAK_FLAG_PASSWORD)
+		h->with_password++;
+	if (h->nplaces < LEAK_MAX_PLACES) {
+		struct leak_place *p = &h->places[h->nplaces++];
+
+		p->file_id = leak_entry_file(e);
+		p->pos = e->pos & LEAK_POS_MASK;
+		p->kind = leak_entry_kind(e);
+		p->password = leak_entry_flags(e) & LEAK_FLAG_PASSWORD;
+	}
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void leak_lookup(struct leak_index *ix, enum leak_query_kind kind, uint32_t group, uint64_t value,
+		 struct leak_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (kind != LEAK_Q_DOMAIN) {
+		for (size_t i = 0; i < ix->nsegs; i++) {
+			const struct leak_segment *sg = ix->segs[i].seg;
+			const struct leak_entry *e = leak_segment_entries(sg);
+			size_t n = leak_segment_count(sg), lb = leak_segment_lower_bound(sg, group, value), k;
+			unsigned matched = 0;
+			struct leak_source_hits *h = NULL;
+
+			if (n == 0)
+				continue;
+			/* the same window for hits and misses */
+			for (k = 0; k < PROBE_WINDOW; k++) {
+				size_t idx = lb + k < n ? lb + k : n - 1;
+				bool m = lb + k < n && e[idx].group == group && e[idx].value == value;
+
+				if (m) {
+					if (!h)
+						h = hits_for(ix, r, ix->segs[i].src);
+					record_hit(h, &e[idx]);
+					h->distinct[leak_entry_kind(&e[idx])] = 1;
+					matched++;
+				}
+			}
+			for (k = lb + PROBE_WINDOW; matched == PROBE_WINDOW && k < n && e[k].group == group &&
+						    e[k].value == value;
+			     k++)
+				record_hit(h, &e[k]);
+		}
+	} else {
+		/* per source: (kind << 61 | value >> 3) pairs, sorted and counted */
+		uint64_t **vals = lg_calloc(ix->nsources + 1, sizeof(*vals));
+		size_t *nv = lg_calloc(ix->nsources + 1, sizeof(*nv)), *cv = lg_calloc(ix->nsources + 1, sizeof(*cv));
+
+		for (size_t i = 0; i < ix->nsegs; i++) {
+			const struct leak_segment *sg = ix->segs[i].seg;
+			const struct leak_entry *e = leak_segment_entries(sg);
+			size_t lo = leak_segment_lower_bound(sg, group, 0);
+			size_t hi = group == UINT32_MAX ? leak_segment_count(sg)
+							: leak_segment_lower_bound(sg, group + 1, 0);
+			size_t src = ix->segs[i].src;
+
+			for (size_t k = lo; k < hi; k++) {
+				struct leak_source_hits *h = hits_for(ix, r, src);
+
+				record_hit(h, &e[k]);
+				if (nv[src] == cv[src])
+					vals[src] = lg_grow(vals[src], &cv[src], nv[src] + 1, sizeof(**vals));
+				vals[src][nv[src]++] = ((uint64_t)leak_entry_kind(&e[k]) << 61) | (e[k].value >> 3);
+			}
+		}
+		for (size_t s = 0; s <= ix->nsources; s++) {
+			if (!nv[s])
+				continue;
+			struct leak_source_hits *h = hits_for(ix, r, s);
+
+			qsort(vals[s], nv[s], sizeof(**vals), u64_cmp);
+			for (size_t k = 0; k < nv[s]; k++)
+				if (k == 0 || vals[s][k] != vals[s][k - 1])
+					h->distinct[vals[s][k] >> 61]++;
+			lg_free(vals[s]);
+		}
+		lg_free(vals);
+		lg_free(nv);
+		lg_free(cv);
+	}
+	r->found = r->nsrc > 0;
+}
+
+void leak_result_cleanup(struct leak_result *r)
+{
+	lg_free(r->src);
+	memset(r, 0, sizeof(*r));
+}
+
+/* 1-based line of byte pos, from the sparse index and a count from there. */
+static uint64_t line_at(int fd, const struct store_leak_file *f, uint64_t pos)
+{
+	size_t nl = f->lines_len / 8, lo = 0, hi = nl;
+	uint64_t off = 0, line = 1;
+	char chunk[65536];
+
+	while (lo < hi) { /* the last checkpoint <= pos */
+		size_t mid = (lo + hi) / 2;
+		uint64_t v;
+
+		memcpy(&v, (const char *)f->lines + mid * 8, 8);
+		if (v <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0) {
+		memcpy(&off, (const char *)f->lines + (lo - 1) * 8, 8);
+		line = (uint64_t)(lo - 1) * LEAK_LINE_STEP + 1;
+	}
+	while (off < pos) {
+		size_t want = pos - off < sizeof(chunk) ? (size_t)(pos - off) : sizeof(chunk);
+		ssize_t got = pread(fd, chunk, want, (off_t)off);
+
+		if (got <= 0)
+			break;
+		for (const char *p = chunk; (p = memchr(p, '\n', (size_t)(chunk + got - p))); p++)
+			line++;
+		off += (uint64_t)got;
+	}
+	return line;
+}
+
+enum lg_status leak_place_resolve(struct store *s, const struct leak_place *p, struct buf *path, uint64_t *line,
+				  struct buf *snippet, bool *changed, struct errbuf *err)
+{
+	struct store_leak_file f;
+	struct stat sb;
+	enum lg_status rc = store_leak_file_get(s, p->file_id, &f, err);
+	char win[512];
+	uint64_t start;
+	ssize_t got;
+	int fd;
+
+	buf_reset(path);
+	buf_reset(snippet);
+	*line = 0;
+	*changed = true;
+	if (rc)
+		return rc;
+	buf_append(path, f.path, strlen(f.path));
+	fd = open(f.path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return LG_OK;
+	if (fstat(fd, &sb) != 0 || sb.st_size != f.size || sb.st_mtime != f.mtime) {
+		close(fd);
+		return LG_OK;
+	}
+	*changed = false;
+	*line = line_at(fd, &f, p->pos);
+	start = p->pos > 200 ? p->pos - 200 : 0;
+	got = pread(fd, win, sizeof(win), (off_t)start);
+	if (got > 0)
+		leak_redact(win, (size_t)got, (size_t)(p->pos - start), p->password, snippet);
+	close(fd);
+	return LG_OK;
+}
+
+void leak_place_decoy(struct leak_index *ix, struct store *s)
+{
+	struct buf path, snip;
+	uint64_t line;
+	bool changed;
+	struct leak_place p = {0};
+
+	for (size_t i = 0; i < ix->nsegs; i++)
+		if (leak_segment_count(ix->segs[i].seg)) {
+			const struct leak_entry *e = leak_segment_entries(ix->segs[i].seg);
+
+			p.file_id = leak_entry_file(e);
+			p.pos = e->pos & LEAK_POS_MASK;
+			break;
+		}
+	if (!p.file_id)
+		return;
+	buf_init(&path);
+	buf_init(&snip);
+	leak_place_resolve(s, &p, &path, &line, &snip, &changed, NULL);
+	buf_cleanup(&path);
+	buf_cleanup(&snip);
+}
+
+enum lg_status leak_source_distinct(struct leak_index *ix, int64_t source_id, uint64_t distinct[LEAK_KINDS])
+{
+	size_t k = 0, *at;
+	const struct leak_entry **es;
+	size_t *ns;
+	bool have = false;
+	uint32_t pg = 0;
+	uint64_t pv = 0;
+
+	memset(distinct, 0, LEAK_KINDS * sizeof(*distinct));
+	es = lg_calloc(ix->nsegs + 1, sizeof(*es));
+	ns = lg_calloc(ix->nsegs + 1, sizeof(*ns));
+	at = lg_calloc(ix->nsegs + 1, sizeof(*at));
+	for (size_t i = 0; i < ix->nsegs; i++)
+		if (ix->sources[ix->segs[i].src].id == source_id) {
+			es[k] = leak_segment_entries(ix->segs[i].seg);
+			ns[k] = leak_segment_count(ix->segs[i].seg);
+			k++;
+		}
+	/* k-way merge by (group, value); each distinct key counts once */
+	for (;;) {
+		size_t best = k;
+
+		for (size_t i = 0; i < k; i++)
+			if (at[i] < ns[i] &&
+			    (best == k || es[i][at[i]].group < es[best][at[best]].group ||
+			     (es[i][at[i]].group == es[best][at[best]].group && es[i][at[i]].value < es[best][at[best]].value)))
+				best = i;
+		if (best == k)
+			break;
+		{
+			const struct leak_entry *e = &es[best][at[best]++];
+
+			if (!have || e->group != pg || e->value != pv) {
+				/* a phone counts by its by-number copy only */
+				if (leak_entry_kind(e) != LEAK_PHONE || e->group == LEAK_GROUP_PHONE)
+					distinct[leak_entry_kind(e)] += 1;
+				have = true;
+				pg = e->group;
+				pv = e->value;
+			}
+		}
+	}
+	lg_free(es);
+	lg_free(ns);
+	lg_free(at);
+	return LG_OK;
+}

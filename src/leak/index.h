@@ -1,0 +1,113 @@
+/* index.h: the leak index as a whole — ingesting dump files into a source
+ * (idempotent, kill-safe batches) and answering lookups over the segments
+ * of every source (constant-work for addresses and phone numbers).
+ *
+ * Ingest, per batch of files (up to LEAK_BATCH_FILES files or
+ * LEAK_BATCH_ENTRIES entries): each file is skipped when the source already
+ * holds it (same path, size and mtime, or same SHA-256), else mapped, read
+ * by its format's reader, and its entries collected with the file's final
+ * id; the entries are sorted and written as a segment file; then ONE store
+ * transaction inserts the batch's file rows, read errors and segment rows.
+ * A kill before that commit leaves only an unreferenced segment file, which
+ * the next ingest deletes; after it, the batch is complete. So a re-run
+ * after a kill at any moment ends with exactly the counts of an
+ * uninterrupted run. One ingest runs at a time per store (a lock file in
+ * the segment directory).
+ *
+ * Lookup: for an address or phone, every segment is searched with the same
+ * number of probes whatever the key (segment.h), a fixed window of entries
+ * is read after the probe point, and the details of a fixed number of
+ * places are resolved (real ones, padded with decoys), so a miss costs what
+ * a hit costs. A domain lookup reads the domain's whole range. */
+#ifndef LG_LEAK_INDEX_H
+#define LG_LEAK_INDEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "leak/segment.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+#define LEAK_BATCH_FILES 2000
+#define LEAK_BATCH_ENTRIES (8u * 1024 * 1024)
+#define LEAK_LINE_STEP 4096   /* sparse line index: every 4096th line */
+#define LEAK_MAX_PLACES 10    /* places returned per source */
+#define LEAK_DETAIL_PROBES 5  /* places resolved per lookup, padded with decoys */
+#define LEAK_ERRORS_KEPT 1000 /* read errors stored per file */
+
+struct leak_ingest_stats {
+	uint64_t files, ingested, already, unreadable;
+	uint64_t records, entities, entries, errors, bytes;
+	uint64_t batches;
+};
+
+struct leak_ingest_hooks {
+	/* a record or file that could not be read (line 0: the whole file) */
+	void (*error)(void *ctx, const char *path, uint64_t line, const char *why);
+	/* progress after each file */
+	void (*progress)(void *ctx, const struct leak_ingest_stats *st, const char *path);
+	void *ctx;
+};
+
+/* Ingests every file under paths (files, directory trees) into source.
+ * Unreadable files and records are reported through hooks and counted;
+ * only a store failure stops the run (LG_EIO with err). */
+enum lg_status leak_ingest(struct store *s, const char *source, char *const *paths, int npaths,
+			   const struct leak_ingest_hooks *hooks, struct leak_ingest_stats *st, struct errbuf *err);
+
+struct leak_index;
+/* Opens the live segments of source (every source when NULL). */
+enum lg_status leak_index_open(struct store *s, const char *source, struct leak_index **out, struct errbuf *err);
+void leak_index_close(struct leak_index **ix);
+size_t leak_index_segments(const struct leak_index *ix);
+uint64_t leak_index_entries(const struct leak_index *ix);
+
+struct leak_place {
+	uint32_t file_id;
+	uint64_t pos;
+	enum leak_kind kind;
+	bool password;
+};
+
+struct leak_source_hits {
+	int64_t source_id;
+	const char *name;               /* borrowed from the index */
+	uint64_t distinct[LEAK_KINDS];  /* distinct values per kind (duplicates once) */
+	uint64_t occurrences;           /* entries matched */
+	uint64_t with_password;         /* of which from records holding a password */
+	struct leak_place places[LEAK_MAX_PLACES];
+	size_t nplaces;
+};
+
+struct leak_result {
+	struct leak_source_hits *src; /* one per source with hits */
+	size_t nsrc;
+	bool found;
+};
+
+enum leak_query_kind { LEAK_Q_EMAIL, LEAK_Q_PHONE, LEAK_Q_DOMAIN };
+
+/* Normalises q as kind into its (group, value) key; false when q is not a
+ * valid address / phone / domain. norm (LEAK_MAX_VALUE + 1) gets the form. */
+bool leak_query_key(enum leak_query_kind kind, const char *q, uint32_t *group, uint64_t *value, char *norm);
+
+/* Looks a key up; r is filled (free with leak_result_cleanup). */
+void leak_lookup(struct leak_index *ix, enum leak_query_kind kind, uint32_t group, uint64_t value,
+		 struct leak_result *r);
+void leak_result_cleanup(struct leak_result *r);
+
+/* Resolves a place: the file's path, the line, and a redacted snippet
+ * (empty with *changed set when the file moved or changed since ingest). */
+enum lg_status leak_place_resolve(struct store *s, const struct leak_place *p, struct buf *path, uint64_t *line,
+				  struct buf *snippet, bool *changed, struct errbuf *err);
+/* The same work as leak_place_resolve on a decoy place, for misses. */
+void leak_place_decoy(struct leak_index *ix, struct store *s);
+
+/* Distinct values per kind across all segments of a source (a merge). */
+enum lg_status leak_source_distinct(struct leak_index *ix, int64_t source_id, uint64_t distinct[LEAK_KINDS]);
+
+/* True when an ingest holds the store's ingest lock right now. */
+bool leak_ingest_running(struct store *s);
+
+#endif

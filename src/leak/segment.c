@@ -1,0 +1,242 @@
+/* segment.c: see segment.h for the file layout and why it exists. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "leak/hash.h"
+#include "leak/segment.h"
+#include "util/alloc.h"
+
+#define MAGIC "LGLEAKS1"
+#define HEADER_SIZE 64
+#define VERSION 1
+
+_Static_assert(sizeof(struct leak_entry) == 24, "entries are 24 bytes on disk");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "segments are little-endian; add byte swapping");
+
+struct leak_segment {
+	void *map;
+	size_t map_len;
+	const struct leak_entry *e;
+	size_t n;
+	uint64_t hash;
+};
+
+const char *leak_kind_name(enum leak_kind k)
+{
+	switch (k) {
+	case LEAK_EMAIL: return "email";
+	case LEAK_PHONE: return "phone";
+	case LEAK_NAME: return "name";
+	case LEAK_ORG: return "organisation";
+	default: return "unknown";
+	}
+}
+
+/* One LSD pass on a 16-bit digit; returns false (and leaves the data
+ * where it was) when every entry has the same digit. */
+static bool radix_pass(const struct leak_entry *src, struct leak_entry *dst, size_t n, int word, int shift,
+		       size_t *count)
+{
+	memset(count, 0, 65536 * sizeof(*count));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = word ? src[i].value : src[i].group;
+
+		count[(k >> shift) & 0xffff]++;
+	}
+	for (size_t d = 0; d < 65536; d++)
+		if (count[d] == n)
+			return false;
+	for (size_t d = 0, sum = 0; d < 65536; d++) {
+		size_t c = count[d];
+
+		count[d] = sum;
+		sum += c;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = word ? src[i].value : src[i].group;
+
+		dst[count[(k >> shift) & 0xffff]++] = src[i];
+	}
+	return true;
+}
+
+void leak_entries_sort(struct leak_entry *e, size_t n)
+{
+	static const int passes[6][2] = {{1, 0}, {1, 16}, {1, 32}, {1, 48}, {0, 0}, {0, 16}};
+	struct leak_entry *tmp, *src = e, *dst;
+	size_t *count;
+
+	if (n < 2)
+		return;
+	tmp = lg_malloc(n * sizeof(*tmp));
+	count = lg_malloc(65536 * sizeof(*count));
+	dst = tmp;
+	for (int p = 0; p < 6; p++) {
+		if (radix_pass(src, dst, n, passes[p][0], passes[p][1], count)) {
+			struct leak_entry *t = src;
+
+			src = dst;
+			dst = t;
+		}
+	}
+	if (src != e)
+		memcpy(e, src, n * sizeof(*e));
+	lg_free(count);
+	lg_free(tmp);
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static enum lg_status write_all(int fd, const void *p, size_t n, const char *path, struct errbuf *err)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t w = write(fd, c, n > (1u << 30) ? (1u << 30) : n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return errbuf_set(err, LG_EIO, "%s: write: %s", path, strerror(errno));
+		c += w;
+		n -= (size_t)w;
+	}
+	return LG_OK;
+}
+
+enum lg_status leak_segment_write(const char *path, uint64_t source_id, const struct leak_entry *e, size_t n,
+				  struct errbuf *err)
+{
+	unsigned char h[HEADER_SIZE] = {0};
+	char tmp[4096];
+	enum lg_status rc;
+	int fd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return errbuf_set(err, LG_ELIMIT, "%s: path too long", path);
+	memcpy(h, MAGIC, 8);
+	put32(h + 8, VERSION);
+	put32(h + 12, sizeof(struct leak_entry));
+	put64(h + 16, n);
+	put64(h + 24, source_id);
+	put64(h + 32, leak_hash64(0, e, n * sizeof(*e)));
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errbuf_set(err, LG_EIO, "%s: %s", tmp, strerror(errno));
+	rc = write_all(fd, h, sizeof(h), tmp, err);
+	if (!rc)
+		rc = write_all(fd, e, n * sizeof(*e), tmp, err);
+	if (!rc && fsync(fd) != 0)
+		rc = errbuf_set(err, LG_EIO, "%s: fsync: %s", tmp, strerror(errno));
+	close(fd);
+	if (!rc && rename(tmp, path) != 0)
+		rc = errbuf_set(err, LG_EIO, "%s: rename: %s", path, strerror(errno));
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+enum lg_status leak_segment_open(const char *path, struct leak_segment **out, struct errbuf *err)
+{
+	struct leak_segment *s;
+	struct stat st;
+	const unsigned char *h;
+	uint64_t n;
+	uint32_t version, esize;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errbuf_set(err, errno == ENOENT ? LG_ENOTFOUND : LG_EIO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || st.st_size < HEADER_SIZE) {
+		close(fd);
+		return errbuf_set(err, LG_EPARSE, "%s: not a leak index segment (too short)", path);
+	}
+	s = lg_calloc(1, sizeof(*s));
+	s->map_len = (size_t)st.st_size;
+	s->map = mmap(NULL, s->map_len, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (s->map == MAP_FAILED) {
+		lg_free(s);
+		return errbuf_set(err, LG_EIO, "%s: mmap: %s", path, strerror(errno));
+	}
+	h = s->map;
+	memcpy(&version, h + 8, 4);
+	memcpy(&esize, h + 12, 4);
+	memcpy(&n, h + 16, 8);
+	memcpy(&s->hash, h + 32, 8);
+	if (memcmp(h, MAGIC, 8) != 0 || version != VERSION || esize != sizeof(struct leak_entry) ||
+	    n != (s->map_len - HEADER_SIZE) / sizeof(struct leak_entry) ||
+	    (s->map_len - HEADER_SIZE) % sizeof(struct leak_entry) != 0) {
+		leak_segment_close(&s);
+		return errbuf_set(err, LG_EPARSE, "%s: damaged leak index segment (bad header or size)", path);
+	}
+	s->e = (const struct leak_entry *)(h + HEADER_SIZE);
+	s->n = (size_t)n;
+	madvise(s->map, s->map_len, MADV_RANDOM);
+	*out = s;
+	return LG_OK;
+}
+
+void leak_segment_close(struct leak_segment **s)
+{
+	if (!s || !*s)
+		return;
+	munmap((*s)->map, (*s)->map_len);
+	lg_free(*s);
+	*s = NULL;
+}
+
+size_t leak_segment_count(const struct leak_segment *s)
+{
+	return s->n;
+}
+
+const struct leak_entry *leak_segment_entries(const struct leak_segment *s)
+{
+	return s->e;
+}
+
+bool leak_segment_verify(const struct leak_segment *s)
+{
+	return leak_hash64(0, s->e, s->n * sizeof(*s->e)) == s->hash;
+}
+
+static inline bool less(const struct leak_entry *e, uint32_t group, uint64_t value)
+{
+	return e->group < group || (e->group == group && e->value < value);
+}
+
+size_t leak_segment_lower_bound(const struct leak_segment *s, uint32_t group, uint64_t value)
+{
+	const struct leak_entry *base = s->e;
+	size_t n = s->n;
+
+	if (n == 0)
+		return 0;
+	/* Branch-free halving: the loop runs ceil(log2 n) times for any key. */
+	while (n > 1) {
+		size_t half = n / 2;
+
+		base = less(&base[half], group, value) ? base + half : base;
+		n -= half;
+	}
+	return (size_t)(base - s->e) + less(base, group, value);
+}
+
+size_t leak_segment_group_start(const struct leak_segment *s, uint32_t group)
+{
+	return leak_segment_lower_bound(s, group, 0);
+}
