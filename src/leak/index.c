@@ -294,7 +294,7 @@ static void ingest_file(struct ingest *in, const char *path, const struct stat *
 out:
 	if (map)
 		munmap(map, n);
-	if (!in->rc && (in->nfiles >= LEAK_BATCH_FILES || in->npend > 0 || in->col.nentries >= LEAK_BATCH_ENTRIES))
+	if (!in->rc && (in->nfiles >= LEAK_BATCH_FILES || in->npend > 0 || in->col.nentries >= LEAK_COMMIT_ENTRIES))
 		commit_batch(in);
 	if (!in->rc && in->hooks && in->hooks->progress)
 		in->hooks->progress(in->hooks->ctx, in->st, path);

@@ -2,8 +2,8 @@
  * (idempotent, kill-safe batches) and answering lookups over the segments
  * of every source (constant-work for addresses and phone numbers).
  *
- * Ingest, per batch of files (up to LEAK_BATCH_FILES files or
- * LEAK_BATCH_ENTRIES entries): each file is skipped when the source already
+ * Ingest, per batch of files (until LEAK_BATCH_FILES files or
+ * LEAK_COMMIT_ENTRIES entries): each file is skipped when the source already
  * holds it (same path, size and mtime, or same SHA-256), else mapped, read
  * by its format's reader, and its entries collected with the file's final
  * id; the entries are sorted and written as a segment file; then ONE store
@@ -30,7 +30,8 @@
 #include "util/buf.h"
 
 #define LEAK_BATCH_FILES 2000
-#define LEAK_BATCH_ENTRIES (8u * 1024 * 1024)
+#define LEAK_BATCH_ENTRIES (8u * 1024 * 1024) /* most entries in memory (one segment) */
+#define LEAK_COMMIT_ENTRIES (512u * 1024)    /* a batch commits after the file that passes this */
 #define LEAK_LINE_STEP 4096   /* sparse line index: every 4096th line */
 #define LEAK_MAX_PLACES 10    /* places returned per source */
 #define LEAK_DETAIL_PROBES 5  /* places resolved per lookup, padded with decoys */
