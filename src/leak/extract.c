@@ -410,7 +410,7 @@ void leak_redact(const char *s, size_t n, size_t hit, bool password, struct buf 
 	/* never start inside a UTF-8 sequence */
 	while (b > ls && ((unsigned char)s[b] & 0xc0) == 0x80)
 		b--;
-	if (b > ls)
+	if (b > ls && !password)
 		buf_append(out, "...", 3);
 	i = b;
 	while (i < e && leak_email_find(s, e, i, &ms, &me)) {
@@ -430,7 +430,7 @@ void leak_redact(const char *s, size_t n, size_t hit, bool password, struct buf 
 		}
 	}
 	append_masked(out, s, i, e);
-	if (e < le)
+	if (e < le && !password)
 		buf_append(out, "...", 3);
 	if (password)
 		buf_append(out, " [password present]", 19);
