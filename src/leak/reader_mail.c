@@ -133,14 +133,16 @@ static void body(struct leak_collector *c, const struct mail_message *m, const c
 			if (k < ll)
 				leak_rec_phone(c, line + k, ll - k, pos_of(raw, len, base, line + k, ll - k < 8 ? ll - k : 8));
 		} else if (memchr(line, '+', ll)) {
-			struct leak_collector *cc = c;
-			size_t before = cc->nitems;
+			size_t before = c->nitems;
 
-			leak_rec_text(c, line, ll, base);
-			/* leak_rec_text found emails again; keep only its phones */
-			for (size_t k = before; k < c->nitems; k++)
+			leak_rec_text(c, line, ll, 0);
+			/* leak_rec_text found emails again; keep only its phones, and
+			 * place them in the raw message, not the decoded text */
+			for (size_t k = before; k < c->nitems; k++) {
 				if (c->items[k].kind == LEAK_EMAIL)
 					c->items[k].context = true;
+				c->items[k].pos = pos_of(raw, len, base, c->items[k].value, c->items[k].len);
+			}
 		}
 		if ((ll == 3 && memcmp(line, "-- ", 3) == 0) || (ll == 2 && memcmp(line, "--", 2) == 0))
 			sig = 3;

@@ -198,7 +198,7 @@ static void test_readers(void **state)
 		size_t len = strlen(cases[i].data), pw = 0;
 
 		if (strcmp(cases[i].name, "bin.dat") == 0)
-			len = 22;
+			len = 20;
 		leak_collector_init(&c);
 		c.error = on_err;
 		c.error_ctx = &e;
