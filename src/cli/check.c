@@ -10,7 +10,7 @@
 #include <glib.h>
 
 #include "cli/cli.h"
-#include "cli/report.h"
+#include "cli/print.h"
 #include "detect/engine.h"
 #include "mail/mailbox.h"
 #include "mail/message.h"
@@ -48,7 +48,7 @@ static bool on_message(void *ctx, const char *label, const char *raw, size_t len
 	struct verdict v;
 
 	engine_check(r->engine, msg, &v);
-	report_verdict(stdout, r->json, label, msg, &v);
+	print_verdict(stdout, r->json, label, msg, &v);
 	r->messages++;
 	r->by_kind[v.kind]++;
 	mail_message_free(&msg);
@@ -61,7 +61,7 @@ static void on_error(void *ctx, const char *label, const char *why)
 	struct check_run *r = ctx;
 
 	r->errors++;
-	report_error(stdout, r->json, label, why);
+	print_error(stdout, r->json, label, why);
 	fprintf(stderr, "leakguard check: %s: %s\n", label, why);
 }
 

@@ -1,10 +1,10 @@
-/* report.c: see report.h. */
+/* print.c: see print.h. */
 #include <string.h>
 
 #include <glib.h>
 #include <jansson.h>
 
-#include "cli/report.h"
+#include "cli/print.h"
 #include "mail/url.h"
 
 /* jansson takes only valid UTF-8; file names and headers need not be. */
@@ -80,7 +80,7 @@ static void print_text(FILE *out, const char *path, const struct mail_message *m
 	}
 }
 
-void report_verdict(FILE *out, bool json, const char *path, const struct mail_message *msg,
+void print_verdict(FILE *out, bool json, const char *path, const struct mail_message *msg,
 		    const struct verdict *v)
 {
 	if (json)
@@ -89,7 +89,7 @@ void report_verdict(FILE *out, bool json, const char *path, const struct mail_me
 		print_text(out, path, msg, v);
 }
 
-void report_error(FILE *out, bool json, const char *path, const char *why)
+void print_error(FILE *out, bool json, const char *path, const char *why)
 {
 	if (json) {
 		json_t *o = json_object();
