@@ -30,6 +30,7 @@ static const struct subcommand subcommands[] = {
 	{"ingest", cli_ingest, "index leak dumps (CSV, JSON, mail, text) into a named source"},
 	{"lookup", cli_lookup, "is a domain, address or phone number in an ingested leak?"},
 	{"sources", cli_sources, "list ingested leaks with their counts and status"},
+	{"scan", cli_scan, "find cloud storage anyone can read (Azure Blob, S3) and audit its settings"},
 };
 
 static void usage(FILE *f)

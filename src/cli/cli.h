@@ -23,6 +23,7 @@ int cli_learn(int argc, char **argv);
 int cli_ingest(int argc, char **argv);
 int cli_lookup(int argc, char **argv);
 int cli_sources(int argc, char **argv);
+int cli_scan(int argc, char **argv);
 
 /* Options every subcommand accepts. */
 struct cli_common {
