@@ -20,7 +20,7 @@
 # ("bench/learn.sh").
 #
 # Usage: bench/learn.sh [--quick] [--reps N] [--peers LIST] [--work DIR]
-#                       [--no-make] [--no-save]
+#                       [--no-make] [--rev REV] [--no-save]
 set -euo pipefail
 
 usage="usage: bench/learn.sh [OPTIONS]
@@ -33,6 +33,8 @@ usage="usage: bench/learn.sh [OPTIONS]
   --work DIR     scratch directory (default build/bench/learn)
   --no-make      use build/leakguard as it is (default: make first, unless
                  LEAKGUARD=PATH is set)
+  --rev REV      measure commit REV instead of the working tree: built with
+                 make from \`git archive REV\` in build/bench/rev-SHA (kept)
   --no-save      print the report only; do not write bench/results/
 Environment: LEAKGUARD=PATH (binary to measure), BENCH_CORE (CPU every timed
 program and server is pinned to; default 1, or 0 on a one-core machine)."
@@ -52,6 +54,7 @@ reps=
 peers=bogofilter,rspamd
 work=build/bench/learn
 make_first=1
+rev=
 save=1
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -60,6 +63,7 @@ while [ $# -gt 0 ]; do
 	--peers) peers=${2:?--peers needs a list}; shift ;;
 	--work) work=${2:?--work needs a directory}; shift ;;
 	--no-make) make_first=0 ;;
+	--rev) rev=${2:?--rev needs a commit}; shift ;;
 	--no-save) save=0 ;;
 	-h | --help) echo "$usage"; exit 0 ;;
 	*) echo "$usage" >&2; exit 2 ;;
@@ -96,7 +100,19 @@ if [ ! -f build/corpus/.complete ]; then
 	scripts/corpus-split.sh build/corpus >&2
 fi
 
-if [ -n "${LEAKGUARD:-}" ]; then
+if [ -n "$rev" ]; then
+	sha=$(git rev-parse --verify "$rev^{commit}") || lg_die "no commit '$rev'"
+	revdir=build/bench/rev-$sha
+	if [ ! -x "$revdir/build/leakguard" ]; then
+		lg_log "building leakguard at ${sha:0:10} in $revdir"
+		rm -rf "$revdir"
+		mkdir -p "$revdir"
+		git archive "$sha" | tar -x -C "$revdir"
+		make -s -C "$revdir" build/leakguard >&2 || lg_die "make failed for $rev"
+	fi
+	src_bin=$revdir/build/leakguard
+	origin="commit $(git rev-parse --short "$sha"), built from git archive in $revdir"
+elif [ -n "${LEAKGUARD:-}" ]; then
 	src_bin=$LEAKGUARD
 	origin="binary given by LEAKGUARD=$LEAKGUARD"
 else
@@ -730,7 +746,7 @@ report()
 	echo
 	echo "## Commands"
 	echo
-	echo "Run as \`bench/learn.sh$([ "$quick" = 1 ] && echo " --quick")$([ "$reps" != 3 ] && [ "$quick" = 0 ] && echo " --reps $reps")\`. Servers were set up, started and stopped by bench/peers/*.sh on free 127.0.0.1 ports. Scratch files and per-message results: \`$work\` (tsv/: PATH, default decision, score)."
+	echo "Run as \`bench/learn.sh$([ "$quick" = 1 ] && echo " --quick")$([ "$reps" != 3 ] && [ "$quick" = 0 ] && echo " --reps $reps")$([ -n "$rev" ] && echo " --rev $rev")\`. Servers were set up, started and stopped by bench/peers/*.sh on free 127.0.0.1 ports. Scratch files and per-message results: \`$work\` (tsv/: PATH, default decision, score)."
 	echo
 	echo '```'
 	local p
