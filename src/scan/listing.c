@@ -188,6 +188,12 @@ static void on_entity_decl(void *vctx, const xmlChar *name, int type, const xmlC
 	on_entity(vctx, name);
 }
 
+/* A DOCTYPE is refused too: no listing or error body carries one. */
+static void on_subset(void *vctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	on_entity(vctx, name);
+}
+
 static void silent(void *ctx, const char *msg, ...)
 {
 }
@@ -205,6 +211,8 @@ struct scan_listing *scan_listing_new(scan_object_cb cb, void *ctx)
 	sax.cdataBlock = on_chars;
 	sax.getEntity = on_entity;
 	sax.entityDecl = on_entity_decl;
+	sax.internalSubset = on_subset;
+	sax.externalSubset = on_subset;
 	sax.error = on_error;
 	sax.fatalError = on_error;
 	sax.warning = silent;
@@ -228,6 +236,9 @@ void scan_listing_free(struct scan_listing **pl)
 		return;
 	if (l->ctx) {
 		l->ctx->_private = NULL;
+		if (l->ctx->myDoc)
+			xmlFreeDoc(l->ctx->myDoc);
+		l->ctx->myDoc = NULL;
 		xmlFreeParserCtxt(l->ctx);
 	}
 	lg_free(l);
