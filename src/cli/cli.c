@@ -10,6 +10,7 @@
 
 #include "detect/engine.h"
 #include "learn/model.h"
+#include "report/index.h"
 #include "store/store.h"
 #include "util/alloc.h"
 #include "util/errbuf.h"
@@ -27,6 +28,11 @@ static const struct subcommand subcommands[] = {
 	{"lookalike", cli_lookalike, "tell which domains imitate protected ones"},
 	{"milter", cli_milter, "filter live mail as a Postfix/Sendmail milter"},
 	{"learn", cli_learn, "teach the classifier from spam and ham, or forget"},
+	{"report", cli_report, "record a phish reported by staff: fingerprint, block, alert"},
+	{"reports", cli_reports, "list reported campaigns"},
+	{"block", cli_block, "block a sender domain or IP"},
+	{"unblock", cli_unblock, "lift a block"},
+	{"blocks", cli_blocks, "list blocks with who, why and when"},
 	{"ingest", cli_ingest, "index leak dumps (CSV, JSON, mail, text) into a named source"},
 	{"lookup", cli_lookup, "is a domain, address or phone number in an ingested leak?"},
 	{"sources", cli_sources, "list ingested leaks with their counts and status"},
@@ -109,6 +115,14 @@ void cli_attach_model(const struct config *cfg, struct engine *e)
 		engine_set_model(e, m);
 	else if (rc != LG_ENOTFOUND)
 		fprintf(stderr, "leakguard: warning: no classifier: %s\n", err.msg);
-	store_close(&s);
+	if (s) {
+		struct report_index *idx = NULL;
+
+		store_close(&s);
+		if (report_index_load(path, &idx, &err) == LG_OK)
+			engine_set_reports(e, idx);
+		else
+			fprintf(stderr, "leakguard: warning: no staff reports: %s\n", err.msg);
+	}
 	g_free(path);
 }

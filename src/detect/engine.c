@@ -11,6 +11,7 @@
 #include "detect/speller.h"
 #include "detect/urgency.h"
 #include "learn/model.h"
+#include "report/index.h"
 #include "mail/domain.h"
 #include "mail/received.h"
 #include "util/alloc.h"
@@ -21,7 +22,7 @@ struct engine {
 
 static const detector_fn detectors[] = {
 	detect_sender, detect_domains, detect_urgency, detect_spelling,
-	detect_links,  detect_attachments, detect_auth, detect_blocklist,
+	detect_links,  detect_attachments, detect_auth, detect_blocklist, detect_reported,
 };
 
 /* ---- names ---------------------------------------------------------------- */
@@ -159,6 +160,7 @@ static enum lg_status build(struct detect_env *env, const struct config *cfg, st
 	env->t_suspicious = cfg->threshold_suspicious;
 	env->t_spam = cfg->threshold_spam;
 	env->t_phishing = cfg->threshold_phishing;
+	env->report_similarity = cfg->report_similarity > 0 ? cfg->report_similarity : 0.6;
 	env->authserv_id = cfg->trusted_authserv_id ? lg_strdup(cfg->trusted_authserv_id) : NULL;
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		enum lg_status rc = steps[i](env, cfg, err);
@@ -211,6 +213,7 @@ void engine_free(struct engine **ep)
 	urgency_free(&env->urgency);
 	speller_free(&env->speller);
 	model_free(&env->model);
+	report_index_free(&env->reports);
 	lg_free(env->authserv_id);
 	lg_free(*ep);
 	*ep = NULL;
@@ -220,6 +223,17 @@ void engine_set_model(struct engine *e, struct model *m)
 {
 	model_free(&e->env.model);
 	e->env.model = m;
+}
+
+void engine_set_reports(struct engine *e, struct report_index *idx)
+{
+	report_index_free(&e->env.reports);
+	e->env.reports = idx;
+}
+
+void engine_set_report_threshold(struct engine *e, double similarity)
+{
+	e->env.report_similarity = similarity;
 }
 
 /* ---- per-message facts -------------------------------------------------- */
@@ -278,6 +292,24 @@ static const char *facts_sender_ip(const struct detect_env *env, const struct ma
 		return arena_strdup(msg->arena, ip);
 	}
 	return NULL;
+}
+
+bool engine_never_block_domain(const struct engine *e, const char *domain)
+{
+	const struct detect_env *env = &e->env;
+
+	return !*domain || lookalike_is_protected(env->protected, domain) || env_is_own(env, domain) ||
+	       g_hash_table_contains(env->freemail, domain);
+}
+
+bool engine_is_trusted_relay(const struct engine *e, const char *ip)
+{
+	return iplist_contains(e->env.trusted_relays, ip);
+}
+
+const char *engine_sender_ip(const struct engine *e, const struct mail_message *msg)
+{
+	return facts_sender_ip(&e->env, msg);
 }
 
 /* ---- verdict -------------------------------------------------------------- */

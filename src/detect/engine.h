@@ -5,6 +5,8 @@
 #ifndef LG_DETECT_ENGINE_H
 #define LG_DETECT_ENGINE_H
 
+#include <stdbool.h>
+
 #include "detect/signal.h"
 #include "mail/message.h"
 #include "util/config.h"
@@ -33,6 +35,23 @@ struct model;
  * signal; the engine owns it from now on. NULL removes it. Not thread-safe:
  * call before the engine is shared. */
 void engine_set_model(struct engine *e, struct model *m);
+
+struct report_index;
+/* Gives the engine the staff reports and blocks (report/index.h); owned by
+ * the engine from now on, NULL removes them. Not thread-safe, like
+ * engine_set_model. */
+void engine_set_reports(struct engine *e, struct report_index *idx);
+/* The similarity at which a message counts as like a reported one. */
+void engine_set_report_threshold(struct engine *e, double similarity);
+
+/* True when domain must never be blocked automatically: the organisation's
+ * own or protected domains (and their subdomains), brands, free-mail
+ * providers. */
+bool engine_never_block_domain(const struct engine *e, const char *domain);
+/* True when ip is one of the organisation's trusted relays. */
+bool engine_is_trusted_relay(const struct engine *e, const char *ip);
+/* The sending server of msg (first untrusted Received hop), arena-owned, or NULL. */
+const char *engine_sender_ip(const struct engine *e, const struct mail_message *msg);
 
 /* Scores msg. Everything in *out lives in msg's arena. Never fails. */
 void engine_check(const struct engine *e, const struct mail_message *msg, struct verdict *out);

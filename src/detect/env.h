@@ -43,6 +43,8 @@ struct detect_env {
 	struct urgency *urgency;
 	struct speller *speller;         /* NULL when no dictionary */
 	struct model *model;             /* NULL: heuristics only */
+	struct report_index *reports;    /* NULL: no staff reports */
+	double report_similarity;
 	double t_suspicious, t_spam, t_phishing;
 	enum verdict_action act_suspicious, act_spam, act_phishing;
 };
@@ -77,6 +79,7 @@ void detect_spelling(const struct detect_env *, const struct mail_message *, con
 void detect_links(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 void detect_attachments(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 void detect_auth(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+void detect_reported(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 void detect_blocklist(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 
 /* Helpers shared by detectors. */

@@ -61,6 +61,7 @@ enum signal_class { SIGNAL_PHISH, SIGNAL_SPAM, SIGNAL_INFO };
 	X(BLOCKED_SENDER_DOMAIN,     10.0, SIGNAL_PHISH, "sender domain is on the local blocklist") \
 	X(BLOCKED_IP,                10.0, SIGNAL_PHISH, "sending server is on the local blocklist") \
 	X(BLOCKED_URL,               10.0, SIGNAL_PHISH, "a link is on the local blocklist") \
+	X(REPORTED_SIMILAR,           9.0, SIGNAL_PHISH, "the message is like one a colleague reported as phishing") \
 	X(LEARNED_SPAM,               8.5, SIGNAL_SPAM,  "the wording resembles mail learnt as spam") \
 	X(LEARNED_HAM,               -3.0, SIGNAL_INFO,  "the wording resembles mail learnt as legitimate") \
 	X(MESSAGE_MALFORMED,          0.5, SIGNAL_INFO,  "the message is malformed; scored on what could be read")

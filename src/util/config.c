@@ -58,6 +58,11 @@ static const struct setting settings[] = {
 	{"milter", "banner", SET_STRING, F(milter_banner), "on"},
 	{"milter", "subject_tag", SET_STRING, F(milter_subject_tag), "[SUSPICIOUS]"},
 	{"milter", "report_address", SET_STRING, F(milter_report_address), NULL},
+	{"report", "alert_to", SET_LIST, F(report_alert_to), ""},
+	{"report", "smtp", SET_STRING, F(report_smtp), "127.0.0.1:25"},
+	{"report", "from", SET_STRING, F(report_from), "leakguard@localhost"},
+	{"report", "auto_block_reporters", SET_DOUBLE, F(report_auto_block), "2"},
+	{"report", "similarity", SET_DOUBLE, F(report_similarity), "0.6"},
 };
 
 static void *field(struct config *cfg, const struct setting *s)

@@ -46,6 +46,11 @@ struct config {
 	char *milter_banner;         /* [milter] banner: on or off */
 	char *milter_subject_tag;    /* [milter] subject_tag, "" for none */
 	char *milter_report_address; /* [milter] report_address */
+	struct config_list report_alert_to; /* [report] alert_to: who is warned of a campaign */
+	char *report_smtp;           /* [report] smtp: relay for alerts and replies, host:port */
+	char *report_from;           /* [report] from: sender of alerts and replies */
+	double report_auto_block;    /* [report] auto_block_reporters: 0 = always ask an admin */
+	double report_similarity;    /* [report] similarity: share of shingles that makes "similar" */
 };
 
 /* Fills cfg with built-in defaults. */

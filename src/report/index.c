@@ -1,0 +1,199 @@
+/* index.c: see index.h. */
+#include <string.h>
+
+#include <glib.h>
+
+#include "report/index.h"
+#include "store/reports.h"
+#include "util/alloc.h"
+
+struct entry {
+	int64_t id, campaign, at;
+	struct fingerprint fp;
+};
+
+struct report_index {
+	struct entry *entries;
+	size_t n, cap;
+	GHashTable *bands;     /* band key (boxed uint64) -> GArray of entry indexes */
+	GHashTable *campaign_reporters; /* campaign (boxed) -> count */
+	GHashTable *domains, *ips;      /* value -> why */
+};
+
+struct report_index *report_index_new(void)
+{
+	struct report_index *idx = lg_calloc(1, sizeof(*idx));
+
+	idx->bands = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)g_array_unref);
+	idx->campaign_reporters = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	idx->domains = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	idx->ips = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	return idx;
+}
+
+void report_index_free(struct report_index **idx)
+{
+	if (!idx || !*idx)
+		return;
+	g_hash_table_destroy((*idx)->bands);
+	g_hash_table_destroy((*idx)->campaign_reporters);
+	g_hash_table_destroy((*idx)->domains);
+	g_hash_table_destroy((*idx)->ips);
+	lg_free((*idx)->entries);
+	lg_free(*idx);
+	*idx = NULL;
+}
+
+void report_index_add(struct report_index *idx, int64_t id, int64_t campaign, int64_t at, const struct fingerprint *fp)
+{
+	size_t pos = idx->n;
+
+	if (!fingerprint_usable(fp))
+		return;
+	idx->entries = lg_grow(idx->entries, &idx->cap, idx->n + 1, sizeof(*idx->entries));
+	idx->entries[idx->n++] = (struct entry){id, campaign, at, *fp};
+	for (unsigned b = 0; b < FP_BANDS; b++) {
+		gint64 key = (gint64)fingerprint_band_key(fp, b);
+		GArray *list = g_hash_table_lookup(idx->bands, &key);
+
+		if (!list) {
+			gint64 *k = g_new(gint64, 1);
+
+			*k = key;
+			list = g_array_new(FALSE, FALSE, sizeof(size_t));
+			g_hash_table_insert(idx->bands, k, list);
+		}
+		g_array_append_val(list, pos);
+	}
+}
+
+bool report_index_best(const struct report_index *idx, const struct fingerprint *fp, double threshold,
+		       struct report_match *out)
+{
+	double best = -1;
+	const struct entry *hit = NULL;
+
+	if (!fingerprint_usable(fp))
+		return false;
+	for (unsigned b = 0; b < FP_BANDS; b++) {
+		gint64 key = (gint64)fingerprint_band_key(fp, b);
+		GArray *list = g_hash_table_lookup(idx->bands, &key);
+
+		for (guint i = 0; list && i < list->len; i++) {
+			const struct entry *e = &idx->entries[g_array_index(list, size_t, i)];
+			double s = fingerprint_similarity(fp, &e->fp);
+
+			if (s > best || (s == best && hit && e->at > hit->at)) {
+				best = s;
+				hit = e;
+			}
+		}
+	}
+	if (!hit || best < threshold)
+		return false;
+	out->id = hit->id;
+	out->campaign = hit->campaign;
+	out->at = hit->at;
+	out->similarity = best;
+	{
+		gint64 c = hit->campaign;
+		int64_t *n = g_hash_table_lookup(idx->campaign_reporters, &c);
+
+		out->reporters = n ? *n : 1;
+	}
+	return true;
+}
+
+bool report_index_domain_blocked(const struct report_index *idx, const char *domain, const char **why)
+{
+	for (const char *p = domain; p && *p;) {
+		const char *w = g_hash_table_lookup(idx->domains, p);
+
+		if (w) {
+			*why = w;
+			return true;
+		}
+		p = strchr(p, '.');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+bool report_index_ip_blocked(const struct report_index *idx, const char *ip, const char **why)
+{
+	const char *w = g_hash_table_lookup(idx->ips, ip);
+
+	if (w)
+		*why = w;
+	return w != NULL;
+}
+
+size_t report_index_size(const struct report_index *idx)
+{
+	return idx->n;
+}
+
+/* ---- loading ----------------------------------------------------------- */
+
+struct loader {
+	struct report_index *idx;
+	GHashTable *reporters; /* "campaign\nreporter" set, to count distinct ones */
+};
+
+static bool load_report(void *ctx, const struct report_row *r)
+{
+	struct loader *l = ctx;
+	struct fingerprint fp;
+	char *key = g_strdup_printf("%lld\n%s", (long long)r->campaign, r->reporter ? r->reporter : "");
+
+	if (r->fingerprint_len == sizeof(fp)) {
+		memcpy(&fp, r->fingerprint, sizeof(fp));
+		report_index_add(l->idx, r->id, r->campaign, r->at, &fp);
+	}
+	if (g_hash_table_add(l->reporters, key)) {
+		gint64 c = r->campaign;
+		int64_t *n = g_hash_table_lookup(l->idx->campaign_reporters, &c);
+
+		if (!n) {
+			gint64 *k = g_new(gint64, 1);
+
+			*k = c;
+			n = g_new0(int64_t, 1);
+			g_hash_table_insert(l->idx->campaign_reporters, k, n);
+		}
+		(*n)++;
+	}
+	return true;
+}
+
+static bool load_block(void *ctx, const struct block_row *b)
+{
+	struct report_index *idx = ctx;
+
+	if (!b->status || strcmp(b->status, "active") != 0)
+		return true;
+	g_hash_table_insert(strcmp(b->kind, "ip") == 0 ? idx->ips : idx->domains, g_ascii_strdown(b->value, -1),
+			    g_strdup(b->why ? b->why : "blocked by an administrator"));
+	return true;
+}
+
+enum lg_status report_index_load(const char *path, struct report_index **out, struct errbuf *err)
+{
+	struct report_store *rs = NULL;
+	struct loader l = {report_index_new(), g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+	enum lg_status rc = report_store_open(path, &rs, err);
+
+	if (!rc)
+		rc = report_store_each(rs, load_report, &l, err);
+	if (!rc)
+		rc = report_store_blocks(rs, load_block, l.idx, err);
+	report_store_close(&rs);
+	g_hash_table_destroy(l.reporters);
+	if (rc) {
+		report_index_free(&l.idx);
+		return rc;
+	}
+	*out = l.idx;
+	return LG_OK;
+}

@@ -1,0 +1,248 @@
+/* reports_sqlite.c: the report tables in the SQLite store file (reports.h).
+ *
+ * Layout (created on first use, beside the classifier's tables):
+ *   reports(id INTEGER PRIMARY KEY, at, campaign, similarity, reporter, sender,
+ *           sender_domain, sender_ip, subject, summary, fingerprint BLOB)
+ *   campaigns(id INTEGER PRIMARY KEY, alerted)   one alert per campaign
+ *   blocks(kind, value, status, who, why, at, PRIMARY KEY(kind, value))
+ * Similarity search does not use SQL: readers load every fingerprint once
+ * into an in-memory band index (report/index.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "store/reports.h"
+#include "util/alloc.h"
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS reports(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+	" campaign INTEGER NOT NULL, similarity REAL NOT NULL, reporter TEXT NOT NULL, sender TEXT,"
+	" sender_domain TEXT, sender_ip TEXT, subject TEXT, summary TEXT, fingerprint BLOB);"
+	"CREATE INDEX IF NOT EXISTS reports_campaign ON reports(campaign);"
+	"CREATE TABLE IF NOT EXISTS campaigns(id INTEGER PRIMARY KEY, alerted INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS blocks(kind TEXT NOT NULL, value TEXT NOT NULL, status TEXT NOT NULL,"
+	" who TEXT, why TEXT, at INTEGER NOT NULL, PRIMARY KEY(kind, value));";
+
+struct report_store {
+	sqlite3 *db;
+	char *path;
+};
+
+static enum lg_status fail(struct report_store *rs, struct errbuf *err, const char *what)
+{
+	return errbuf_set(err, LG_EIO, "%s: %s: %s", rs->path, what, sqlite3_errmsg(rs->db));
+}
+
+enum lg_status report_store_open(const char *path, struct report_store **out, struct errbuf *err)
+{
+	struct report_store *rs = lg_calloc(1, sizeof(*rs));
+	char *dir = g_path_get_dirname(path);
+	enum lg_status rc = LG_OK;
+
+	rs->path = lg_strdup(path);
+	g_mkdir_with_parents(dir, 0700);
+	g_free(dir);
+	if (sqlite3_open_v2(path, &rs->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		rc = fail(rs, err, "cannot open");
+	if (!rc) {
+		sqlite3_busy_timeout(rs->db, 10000);
+		if (sqlite3_exec(rs->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(rs->db, schema, NULL, NULL, NULL) != SQLITE_OK)
+			rc = errbuf_set(err, LG_EPARSE,
+					"%s is not a leakguard store (%s); move it away to start a new one",
+					path, sqlite3_errmsg(rs->db));
+	}
+	if (rc) {
+		report_store_close(&rs);
+		return rc;
+	}
+	*out = rs;
+	return LG_OK;
+}
+
+void report_store_close(struct report_store **rs)
+{
+	if (!rs || !*rs)
+		return;
+	sqlite3_close((*rs)->db);
+	lg_free((*rs)->path);
+	lg_free(*rs);
+	*rs = NULL;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Prepares sql, or fills err. */
+static sqlite3_stmt *prepare(struct report_store *rs, const char *sql, struct errbuf *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(rs->db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail(rs, err, "cannot prepare");
+	return st;
+}
+
+enum lg_status report_store_add(struct report_store *rs, const struct report_row *r, int64_t *id,
+				struct errbuf *err)
+{
+	sqlite3_stmt *st = prepare(rs, "INSERT INTO reports(at, campaign, similarity, reporter, sender, sender_domain,"
+				       " sender_ip, subject, summary, fingerprint) VALUES(?,?,?,?,?,?,?,?,?,?)", err);
+	enum lg_status rc = LG_OK;
+
+	if (!st)
+		return LG_EIO;
+	sqlite3_exec(rs->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	sqlite3_bind_int64(st, 1, r->at);
+	sqlite3_bind_int64(st, 2, r->campaign);
+	sqlite3_bind_double(st, 3, r->similarity);
+	bind_text(st, 4, r->reporter);
+	bind_text(st, 5, r->sender);
+	bind_text(st, 6, r->sender_domain);
+	bind_text(st, 7, r->sender_ip);
+	bind_text(st, 8, r->subject);
+	bind_text(st, 9, r->summary);
+	sqlite3_bind_blob(st, 10, r->fingerprint, (int)r->fingerprint_len, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = fail(rs, err, "cannot record the report");
+	*id = sqlite3_last_insert_rowid(rs->db);
+	sqlite3_finalize(st);
+	if (!rc && r->campaign == 0) {
+		char sql[96];
+
+		snprintf(sql, sizeof(sql), "UPDATE reports SET campaign = id WHERE id = %lld", (long long)*id);
+		if (sqlite3_exec(rs->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			rc = fail(rs, err, "cannot record the report");
+	}
+	sqlite3_exec(rs->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+enum lg_status report_store_each(struct report_store *rs, bool (*fn)(void *ctx, const struct report_row *r),
+				 void *ctx, struct errbuf *err)
+{
+	sqlite3_stmt *st = prepare(rs, "SELECT id, at, campaign, similarity, reporter, sender, sender_domain,"
+				       " sender_ip, subject, summary, fingerprint FROM reports ORDER BY id", err);
+	int rc;
+
+	if (!st)
+		return LG_EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_row r = {
+			.id = sqlite3_column_int64(st, 0), .at = sqlite3_column_int64(st, 1),
+			.campaign = sqlite3_column_int64(st, 2), .similarity = sqlite3_column_double(st, 3),
+			.reporter = col_text(st, 4), .sender = col_text(st, 5), .sender_domain = col_text(st, 6),
+			.sender_ip = col_text(st, 7), .subject = col_text(st, 8), .summary = col_text(st, 9),
+			.fingerprint = sqlite3_column_blob(st, 10),
+			.fingerprint_len = (size_t)sqlite3_column_bytes(st, 10),
+		};
+
+		if (!fn(ctx, &r)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? LG_OK : fail(rs, err, "cannot read reports");
+}
+
+enum lg_status report_store_campaign(struct report_store *rs, int64_t campaign, int64_t *reporters,
+				     int64_t *reports, struct errbuf *err)
+{
+	sqlite3_stmt *st = prepare(rs, "SELECT count(DISTINCT lower(reporter)), count(*) FROM reports WHERE campaign = ?", err);
+	enum lg_status rc = LG_OK;
+
+	if (!st)
+		return LG_EIO;
+	sqlite3_bind_int64(st, 1, campaign);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*reporters = sqlite3_column_int64(st, 0);
+		*reports = sqlite3_column_int64(st, 1);
+	} else {
+		rc = fail(rs, err, "cannot count reporters");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum lg_status report_store_mark_alerted(struct report_store *rs, int64_t campaign, bool *first,
+					 struct errbuf *err)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO campaigns(id, alerted) VALUES(%lld, 1)", (long long)campaign);
+	if (sqlite3_exec(rs->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return fail(rs, err, "cannot record the alert");
+	*first = sqlite3_changes(rs->db) > 0;
+	return LG_OK;
+}
+
+enum lg_status report_store_block(struct report_store *rs, const struct block_row *b, struct errbuf *err)
+{
+	sqlite3_stmt *st = prepare(rs, "INSERT OR REPLACE INTO blocks(kind, value, status, who, why, at)"
+				       " VALUES(?,?,?,?,?,?)", err);
+	enum lg_status rc = LG_OK;
+
+	if (!st)
+		return LG_EIO;
+	bind_text(st, 1, b->kind);
+	bind_text(st, 2, b->value);
+	bind_text(st, 3, b->status);
+	bind_text(st, 4, b->who);
+	bind_text(st, 5, b->why);
+	sqlite3_bind_int64(st, 6, b->at);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = fail(rs, err, "cannot record the block");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum lg_status report_store_unblock(struct report_store *rs, const char *kind, const char *value, bool *found,
+				    struct errbuf *err)
+{
+	sqlite3_stmt *st = prepare(rs, "DELETE FROM blocks WHERE kind = ? AND value = ?", err);
+	enum lg_status rc = LG_OK;
+
+	if (!st)
+		return LG_EIO;
+	bind_text(st, 1, kind);
+	bind_text(st, 2, value);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = fail(rs, err, "cannot remove the block");
+	*found = sqlite3_changes(rs->db) > 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum lg_status report_store_blocks(struct report_store *rs, bool (*fn)(void *ctx, const struct block_row *b),
+				   void *ctx, struct errbuf *err)
+{
+	sqlite3_stmt *st = prepare(rs, "SELECT kind, value, status, who, why, at FROM blocks ORDER BY at DESC, value", err);
+	int rc;
+
+	if (!st)
+		return LG_EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct block_row b = {col_text(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3),
+				      col_text(st, 4), sqlite3_column_int64(st, 5)};
+
+		if (!fn(ctx, &b)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? LG_OK : fail(rs, err, "cannot read blocks");
+}
