@@ -29,8 +29,8 @@
 # "reject" (>= 15). The score printed is rspamd's score.
 #
 # Bayes (--bayes): learning goes through the controller (rspamc learn_spam /
-# learn_ham), one message at a time in sorted order so that the outcome is
-# repeatable. rspamd's default learn condition skips messages that Bayes
+# learn_ham), one message at a time in sorted order (the outcome depends on
+# the order). rspamd's default learn condition skips messages that Bayes
 # already classifies confidently and messages already learned, so the learned
 # counts (rspamd_bayes_stats) end below the number of training messages.
 #
@@ -219,7 +219,7 @@ rspamd_train()
 	case $kind in ham | spam) ;; *) lg_die "rspamd_train: ham or spam, not '$kind'" ;; esac
 	[ "$RSPAMD_BAYES" = 1 ] || lg_die "rspamd_train: set up without --bayes"
 	# One request at a time: the learn condition looks at what Bayes already
-	# knows, so parallel learning would make the outcome depend on timing.
+	# knows, so the order matters; in parallel it would vary with timing.
 	lg_cmdlog "find $* -maxdepth 1 -type f | LC_ALL=C sort | xargs -d '\n' rspamc -h 127.0.0.1:$RSPAMD_CTL_PORT -t 60 -n 1 learn_$kind"
 	lg_list_messages "$@" | xargs -d '\n' rspamc -h "127.0.0.1:$RSPAMD_CTL_PORT" -t 60 \
 		-n 1 "learn_$kind" >>"$RSPAMD_DIR/learn-$kind.out" 2>&1 ||
