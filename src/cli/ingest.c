@@ -56,8 +56,22 @@ static void on_progress(void *ctx, const struct leak_ingest_stats *st, const cha
 	if (!r->tty || t - r->last < 0.5)
 		return;
 	r->last = t;
-	fprintf(stderr, "\r%llu files, %llu records, %.0f records/s   ", (unsigned long long)st->files,
-		(unsigned long long)st->records, st->records / (t - r->t0 > 0 ? t - r->t0 : 1));
+	fprintf(stderr, "\r%llu files, %llu records, %.1f MB, %.0f records/s, %.1f MB/s   ",
+		(unsigned long long)st->files, (unsigned long long)st->records, st->bytes / 1e6,
+		st->records / (t - r->t0 > 0 ? t - r->t0 : 1), st->bytes / 1e6 / (t - r->t0 > 0 ? t - r->t0 : 1));
+}
+
+/* "2022-09-24" -> 20220924, for a real calendar date. */
+static bool parse_date(const char *s, uint32_t *out)
+{
+	unsigned y, m, d;
+	int end = 0;
+
+	if (sscanf(s, "%4u-%2u-%2u%n", &y, &m, &d, &end) != 3 || s[end] != '\0' || strlen(s) != 10 || y < 1900 ||
+	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		return false;
+	*out = y * 10000 + m * 100 + d;
+	return true;
 }
 
 static void usage(FILE *f)
@@ -65,12 +79,15 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: leakguard ingest --source NAME [OPTIONS] PATH...\n\n"
 		"Indexes leak dumps: CSV/TSV, JSON and JSON Lines, mbox, Maildir and .eml, text and\n"
-		"combo lists (email:password), in files or directory trees. Extracts email addresses,\n"
-		"phone numbers, person names and organisations with their places (file:line).\n"
+		"combo lists (email:password), PDF, DOCX and XLSX, ZIP and tar(.gz/.bz2/.xz) archives\n"
+		"of any of these, UTF-16 and Latin-1 text - detected by content - in files, directory\n"
+		"trees, or - for stdin. Extracts email addresses, phone numbers, person names and\n"
+		"organisations with their places (file:line, file.pdf:page, archive.zip!member:line).\n"
 		"Passwords are never stored: only that one was present, and a 16-bit verifier.\n"
 		"Ingesting a file again is a no-op; an interrupted run can simply be run again.\n\n"
 		"Options:\n"
 		"  --source NAME     the leak these files belong to (e.g. bluebleed-2022)\n"
+		"  --date YYYY-MM-DD when the leak happened (shown by lookup and sources)\n"
 		"  --db FILE         state store (default: config, $LEAKGUARD_DB, ~/.local/share/leakguard/leakguard.db)\n"
 		"  --config FILE     configuration file\n"
 		"  --json            print the summary as JSON\n"
@@ -84,10 +101,12 @@ int cli_ingest(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"source", required_argument, NULL, 's'}, {"db", required_argument, NULL, 'd'},
 		{"config", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+		{"date", required_argument, NULL, 'D'},   {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct cli_common opt = {0};
 	const char *source = NULL;
+	uint32_t date = 0;
 	struct config cfg;
 	struct store *s = NULL;
 	struct errbuf err = {""};
@@ -101,6 +120,12 @@ int cli_ingest(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': source = optarg; break;
+		case 'D':
+			if (!parse_date(optarg, &date)) {
+				cli_error("ingest", "--date takes a date as YYYY-MM-DD, not '%s'", optarg);
+				return EXIT_ERROR;
+			}
+			break;
 		case 'd': opt.db_path = optarg; break;
 		case 'c': opt.config_path = optarg; break;
 		case 'j': opt.json = true; break;
@@ -121,7 +146,7 @@ int cli_ingest(int argc, char **argv)
 	r.t0 = r.last = now();
 	if (store_open(path, true, &s, &err)) {
 		cli_error("ingest", "%s", err.msg);
-	} else if (leak_ingest(s, source, argv + optind, argc - optind, &hooks, &st, &err)) {
+	} else if (leak_ingest_dated(s, source, date, argv + optind, argc - optind, &hooks, &st, &err)) {
 		if (r.tty)
 			fputc('\n', stderr);
 		cli_error("ingest", "%s", err.msg);

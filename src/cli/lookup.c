@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "leak/index.h"
+#include "leak/range.h"
 #include "store/store.h"
 #include "util/alloc.h"
 
@@ -33,6 +34,26 @@ static const char *kind_plural(enum leak_kind k, uint64_t n)
 	case LEAK_ORG: return n == 1 ? "organisation name" : "organisation names";
 	default: return "values";
 	}
+}
+
+/* "2022-09-24" from YYYYMMDD into out (11 bytes); NULL when none. */
+static const char *date_str(uint32_t d, char out[11])
+{
+	if (!d)
+		return NULL;
+	snprintf(out, 11, "%04u-%02u-%02u", d / 10000 % 10000, d / 100 % 100, d % 100);
+	return out;
+}
+
+/* The kinds of data found, as a JSON array of names. */
+static json_t *kinds_json(const struct leak_source_hits *h)
+{
+	json_t *a = json_array();
+
+	for (int k = 1; k < LEAK_KINDS; k++)
+		if (h->distinct[k])
+			json_array_append_new(a, json_string(leak_kind_name((enum leak_kind)k)));
+	return a;
 }
 
 static const char *query_kind_name(enum leak_query_kind k)
@@ -83,6 +104,8 @@ static void print_result(struct store *s, struct leak_index *ix, enum leak_query
 	for (size_t i = 0; i < r->nsrc; i++) {
 		const struct leak_source_hits *h = &r->src[i];
 		json_t *so = NULL, *counts = NULL, *places = NULL;
+		char dbuf[11];
+		const char *date = date_str(leak_index_source_date(ix, h->source_id), dbuf);
 
 		if (json) {
 			counts = json_object();
@@ -91,13 +114,17 @@ static void print_result(struct store *s, struct leak_index *ix, enum leak_query
 					json_object_set_new(counts, leak_kind_name((enum leak_kind)k),
 							    json_integer((json_int_t)h->distinct[k]));
 			places = json_array();
-			so = json_pack("{s:o, s:o, s:I, s:I, s:o}", "source", jstr(h->name), "counts", counts,
-				       "occurrences", (json_int_t)h->occurrences, "with_password",
-				       (json_int_t)h->with_password, "places", places);
+			so = json_pack("{s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o}", "name", jstr(h->name), "source",
+				       jstr(h->name), "date", date ? json_string(date) : json_null(), "kinds",
+				       kinds_json(h), "counts", counts, "occurrences", (json_int_t)h->occurrences,
+				       "with_password", (json_int_t)h->with_password, "places", places);
 		} else {
 			bool first = true;
 
-			printf("  %s:", h->name);
+			printf("  %s", h->name);
+			if (date)
+				printf(" (leaked %s)", date);
+			putchar(':');
 			for (int k = 1; k < LEAK_KINDS; k++)
 				if (h->distinct[k]) {
 					printf("%s %llu %s", first ? "" : ",", (unsigned long long)h->distinct[k],
@@ -111,19 +138,27 @@ static void print_result(struct store *s, struct leak_index *ix, enum leak_query
 		}
 		for (size_t p = 0; p < h->nplaces && resolved < LEAK_DETAIL_PROBES; p++) {
 			uint64_t line;
+			unsigned page;
 			bool changed;
 			struct errbuf err;
 
 			resolved++;
-			if (leak_place_resolve(s, &h->places[p], &path, &line, &snip, &changed, &err))
+			if (leak_place_resolve(s, &h->places[p], &path, &line, &page, &snip, &changed, &err))
 				continue;
 			if (json) {
-				json_array_append_new(places, json_pack("{s:o, s:I, s:s, s:o}", "file", jstr(path.data),
-									"line", (json_int_t)line, "kind",
-									leak_kind_name(h->places[p].kind), "snippet",
-									changed ? json_null() : jstr(snip.data)));
+				json_t *po = json_pack("{s:o, s:I, s:s, s:o}", "file", jstr(path.data), "line",
+						       (json_int_t)line, "kind", leak_kind_name(h->places[p].kind),
+						       "snippet", changed ? json_null() : jstr(snip.data));
+
+				if (page)
+					json_object_set_new(po, "page", json_integer(page));
+				json_array_append_new(places, po);
+			} else if (changed && strcmp(path.data, "-") == 0) {
+				printf("    (standard input of the ingest; no snippet)\n");
 			} else if (changed) {
 				printf("    %s: (file moved or changed since ingest; no snippet)\n", path.data);
+			} else if (page) {
+				printf("    %s:page %u  %s\n", path.data, page, snip.data ? snip.data : "");
 			} else {
 				printf("    %s:%llu  %s\n", path.data, (unsigned long long)line, snip.data ? snip.data : "");
 			}
@@ -215,10 +250,17 @@ static int batch(struct leak_index *ix, const char *file, bool json, bool latenc
 		if (json) {
 			json_t *o = json_pack("{s:o, s:s, s:b}", "query", jstr(norm), "kind", query_kind_name(kind),
 					      "found", r.found);
-			json_t *srcs = json_object();
+			json_t *srcs = json_array();
 
-			for (size_t i = 0; i < r.nsrc; i++)
-				json_object_set_new(srcs, r.src[i].name, json_integer((json_int_t)r.src[i].occurrences));
+			for (size_t i = 0; i < r.nsrc; i++) {
+				char dbuf[11];
+				const char *date = date_str(leak_index_source_date(ix, r.src[i].source_id), dbuf);
+
+				json_array_append_new(srcs, json_pack("{s:o, s:o, s:o, s:I}", "name", jstr(r.src[i].name),
+								      "date", date ? json_string(date) : json_null(),
+								      "kinds", kinds_json(&r.src[i]), "occurrences",
+								      (json_int_t)r.src[i].occurrences));
+			}
 			json_object_set_new(o, "sources", srcs);
 			json_dumpf(o, stdout, JSON_COMPACT);
 			putchar('\n');
@@ -248,89 +290,157 @@ static int batch(struct leak_index *ix, const char *file, bool json, bool latenc
 	return hits ? EXIT_FLAGGED : EXIT_CLEAN;
 }
 
+/* The k-anonymity range answer: one suffix a line, or one JSON object. */
+static int range(struct leak_index *ix, const char *arg, bool json)
+{
+	uint32_t prefix;
+	char (*suf)[36] = NULL;
+	size_t n = 0;
+	struct errbuf err = {""};
+
+	if (!leak_range_prefix(arg, &prefix)) {
+		cli_error("lookup", "--range takes the first 5 hex digits of a SHA-1, not '%s'", arg);
+		return EXIT_ERROR;
+	}
+	if (leak_range_lookup(ix, prefix, &suf, &n, &err)) {
+		cli_error("lookup", "%s", err.msg);
+		return EXIT_ERROR;
+	}
+	if (json) {
+		json_t *a = json_array(), *o;
+		char pfx[6];
+
+		snprintf(pfx, sizeof(pfx), "%05X", prefix);
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, json_string(suf[i]));
+		o = json_pack("{s:s, s:o}", "prefix", pfx, "suffixes", a);
+		json_dumpf(o, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(o);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			puts(suf[i]);
+	}
+	lg_free(suf);
+	return EXIT_CLEAN;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: leakguard lookup [OPTIONS] (--domain DOMAIN | --email ADDRESS | --phone NUMBER)\n"
-		"       leakguard lookup [OPTIONS] --batch FILE    (one address, phone or domain per line; - for stdin)\n\n"
+		"usage: leakguard lookup [OPTIONS] QUERY...     (an address, a phone number or a domain each)\n"
+		"       leakguard lookup [OPTIONS] --batch FILE (one query per line; - for stdin)\n"
+		"       leakguard lookup [OPTIONS] --range PREFIX\n\n"
 		"Tells whether an organisation (domain), an address or a phone number appears in an\n"
-		"ingested leak: counts per leak and kind, places (file:line) and redacted snippets.\n"
-		"Address and phone lookups take the same time whether found or not.\n\n"
+		"ingested leak: the leaks with their dates and the kinds of data found, counts, places\n"
+		"(file:line, file.pdf:page N, archive.zip!member:line) and redacted snippets. What a\n"
+		"query is comes from its form: user@host an address, +CC... or digits a phone number,\n"
+		"anything else a domain. Address and phone lookups take the same time found or not.\n\n"
+		"--range is k-anonymity as Have I Been Pwned's range API: give the first 5 hex digits\n"
+		"of the SHA-1 of a lower-cased address (printf %%s alice@example.com | sha1sum); it\n"
+		"prints the other 35 digits of every indexed address under that prefix, padded with\n"
+		"decoys to a multiple of 256, so the count says nothing. Match your suffix locally.\n\n"
 		"Options:\n"
+		"  --email ADDRESS, --phone NUMBER, --domain DOMAIN   a query of a stated kind\n"
 		"  --source NAME     only this leak\n"
 		"  --latency         with --batch: print throughput and latency percentiles on stderr\n"
 		"  --db FILE         state store\n"
 		"  --config FILE     configuration file\n"
-		"  --json            JSON output\n"
+		"  --json            one JSON object per query: query, kind, normalized, found, sources\n"
+		"                    (name, date, kinds, counts, occurrences, places)\n"
 		"  -h, --help        this help\n\n"
 		"Exit status: 0 not found, 1 found in some leak, 2 usage error or no leak index.\n");
 }
+
+struct query {
+	const char *q;
+	enum leak_query_kind kind;
+};
 
 int cli_lookup(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"domain", required_argument, NULL, 'D'}, {"email", required_argument, NULL, 'e'},
 		{"phone", required_argument, NULL, 'p'},  {"batch", required_argument, NULL, 'b'},
-		{"source", required_argument, NULL, 's'}, {"latency", no_argument, NULL, 'L'},
-		{"db", required_argument, NULL, 'd'},     {"config", required_argument, NULL, 'c'},
-		{"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"range", required_argument, NULL, 'r'},  {"source", required_argument, NULL, 's'},
+		{"latency", no_argument, NULL, 'L'},      {"db", required_argument, NULL, 'd'},
+		{"config", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	struct cli_common opt = {0};
-	const char *query = NULL, *source = NULL, *batch_file = NULL;
-	enum leak_query_kind kind = LEAK_Q_DOMAIN;
+	const char *source = NULL, *batch_file = NULL, *range_arg = NULL;
+	struct query *qs = lg_calloc((size_t)argc + 1, sizeof(*qs));
+	size_t nq = 0;
 	bool latency = false;
 	struct config cfg;
 	struct store *s = NULL;
 	struct leak_index *ix = NULL;
 	struct errbuf err = {""};
-	int c, nq = 0, status = EXIT_ERROR;
+	int c, modes, status = EXIT_ERROR;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'D': query = optarg; kind = LEAK_Q_DOMAIN; nq++; break;
-		case 'e': query = optarg; kind = LEAK_Q_EMAIL; nq++; break;
-		case 'p': query = optarg; kind = LEAK_Q_PHONE; nq++; break;
-		case 'b': batch_file = optarg; nq++; break;
+		case 'D': qs[nq++] = (struct query){optarg, LEAK_Q_DOMAIN}; break;
+		case 'e': qs[nq++] = (struct query){optarg, LEAK_Q_EMAIL}; break;
+		case 'p': qs[nq++] = (struct query){optarg, LEAK_Q_PHONE}; break;
+		case 'b': batch_file = optarg; break;
+		case 'r': range_arg = optarg; break;
 		case 's': source = optarg; break;
 		case 'L': latency = true; break;
 		case 'd': opt.db_path = optarg; break;
 		case 'c': opt.config_path = optarg; break;
 		case 'j': opt.json = true; break;
-		case 'h': usage(stdout); return EXIT_CLEAN;
-		default: usage(stderr); return EXIT_ERROR;
+		case 'h': usage(stdout); lg_free(qs); return EXIT_CLEAN;
+		default: usage(stderr); lg_free(qs); return EXIT_ERROR;
 		}
 	}
-	if (nq != 1 || optind < argc) {
-		cli_error("lookup", "give exactly one of --domain, --email, --phone or --batch");
+	for (int i = optind; i < argc; i++)
+		qs[nq++] = (struct query){argv[i], guess_kind(argv[i])};
+	modes = (nq > 0) + (batch_file != NULL) + (range_arg != NULL);
+	if (modes != 1) {
+		cli_error("lookup", "give queries, or --batch FILE, or --range PREFIX (one of them)");
 		usage(stderr);
+		lg_free(qs);
 		return EXIT_ERROR;
 	}
-	if (!open_store(&opt, &cfg, &s, "lookup"))
+	if (!open_store(&opt, &cfg, &s, "lookup")) {
+		lg_free(qs);
 		return EXIT_ERROR;
+	}
 	if (leak_index_open(s, source, &ix, &err)) {
 		cli_error("lookup", "%s", err.msg);
 	} else if (batch_file) {
 		status = batch(ix, batch_file, opt.json, latency);
+	} else if (range_arg) {
+		status = range(ix, range_arg, opt.json);
 	} else {
-		char norm[LEAK_MAX_VALUE + 1];
-		uint32_t group;
-		uint64_t value;
-		struct leak_result r;
+		status = EXIT_CLEAN;
+		for (size_t i = 0; i < nq; i++) {
+			char norm[LEAK_MAX_VALUE + 1];
+			uint32_t group;
+			uint64_t value;
+			struct leak_result r;
+			enum leak_query_kind kind = qs[i].kind;
 
-		if (!leak_query_key(kind, query, &group, &value, norm)) {
-			cli_error("lookup", "'%s' is not a valid %s", query,
-				  kind == LEAK_Q_EMAIL ? "email address" : kind == LEAK_Q_PHONE ? "phone number (use +CC...)" : "domain");
-		} else {
+			if (!leak_query_key(kind, qs[i].q, &group, &value, norm)) {
+				cli_error("lookup", "'%s' is not a valid %s", qs[i].q,
+					  kind == LEAK_Q_EMAIL   ? "email address"
+					  : kind == LEAK_Q_PHONE ? "phone number (use +CC...)"
+								 : "domain");
+				status = EXIT_ERROR;
+				continue;
+			}
 			leak_lookup(ix, kind, group, value, &r);
-			print_result(s, ix, kind, query, norm, &r, opt.json);
-			status = r.found ? EXIT_FLAGGED : EXIT_CLEAN;
+			print_result(s, ix, kind, qs[i].q, norm, &r, opt.json);
+			if (r.found && status == EXIT_CLEAN)
+				status = EXIT_FLAGGED;
 			leak_result_cleanup(&r);
 		}
 	}
 	leak_index_close(&ix);
 	store_close(&s);
 	config_cleanup(&cfg);
+	lg_free(qs);
 	return status;
 }
 
@@ -349,8 +459,13 @@ static bool print_source(void *ctx, const struct store_leak_source *src)
 
 	if (strcmp(state, "ingesting") == 0 && !l->running)
 		state = "interrupted";
-	if (l->ix)
+	char dbuf[11];
+	const char *date = NULL;
+
+	if (l->ix) {
 		leak_source_distinct(l->ix, src->id, d);
+		date = date_str(leak_index_source_date(l->ix, src->id), dbuf);
+	}
 	l->n++;
 	if (l->json) {
 		json_t *o = json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}}", "source",
@@ -361,13 +476,14 @@ static bool print_source(void *ctx, const struct store_leak_source *src)
 				      (json_int_t)d[LEAK_EMAIL], "phone", (json_int_t)d[LEAK_PHONE], "name",
 				      (json_int_t)d[LEAK_NAME], "organisation", (json_int_t)d[LEAK_ORG]);
 
+		json_object_set_new(o, "date", date ? json_string(date) : json_null());
 		json_dumpf(o, stdout, JSON_COMPACT);
 		putchar('\n');
 		json_decref(o);
 	} else {
-		printf("%-24s %-11s %6lld files %10lld records %8lld unreadable  %llu emails, %llu phones, "
+		printf("%-24s %-10s %-11s %6lld files %10lld records %8lld unreadable  %llu emails, %llu phones, "
 		       "%llu names, %llu organisations\n",
-		       src->name, state, (long long)src->files, (long long)src->records, (long long)src->errors,
+		       src->name, date ? date : "-", state, (long long)src->files, (long long)src->records, (long long)src->errors,
 		       (unsigned long long)d[LEAK_EMAIL], (unsigned long long)d[LEAK_PHONE],
 		       (unsigned long long)d[LEAK_NAME], (unsigned long long)d[LEAK_ORG]);
 	}
@@ -394,7 +510,7 @@ int cli_sources(int argc, char **argv)
 		case 'j': opt.json = true; break;
 		case 'h':
 			printf("usage: leakguard sources [--db FILE] [--config FILE] [--json]\n\n"
-			       "Lists the ingested leaks: status (complete, ingesting, interrupted), files, records,\n"
+			       "Lists the ingested leaks: date (ingest --date), status (complete, ingesting, interrupted), files, records,\n"
 			       "unreadable records, and distinct addresses, phones, names and organisations.\n");
 			return EXIT_CLEAN;
 		default: return EXIT_ERROR;

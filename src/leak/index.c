@@ -17,6 +17,8 @@
 #include <openssl/evp.h>
 
 #include "leak/index.h"
+#include "leak/doc.h"
+#include "leak/range.h"
 #include "leak/reader.h"
 #include "leak/record.h"
 #include "mail/domain.h"
@@ -36,9 +38,15 @@ struct pending {
 	uint64_t entries, bytes;
 };
 
+struct archive_walk;
+static bool on_member(void *ctx, const char *name, const char *data, size_t n);
+static void on_member_error(void *ctx, const char *name, const char *why);
+
 struct ingest {
 	struct store *s;
 	int64_t source_id;
+	uint32_t date;     /* YYYYMMDD written into every segment, 0 for none */
+	bool dated;        /* a segment carrying the date was written */
 	char *dir;
 	const struct leak_ingest_hooks *hooks;
 	struct leak_ingest_stats *st;
@@ -57,6 +65,13 @@ struct ingest {
 	const char *cur_path; /* the file being read */
 	const char *cur_data;
 	uint64_t cur_errors;
+};
+
+struct archive_walk {
+	struct ingest *in;
+	const char *path;
+	int64_t mtime;
+	int depth;
 };
 
 static void hook_error(const struct ingest *in, const char *path, uint64_t line, const char *why)
@@ -83,31 +98,54 @@ static void on_record_error(void *ctx, uint64_t pos, uint64_t line, const char *
 }
 
 /* Sorts and writes the collected entries as a segment not yet registered. */
-static void write_pending(void *ctx)
+static void add_pending(struct ingest *in, const char *name, uint64_t entries, uint64_t bytes)
 {
-	struct ingest *in = ctx;
 	struct pending *p;
-	char *name, *path;
 
-	if (in->rc || in->col.nentries == 0)
-		return;
-	leak_entries_sort(in->col.entries, in->col.nentries);
-	name = g_strdup_printf("seg-%lld-%08x%08x.lgs", (long long)in->source_id, g_random_int(), g_random_int());
-	path = g_build_filename(in->dir, name, NULL);
-	in->rc = leak_segment_write(path, (uint64_t)in->source_id, in->col.entries, in->col.nentries, in->err);
-	g_free(path);
-	if (in->rc) {
-		g_free(name);
-		return;
-	}
 	if (in->npend == in->pend_cap)
 		in->pend = lg_grow(in->pend, &in->pend_cap, in->npend + 1, sizeof(*in->pend));
 	p = &in->pend[in->npend++];
 	p->name = lg_strdup(name);
-	p->entries = in->col.nentries;
-	p->bytes = 64 + in->col.nentries * sizeof(struct leak_entry);
+	p->entries = entries;
+	p->bytes = bytes;
+}
+
+/* Sorts and writes the collected entries as a segment, and their
+ * addresses' digests as its range file, neither registered yet. With
+ * force, writes even an empty segment (to carry the date). */
+static void write_segment(struct ingest *in, bool force)
+{
+	unsigned tag[2] = {g_random_int(), g_random_int()};
+	char *name, *path;
+	size_t nsha = in->col.nsha1;
+
+	if (in->rc || (in->col.nentries == 0 && !force))
+		return;
+	leak_entries_sort(in->col.entries, in->col.nentries);
+	name = g_strdup_printf("seg-%lld-%08x%08x.lgs", (long long)in->source_id, tag[0], tag[1]);
+	path = g_build_filename(in->dir, name, NULL);
+	in->rc = leak_segment_write(path, (uint64_t)in->source_id, in->date, in->col.entries, in->col.nentries, in->err);
+	g_free(path);
+	if (!in->rc) {
+		add_pending(in, name, in->col.nentries, 64 + in->col.nentries * sizeof(struct leak_entry));
+		in->dated |= in->date != 0;
+	}
 	g_free(name);
+	if (!in->rc && nsha) {
+		name = g_strdup_printf("rng-%lld-%08x%08x.lgr", (long long)in->source_id, tag[0], tag[1]);
+		path = g_build_filename(in->dir, name, NULL);
+		in->rc = leak_range_write(path, (uint64_t)in->source_id, in->col.sha1, nsha, in->err);
+		g_free(path);
+		if (!in->rc)
+			add_pending(in, name, nsha, 64 + nsha * LEAK_SHA1_LEN);
+		g_free(name);
+	}
 	leak_collector_reset(&in->col);
+}
+
+static void write_pending(void *ctx)
+{
+	write_segment(ctx, false);
 }
 
 static void free_batch(struct ingest *in)
@@ -124,11 +162,13 @@ static void free_batch(struct ingest *in)
 }
 
 /* One transaction: the batch's files, their read errors, its segments. */
-static enum lg_status commit_batch(struct ingest *in)
+static enum lg_status commit_batch(struct ingest *in, bool last)
 {
 	enum lg_status rc;
 
 	write_pending(in);
+	if (last && in->date && !in->dated)
+		write_segment(in, true);
 	if (in->rc)
 		return in->rc;
 	if (in->nfiles == 0 && in->npend == 0)
@@ -199,16 +239,177 @@ static bool batch_has_sha(const struct ingest *in, const uint8_t sha[32])
 	return false;
 }
 
-static void ingest_file(struct ingest *in, const char *path, const struct stat *sb)
+/* Reads the store's range key (creating it on first use with random
+ * bytes): the secret behind the range answers' decoys (range.h). key may
+ * be NULL to only make sure it exists. */
+static enum lg_status range_key(const char *dir, uint8_t key[LEAK_RANGE_KEY_LEN], struct errbuf *err)
+{
+	char *p = g_build_filename(dir, "range.key", NULL);
+	uint8_t k[LEAK_RANGE_KEY_LEN];
+	enum lg_status rc = LG_OK;
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT) {
+		char *tmp = g_strdup_printf("%s.%08x", p, g_random_int());
+
+		for (size_t i = 0; i < sizeof(k); i += 4) {
+			uint32_t r = g_random_int(); /* glib seeds from /dev/urandom */
+
+			memcpy(k + i, &r, 4);
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			bool ok = write(fd, k, sizeof(k)) == (ssize_t)sizeof(k) && fsync(fd) == 0;
+
+			close(fd);
+			/* link, not rename: a concurrent creator's key wins and both read it */
+			if (ok)
+				(void)link(tmp, p);
+			unlink(tmp);
+		}
+		g_free(tmp);
+		fd = open(p, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0 || read(fd, k, sizeof(k)) != (ssize_t)sizeof(k))
+		rc = errbuf_set(err, LG_EIO, "%s: cannot read the range key", p);
+	else if (key)
+		memcpy(key, k, sizeof(k));
+	if (fd >= 0)
+		close(fd);
+	g_free(p);
+	return rc;
+}
+
+/* Indexes one file's bytes (a real file, stdin, or an archive member)
+ * under path; size and mtime are what the file row records. */
+static void ingest_bytes(struct ingest *in, const char *path, const char *data, size_t n, int64_t size, int64_t mtime,
+			 int depth)
 {
 	struct store_leak_file *f;
 	uint8_t sha[32];
 	bool found = false;
+	uint64_t rec0, ent0, err0, nent0;
+	struct leak_doc doc;
+	enum leak_format fmt;
+	const char *text;
+	size_t tn;
+
+	sha256(data, n, sha);
+	if (store_leak_file_find(in->s, in->source_id, NULL, 0, 0, sha, &found, in->err)) {
+		in->rc = LG_EIO;
+		return;
+	}
+	if (found || batch_has_sha(in, sha)) {
+		in->st->already++;
+		return;
+	}
+	if (in->next_id + (int64_t)in->nfiles >= (int64_t)LEAK_FILE_MAX) {
+		in->rc = errbuf_set(in->err, LG_ELIMIT, "the leak index holds %u files, its limit", LEAK_FILE_MAX);
+		return;
+	}
+	leak_doc_init(&doc);
+	if (leak_doc_open(&doc, path, data, n)) {
+		in->st->unreadable++;
+		hook_error(in, path, 0, doc.why);
+		leak_doc_cleanup(&doc);
+		return;
+	}
+	if (doc.kind == LEAK_DOC_ARCHIVE) {
+		struct archive_walk w = {in, path, mtime, depth};
+
+		if (depth >= LEAK_MAX_ARCHIVE_DEPTH) {
+			in->st->unreadable++;
+			hook_error(in, path, 0, "archive nested too deep; not opened");
+			leak_doc_cleanup(&doc);
+			return;
+		}
+		if (leak_archive_each(data, n, on_member, on_member_error, &w)) {
+			/* what was read before the damage is kept; the archive row is
+			 * not written, so a repaired archive is read again */
+			in->st->unreadable++;
+			leak_doc_cleanup(&doc);
+			return;
+		}
+		text = "";
+		tn = 0;
+		fmt = LEAK_FMT_TEXT;
+	} else {
+		text = doc.text ? doc.text : data;
+		tn = doc.text ? doc.len : n;
+		fmt = leak_format_sniff(path, text, tn);
+	}
+	in->cur_path = path;
+	in->cur_errors = 0;
+	in->col.file_no = (uint32_t)(in->next_id + (int64_t)in->nfiles);
+	rec0 = in->col.records;
+	ent0 = in->col.entities;
+	err0 = in->col.errors;
+	nent0 = in->col.pushed;
+	if (doc.kind != LEAK_DOC_ARCHIVE)
+		leak_read(fmt, text, tn, &in->col);
+	nent0 = in->col.pushed - nent0;
+	if (in->nfiles == in->files_cap)
+		in->files = lg_grow(in->files, &in->files_cap, in->nfiles + 1, sizeof(*in->files));
+	f = &in->files[in->nfiles];
+	memset(f, 0, sizeof(*f));
+	f->id = in->next_id + (int64_t)in->nfiles;
+	f->source_id = in->source_id;
+	f->path = lg_strdup(path);
+	f->format = leak_doc_format_name(doc.kind, fmt);
+	f->size = size;
+	f->mtime = mtime;
+	memcpy(f->sha256, sha, 32);
+	f->records = (int64_t)(in->col.records - rec0);
+	f->entries = (int64_t)nent0;
+	f->errors = (int64_t)(in->col.errors - err0);
+	{
+		void *lines;
+		size_t len;
+
+		line_index(text, tn, &lines, &len);
+		f->lines = lines;
+		f->lines_len = len;
+	}
+	in->nfiles++;
+	in->st->ingested++;
+	in->st->bytes += n;
+	in->st->records += (uint64_t)f->records;
+	in->st->entities += in->col.entities - ent0;
+	in->st->entries += (uint64_t)f->entries;
+	in->st->errors += (uint64_t)f->errors;
+	leak_doc_cleanup(&doc);
+	if (!in->rc && (in->nfiles >= LEAK_BATCH_FILES || in->npend > 0 || in->col.nentries >= LEAK_COMMIT_ENTRIES))
+		commit_batch(in, false);
+	if (!in->rc && in->hooks && in->hooks->progress)
+		in->hooks->progress(in->hooks->ctx, in->st, path);
+}
+
+static bool on_member(void *ctx, const char *name, const char *data, size_t n)
+{
+	struct archive_walk *w = ctx;
+	char *path = g_strdup_printf("%s!%s", w->path, name);
+
+	w->in->st->files++;
+	ingest_bytes(w->in, path, data, n, (int64_t)n, w->mtime, w->depth + 1);
+	g_free(path);
+	return !w->in->rc;
+}
+
+static void on_member_error(void *ctx, const char *name, const char *why)
+{
+	struct archive_walk *w = ctx;
+	char *path = name ? g_strdup_printf("%s!%s", w->path, name) : g_strdup(w->path);
+
+	hook_error(w->in, path, 0, why);
+	g_free(path);
+}
+
+static void ingest_file(struct ingest *in, const char *path, const struct stat *sb)
+{
+	bool found = false;
 	const char *data = "";
 	void *map = NULL;
 	size_t n = (size_t)sb->st_size;
-	uint64_t rec0, ent0, err0, nent0;
-	enum leak_format fmt;
 	int fd;
 
 	in->st->files++;
@@ -239,65 +440,39 @@ static void ingest_file(struct ingest *in, const char *path, const struct stat *
 		data = map;
 	}
 	close(fd);
-	sha256(data, n, sha);
-	if (store_leak_file_find(in->s, in->source_id, NULL, 0, 0, sha, &found, in->err)) {
-		in->rc = LG_EIO;
-		goto out;
-	}
-	if (found || batch_has_sha(in, sha)) {
-		in->st->already++;
-		goto out;
-	}
-	if (in->next_id + (int64_t)in->nfiles >= (int64_t)LEAK_FILE_MAX) {
-		in->rc = errbuf_set(in->err, LG_ELIMIT, "the leak index holds %u files, its limit", LEAK_FILE_MAX);
-		goto out;
-	}
-	fmt = leak_format_sniff(path, data, n);
-	in->cur_path = path;
-	in->cur_errors = 0;
-	in->col.file_no = (uint32_t)(in->next_id + (int64_t)in->nfiles);
-	rec0 = in->col.records;
-	ent0 = in->col.entities;
-	err0 = in->col.errors;
-	nent0 = in->col.pushed;
-	leak_read(fmt, data, n, &in->col);
-	nent0 = in->col.pushed - nent0;
-	if (in->nfiles == in->files_cap)
-		in->files = lg_grow(in->files, &in->files_cap, in->nfiles + 1, sizeof(*in->files));
-	f = &in->files[in->nfiles];
-	memset(f, 0, sizeof(*f));
-	f->id = in->next_id + (int64_t)in->nfiles;
-	f->source_id = in->source_id;
-	f->path = lg_strdup(path);
-	f->format = leak_format_name(fmt);
-	f->size = (int64_t)sb->st_size;
-	f->mtime = (int64_t)sb->st_mtime;
-	memcpy(f->sha256, sha, 32);
-	f->records = (int64_t)(in->col.records - rec0);
-	f->entries = (int64_t)nent0;
-	f->errors = (int64_t)(in->col.errors - err0);
-	{
-		void *lines;
-		size_t len;
-
-		line_index(data, n, &lines, &len);
-		f->lines = lines;
-		f->lines_len = len;
-	}
-	in->nfiles++;
-	in->st->ingested++;
-	in->st->bytes += n;
-	in->st->records += (uint64_t)f->records;
-	in->st->entities += in->col.entities - ent0;
-	in->st->entries += (uint64_t)f->entries;
-	in->st->errors += (uint64_t)f->errors;
-out:
+	ingest_bytes(in, path, data, n, (int64_t)sb->st_size, (int64_t)sb->st_mtime, 0);
 	if (map)
 		munmap(map, n);
-	if (!in->rc && (in->nfiles >= LEAK_BATCH_FILES || in->npend > 0 || in->col.nentries >= LEAK_COMMIT_ENTRIES))
-		commit_batch(in);
-	if (!in->rc && in->hooks && in->hooks->progress)
-		in->hooks->progress(in->hooks->ctx, in->st, path);
+}
+
+/* Standard input, read whole (up to LEAK_MAX_STDIN), under the path "-". */
+static void ingest_stdin(struct ingest *in)
+{
+	struct buf b;
+	char chunk[65536];
+	ssize_t got;
+
+	buf_init(&b);
+	in->st->files++;
+	while ((got = read(0, chunk, sizeof(chunk))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			in->st->unreadable++;
+			hook_error(in, "-", 0, strerror(errno));
+			buf_cleanup(&b);
+			return;
+		}
+		if (b.len + (size_t)got > LEAK_MAX_STDIN) {
+			in->st->unreadable++;
+			hook_error(in, "-", 0, "standard input larger than 4 GiB; save it to a file");
+			buf_cleanup(&b);
+			return;
+		}
+		buf_append(&b, chunk, (size_t)got);
+	}
+	ingest_bytes(in, "-", b.len ? b.data : "", b.len, (int64_t)b.len, 0, 0);
+	buf_cleanup(&b);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -370,7 +545,8 @@ static enum lg_status remove_orphans(struct store *s, const char *dir, struct er
 	struct dirent *de;
 
 	while (d && (de = readdir(d))) {
-		if (g_str_has_prefix(de->d_name, "seg-") && !g_hash_table_contains(live, de->d_name)) {
+		if ((g_str_has_prefix(de->d_name, "seg-") || g_str_has_prefix(de->d_name, "rng-")) &&
+		    !g_hash_table_contains(live, de->d_name)) {
 			char *p = g_build_filename(dir, de->d_name, NULL);
 
 			unlink(p);
@@ -413,7 +589,13 @@ bool leak_ingest_running(struct store *s)
 enum lg_status leak_ingest(struct store *s, const char *source, char *const *paths, int npaths,
 			   const struct leak_ingest_hooks *hooks, struct leak_ingest_stats *st, struct errbuf *err)
 {
-	struct ingest in = {.s = s, .hooks = hooks, .st = st, .err = err};
+	return leak_ingest_dated(s, source, 0, paths, npaths, hooks, st, err);
+}
+
+enum lg_status leak_ingest_dated(struct store *s, const char *source, uint32_t date, char *const *paths, int npaths,
+				 const struct leak_ingest_hooks *hooks, struct leak_ingest_stats *st, struct errbuf *err)
+{
+	struct ingest in = {.s = s, .date = date, .hooks = hooks, .st = st, .err = err};
 	enum lg_status rc;
 	int lock = -1;
 
@@ -430,6 +612,8 @@ enum lg_status leak_ingest(struct store *s, const char *source, char *const *pat
 		goto out;
 	}
 	rc = remove_orphans(s, in.dir, err);
+	if (!rc)
+		rc = range_key(in.dir, NULL, err);
 	if (!rc)
 		rc = store_begin(s, err);
 	if (!rc)
@@ -452,13 +636,19 @@ enum lg_status leak_ingest(struct store *s, const char *source, char *const *pat
 	in.col.full_at = LEAK_BATCH_ENTRIES;
 	for (int i = 0; i < npaths && !in.rc; i++) {
 		/* absolute, so places resolve from any working directory */
-		char *abs = g_canonicalize_filename(paths[i], NULL);
+		char *abs;
+
+		if (strcmp(paths[i], "-") == 0) {
+			ingest_stdin(&in);
+			continue;
+		}
+		abs = g_canonicalize_filename(paths[i], NULL);
 
 		walk(&in, abs, 0);
 		g_free(abs);
 	}
 	if (!in.rc)
-		commit_batch(&in);
+		commit_batch(&in, true);
 	rc = in.rc;
 	if (!rc)
 		rc = store_leak_source_state(s, in.source_id, "complete", err);
@@ -484,6 +674,7 @@ struct ix_seg {
 struct ix_source {
 	int64_t id;
 	char *name;
+	uint32_t date; /* of the newest dated segment, 0 when none */
 };
 
 struct leak_index {
@@ -492,6 +683,8 @@ struct leak_index {
 	struct ix_source *sources;
 	size_t nsources, sources_cap;
 	uint64_t entries;
+	struct leak_range **ranges;
+	size_t nranges, ranges_cap;
 	char *dir;
 	int64_t only; /* source id when restricted, else 0 */
 	enum lg_status rc;
@@ -517,6 +710,18 @@ static bool add_segment(void *ctx, const struct store_leak_segment *seg)
 	struct leak_segment *ls = NULL;
 	size_t src = 0;
 
+	if (g_str_has_prefix(seg->name, "rng-")) {
+		struct leak_range *r = NULL;
+
+		ix->rc = leak_range_open(path, &r, ix->err);
+		g_free(path);
+		if (ix->rc)
+			return false;
+		if (ix->nranges == ix->ranges_cap)
+			ix->ranges = lg_grow(ix->ranges, &ix->ranges_cap, ix->nranges + 1, sizeof(*ix->ranges));
+		ix->ranges[ix->nranges++] = r;
+		return true;
+	}
 	ix->rc = leak_segment_open(path, &ls, ix->err);
 	g_free(path);
 	if (ix->rc)
@@ -528,6 +733,8 @@ static bool add_segment(void *ctx, const struct store_leak_segment *seg)
 	ix->segs[ix->nsegs].seg = ls;
 	ix->segs[ix->nsegs].src = src;
 	ix->nsegs++;
+	if (src < ix->nsources && leak_segment_date(ls)) /* segments come in id order: the newest wins */
+		ix->sources[src].date = leak_segment_date(ls);
 	ix->entries += leak_segment_count(ls);
 	return true;
 }
@@ -571,6 +778,9 @@ void leak_index_close(struct leak_index **ixp)
 	ix = *ixp;
 	for (size_t i = 0; i < ix->nsegs; i++)
 		leak_segment_close(&ix->segs[i].seg);
+	for (size_t i = 0; i < ix->nranges; i++)
+		leak_range_close(&ix->ranges[i]);
+	lg_free(ix->ranges);
 	for (size_t i = 0; i < ix->nsources; i++)
 		lg_free(ix->sources[i].name);
 	lg_free(ix->segs);
@@ -578,6 +788,39 @@ void leak_index_close(struct leak_index **ixp)
 	g_free(ix->dir);
 	lg_free(ix);
 	*ixp = NULL;
+}
+
+uint32_t leak_index_source_date(const struct leak_index *ix, int64_t source_id)
+{
+	for (size_t i = 0; i < ix->nsources; i++)
+		if (ix->sources[i].id == source_id)
+			return ix->sources[i].date;
+	return 0;
+}
+
+enum lg_status leak_range_lookup(struct leak_index *ix, uint32_t prefix, char (**out)[36], size_t *n,
+				 struct errbuf *err)
+{
+	uint8_t key[LEAK_RANGE_KEY_LEN];
+	uint8_t (*real)[LEAK_SHA1_LEN] = NULL;
+	size_t nreal = 0, cap = 0;
+	enum lg_status rc = range_key(ix->dir, key, err);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < ix->nranges; i++) {
+		const uint8_t (*first)[LEAK_SHA1_LEN];
+		size_t k = leak_range_find(ix->ranges[i], prefix, &first);
+
+		if (!k)
+			continue;
+		real = lg_grow(real, &cap, nreal + k, sizeof(*real));
+		memcpy(real + nreal, first, k * sizeof(*real));
+		nreal += k;
+	}
+	*n = leak_range_answer(prefix, (const uint8_t(*)[LEAK_SHA1_LEN])real, nreal, key, out);
+	lg_free(real);
+	return LG_OK;
 }
 
 size_t leak_index_segments(const struct leak_index *ix)
@@ -739,12 +982,12 @@ void leak_result_cleanup(struct leak_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* 1-based line of byte pos, from the sparse index and a count from there. */
-static uint64_t line_at(int fd, const struct store_leak_file *f, uint64_t pos)
+/* 1-based line of byte pos of text, from the sparse index and a count
+ * from the last checkpoint before it. */
+static uint64_t line_at(const char *text, size_t n, const struct store_leak_file *f, uint64_t pos)
 {
 	size_t nl = f->lines_len / 8, lo = 0, hi = nl;
 	uint64_t off = 0, line = 1;
-	char chunk[65536];
 
 	while (lo < hi) { /* the last checkpoint <= pos */
 		size_t mid = (lo + hi) / 2;
@@ -760,51 +1003,154 @@ static uint64_t line_at(int fd, const struct store_leak_file *f, uint64_t pos)
 		memcpy(&off, (const char *)f->lines + (lo - 1) * 8, 8);
 		line = (uint64_t)(lo - 1) * LEAK_LINE_STEP + 1;
 	}
-	while (off < pos) {
-		size_t want = pos - off < sizeof(chunk) ? (size_t)(pos - off) : sizeof(chunk);
-		ssize_t got = pread(fd, chunk, want, (off_t)off);
-
-		if (got <= 0)
-			break;
-		for (const char *p = chunk; (p = memchr(p, '\n', (size_t)(chunk + got - p))); p++)
-			line++;
-		off += (uint64_t)got;
-	}
+	for (uint64_t i = off; i < pos && i < n; i++)
+		line += text[i] == '\n';
 	return line;
 }
 
+struct member_find {
+	const char *rest; /* "b.csv" or "inner.zip!b.csv" */
+	char *data;       /* the member found (lg_malloc'd) */
+	size_t n;
+	const char *next; /* after "inner.zip!" when the member is an archive on the way */
+};
+
+static bool find_member(void *ctx, const char *name, const char *data, size_t n)
+{
+	struct member_find *m = ctx;
+	size_t k = strlen(name);
+
+	if (strcmp(name, m->rest) == 0 || (strncmp(m->rest, name, k) == 0 && m->rest[k] == '!')) {
+		m->data = lg_malloc(n + 1);
+		memcpy(m->data, data, n);
+		m->n = n;
+		m->next = m->rest[k] == '!' ? m->rest + k + 1 : NULL;
+		return false;
+	}
+	return true;
+}
+
+static void ignore_error(void *ctx, const char *name, const char *why)
+{
+	(void)ctx, (void)name, (void)why;
+}
+
+/* The bytes a file row was read from, as they are now: the file itself
+ * (mapped; *map set) when its size and mtime are unchanged, or a member
+ * of an archive ("a.zip!dir/b.csv", nested "a.zip!b.tar.gz!c.txt";
+ * *owned set, lg_free) when the archive's mtime and the member's SHA-256
+ * are unchanged. False when the place can no longer be read. */
+static bool place_bytes(const struct store_leak_file *f, const char **data, size_t *n, void **map, size_t *map_len,
+			char **owned)
+{
+	char *outer = lg_strdup(f->path), *bang = NULL;
+	struct stat sb;
+	int fd = -1;
+	bool ok = false;
+
+	*map = NULL;
+	*owned = NULL;
+	if (stat(outer, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		for (bang = strchr(outer, '!'); bang; bang = strchr(bang + 1, '!')) {
+			*bang = '\0';
+			if (stat(outer, &sb) == 0 && S_ISREG(sb.st_mode))
+				break;
+			*bang = '!';
+		}
+		if (!bang)
+			goto out;
+	}
+	if (sb.st_mtime != f->mtime || (!bang && sb.st_size != f->size) || sb.st_size == 0)
+		goto out;
+	fd = open(outer, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		goto out;
+	*map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (*map == MAP_FAILED) {
+		*map = NULL;
+		goto out;
+	}
+	*map_len = (size_t)sb.st_size;
+	*data = *map;
+	*n = *map_len;
+	if (bang) {
+		struct member_find m = {.rest = f->path + (bang - outer) + 1};
+		uint8_t sha[32];
+
+		for (int depth = 0; m.rest && depth <= LEAK_MAX_ARCHIVE_DEPTH; depth++) {
+			char *prev = m.data;
+
+			m.data = NULL;
+			leak_archive_each(*data, *n, find_member, ignore_error, &m);
+			lg_free(prev);
+			if (!m.data)
+				goto out;
+			*data = m.data;
+			*n = m.n;
+			*owned = m.data;
+			m.rest = m.next;
+		}
+		if (m.rest)
+			goto out;
+		sha256(*data, *n, sha);
+		if (memcmp(sha, f->sha256, 32) != 0)
+			goto out;
+	}
+	ok = true;
+out:
+	lg_free(outer);
+	return ok;
+}
+
 enum lg_status leak_place_resolve(struct store *s, const struct leak_place *p, struct buf *path, uint64_t *line,
-				  struct buf *snippet, bool *changed, struct errbuf *err)
+				  unsigned *page, struct buf *snippet, bool *changed, struct errbuf *err)
 {
 	struct store_leak_file f;
-	struct stat sb;
 	enum lg_status rc = store_leak_file_get(s, p->file_id, &f, err);
-	char win[512];
-	uint64_t start;
-	ssize_t got;
-	int fd;
+	const char *data = NULL, *text;
+	size_t n = 0, tn, map_len = 0, start;
+	void *map = NULL;
+	char *owned = NULL;
+	struct leak_doc doc;
+	enum leak_doc_kind kind;
 
 	buf_reset(path);
 	buf_reset(snippet);
 	*line = 0;
+	*page = 0;
 	*changed = true;
 	if (rc)
 		return rc;
 	buf_append(path, f.path, strlen(f.path));
-	fd = open(f.path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!place_bytes(&f, &data, &n, &map, &map_len, &owned))
 		return LG_OK;
-	if (fstat(fd, &sb) != 0 || sb.st_size != f.size || sb.st_mtime != f.mtime) {
-		close(fd);
-		return LG_OK;
-	}
+	kind = leak_doc_kind_of(f.format);
+	leak_doc_init(&doc);
+	if (kind != LEAK_DOC_PLAIN && kind != LEAK_DOC_ARCHIVE && leak_doc_convert(&doc, kind, data, n))
+		goto out;
+	text = doc.text ? doc.text : data;
+	tn = doc.text ? doc.len : n;
+	if (p->pos > tn)
+		goto out;
 	*changed = false;
-	*line = line_at(fd, &f, p->pos);
-	start = p->pos > 200 ? p->pos - 200 : 0;
-	got = pread(fd, win, sizeof(win), (off_t)start);
-	if (got > 0)
-		leak_redact(win, (size_t)got, (size_t)(p->pos - start), p->password, snippet);
-	close(fd);
+	if (kind == LEAK_DOC_PDF) {
+		size_t page_start;
+
+		*page = leak_doc_page(text, tn, (size_t)p->pos, &page_start);
+		*line = 1;
+		for (size_t i = page_start; i < p->pos; i++)
+			*line += text[i] == '\n';
+	} else {
+		*line = line_at(text, tn, &f, p->pos);
+	}
+	start = p->pos > 200 ? (size_t)p->pos - 200 : 0;
+	leak_redact(text + start, tn - start < 512 ? tn - start : 512, (size_t)p->pos - start, p->password, snippet);
+out:
+	leak_doc_cleanup(&doc);
+	lg_free(owned);
+	if (map)
+		munmap(map, map_len);
 	return LG_OK;
 }
 
@@ -812,6 +1158,7 @@ void leak_place_decoy(struct leak_index *ix, struct store *s)
 {
 	struct buf path, snip;
 	uint64_t line;
+	unsigned page;
 	bool changed;
 	struct leak_place p = {0};
 
@@ -827,7 +1174,7 @@ void leak_place_decoy(struct leak_index *ix, struct store *s)
 		return;
 	buf_init(&path);
 	buf_init(&snip);
-	leak_place_resolve(s, &p, &path, &line, &snip, &changed, NULL);
+	leak_place_resolve(s, &p, &path, &line, &page, &snip, &changed, NULL);
 	buf_cleanup(&path);
 	buf_cleanup(&snip);
 }

@@ -57,12 +57,25 @@ struct leak_ingest_hooks {
 enum lg_status leak_ingest(struct store *s, const char *source, char *const *paths, int npaths,
 			   const struct leak_ingest_hooks *hooks, struct leak_ingest_stats *st, struct errbuf *err);
 
+/* The same with the date of the leak (YYYYMMDD, 0 for none), stored with
+ * the source's segments and shown by lookup and sources. */
+enum lg_status leak_ingest_dated(struct store *s, const char *source, uint32_t date, char *const *paths, int npaths,
+				 const struct leak_ingest_hooks *hooks, struct leak_ingest_stats *st, struct errbuf *err);
+
 struct leak_index;
 /* Opens the live segments of source (every source when NULL). */
 enum lg_status leak_index_open(struct store *s, const char *source, struct leak_index **out, struct errbuf *err);
 void leak_index_close(struct leak_index **ix);
 size_t leak_index_segments(const struct leak_index *ix);
 uint64_t leak_index_entries(const struct leak_index *ix);
+/* The date of a source's leak (YYYYMMDD), 0 when never given. */
+uint32_t leak_index_source_date(const struct leak_index *ix, int64_t source_id);
+
+/* The k-anonymity range answer (range.h) for a 20-bit SHA-1 prefix over
+ * every source open: *out (lg_free) holds *n sorted 35-digit suffixes,
+ * real and decoy. LG_EIO with err when the range key cannot be read. */
+enum lg_status leak_range_lookup(struct leak_index *ix, uint32_t prefix, char (**out)[36], size_t *n,
+				 struct errbuf *err);
 
 struct leak_place {
 	uint32_t file_id;
@@ -98,10 +111,13 @@ void leak_lookup(struct leak_index *ix, enum leak_query_kind kind, uint32_t grou
 		 struct leak_result *r);
 void leak_result_cleanup(struct leak_result *r);
 
-/* Resolves a place: the file's path, the line, and a redacted snippet
- * (empty with *changed set when the file moved or changed since ingest). */
+/* Resolves a place: the file's path ("archive!member" inside archives),
+ * the line (within its page for a PDF, *page 1-based; 0 otherwise), and a
+ * redacted snippet re-read from the file (converted again for PDF, DOCX,
+ * XLSX, UTF-16 and Latin-1; empty with *changed set when the file moved
+ * or changed since ingest). */
 enum lg_status leak_place_resolve(struct store *s, const struct leak_place *p, struct buf *path, uint64_t *line,
-				  struct buf *snippet, bool *changed, struct errbuf *err);
+				  unsigned *page, struct buf *snippet, bool *changed, struct errbuf *err);
 /* The same work as leak_place_resolve on a decoy place, for misses. */
 void leak_place_decoy(struct leak_index *ix, struct store *s);
 

@@ -127,12 +127,14 @@ void leak_collector_cleanup(struct leak_collector *c)
 		lg_free(c->domains);
 	}
 	lg_free(c->entries);
+	lg_free(c->sha1);
 	memset(c, 0, sizeof(*c));
 }
 
 void leak_collector_reset(struct leak_collector *c)
 {
 	c->nentries = 0;
+	c->nsha1 = 0;
 }
 
 void leak_rec_error(struct leak_collector *c, uint64_t pos, uint64_t line, const char *why)
@@ -312,6 +314,9 @@ void leak_rec_end(struct leak_collector *c)
 				pos |= (uint64_t)(uint16_t)(leak_hash64(c->pw_hash, v, len) >> 48) << 48;
 			push(c, it->group_hint, LEAK_EMAIL, flags, key, 0);
 			c->entries[c->nentries - 1].pos = pos;
+			if (c->nsha1 == c->sha1_cap)
+				c->sha1 = lg_grow(c->sha1, &c->sha1_cap, c->nsha1 + 1, sizeof(*c->sha1));
+			leak_sha1(v, len, c->sha1[c->nsha1++]);
 		} else {
 			push(c, base, it->kind, flags, key, it->pos);
 			if (it->kind == LEAK_PHONE && base != 0)

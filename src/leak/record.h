@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "leak/segment.h"
+#include "leak/sha1.h"
 
 #define LEAK_REC_MAX_ITEMS 64 /* entities kept per record; the rest are counted */
 
@@ -48,6 +49,10 @@ struct leak_collector {
 	uint64_t errors;      /* records reported through error */
 	uint64_t entities;    /* entities entered (before deduplication) */
 	uint64_t pushed;      /* entries ever added (not reset) */
+	/* SHA-1 of every address entered, for the range index (range.h);
+	 * owned, forgotten with the entries by leak_collector_reset() */
+	uint8_t (*sha1)[LEAK_SHA1_LEN];
+	size_t nsha1, sha1_cap;
 	leak_error_fn error;
 	void *error_ctx;
 	/* called when nentries reaches full_at (0: never), so the caller can

@@ -24,6 +24,7 @@ struct leak_segment {
 	const struct leak_entry *e;
 	size_t n;
 	uint64_t hash;
+	uint32_t date;
 };
 
 const char *leak_kind_name(enum leak_kind k)
@@ -117,8 +118,8 @@ static enum lg_status write_all(int fd, const void *p, size_t n, const char *pat
 	return LG_OK;
 }
 
-enum lg_status leak_segment_write(const char *path, uint64_t source_id, const struct leak_entry *e, size_t n,
-				  struct errbuf *err)
+enum lg_status leak_segment_write(const char *path, uint64_t source_id, uint32_t date, const struct leak_entry *e,
+				  size_t n, struct errbuf *err)
 {
 	unsigned char h[HEADER_SIZE] = {0};
 	char tmp[4096];
@@ -132,12 +133,13 @@ enum lg_status leak_segment_write(const char *path, uint64_t source_id, const st
 	put32(h + 12, sizeof(struct leak_entry));
 	put64(h + 16, n);
 	put64(h + 24, source_id);
-	put64(h + 32, leak_hash64(0, e, n * sizeof(*e)));
+	put64(h + 32, leak_hash64(0, n ? (const void *)e : "", n * sizeof(*e)));
+	put32(h + 40, date);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return errbuf_set(err, LG_EIO, "%s: %s", tmp, strerror(errno));
 	rc = write_all(fd, h, sizeof(h), tmp, err);
-	if (!rc)
+	if (!rc && n)
 		rc = write_all(fd, e, n * sizeof(*e), tmp, err);
 	if (!rc && fsync(fd) != 0)
 		rc = errbuf_set(err, LG_EIO, "%s: fsync: %s", tmp, strerror(errno));
@@ -177,6 +179,7 @@ enum lg_status leak_segment_open(const char *path, struct leak_segment **out, st
 	memcpy(&esize, h + 12, 4);
 	memcpy(&n, h + 16, 8);
 	memcpy(&s->hash, h + 32, 8);
+	memcpy(&s->date, h + 40, 4);
 	if (memcmp(h, MAGIC, 8) != 0 || version != VERSION || esize != sizeof(struct leak_entry) ||
 	    n != (s->map_len - HEADER_SIZE) / sizeof(struct leak_entry) ||
 	    (s->map_len - HEADER_SIZE) % sizeof(struct leak_entry) != 0) {
@@ -207,6 +210,11 @@ size_t leak_segment_count(const struct leak_segment *s)
 const struct leak_entry *leak_segment_entries(const struct leak_segment *s)
 {
 	return s->e;
+}
+
+uint32_t leak_segment_date(const struct leak_segment *s)
+{
+	return s->date;
 }
 
 bool leak_segment_verify(const struct leak_segment *s)

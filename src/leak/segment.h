@@ -14,8 +14,9 @@
  * File layout (all integers little-endian):
  *   header, 64 bytes: magic "LGLEAKS1", u32 version (1), u32 entry size
  *     (24), u64 entry count, u64 source id, u64 hash of the entries
- *     (leak_hash64 over their bytes, checked by `sources --verify`), 24
- *     bytes zero
+ *     (leak_hash64 over their bytes, checked by `sources --verify`), u32
+ *     date of the leak as YYYYMMDD (`ingest --date`; 0 when not given),
+ *     20 bytes zero
  *   entries: count x struct leak_entry, sorted by (group, value, meta, pos)
  *
  * struct leak_entry, 24 bytes:
@@ -80,9 +81,11 @@ const char *leak_kind_name(enum leak_kind k);
 void leak_entries_sort(struct leak_entry *e, size_t n);
 
 /* Writes n sorted entries as a segment file at path (via path.tmp, fsync,
- * rename). LG_EIO with err on failure. */
-enum lg_status leak_segment_write(const char *path, uint64_t source_id, const struct leak_entry *e, size_t n,
-				  struct errbuf *err);
+ * rename), with the leak's date (YYYYMMDD, 0 for none). LG_EIO with err on
+ * failure. The date rides in the segment so that it commits with the batch
+ * it came with; a source's date is that of its newest dated segment. */
+enum lg_status leak_segment_write(const char *path, uint64_t source_id, uint32_t date, const struct leak_entry *e,
+				  size_t n, struct errbuf *err);
 
 struct leak_segment;
 /* Maps the segment file at path read-only. LG_ENOTFOUND when missing,
@@ -91,6 +94,8 @@ enum lg_status leak_segment_open(const char *path, struct leak_segment **out, st
 void leak_segment_close(struct leak_segment **s);
 size_t leak_segment_count(const struct leak_segment *s);
 const struct leak_entry *leak_segment_entries(const struct leak_segment *s);
+/* The date written with the segment (YYYYMMDD), 0 when none. */
+uint32_t leak_segment_date(const struct leak_segment *s);
 /* Recomputes the entries' hash and compares it with the header. */
 bool leak_segment_verify(const struct leak_segment *s);
 

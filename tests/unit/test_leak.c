@@ -237,7 +237,7 @@ static void test_segment(void **state)
 	leak_entries_sort(e, N);
 	for (size_t i = 1; i < N; i++)
 		assert_true(e[i - 1].group < e[i].group || (e[i - 1].group == e[i].group && e[i - 1].value <= e[i].value));
-	assert_int_equal(leak_segment_write(path, 1, e, N, &err), LG_OK);
+	assert_int_equal(leak_segment_write(path, 1, 0, e, N, &err), LG_OK);
 	assert_int_equal(leak_segment_open(path, &s, &err), LG_OK);
 	assert_int_equal(leak_segment_count(s), N);
 	assert_true(leak_segment_verify(s));

@@ -1,0 +1,104 @@
+/* archive.c: reading ZIP and tar archives (gzip, bzip2, xz) in memory with
+ * libarchive, for leak_archive_each() (doc.h). Members are inflated into
+ * one reused buffer under LEAK_MAX_MEMBER; the total inflated bytes are
+ * capped by LEAK_MAX_ARCHIVE_TOTAL and, past 16 MiB, by
+ * LEAK_MAX_ARCHIVE_RATIO times the archive's size, so a zip bomb stops at
+ * the cap with an error instead of filling memory. */
+#include <stdio.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "leak/doc.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+enum lg_status leak_archive_each(const char *data, size_t n,
+				 bool (*member)(void *ctx, const char *name, const char *data, size_t n),
+				 void (*error)(void *ctx, const char *name, const char *why), void *ctx)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	struct buf b;
+	uint64_t total = 0, limit = (uint64_t)n * LEAK_MAX_ARCHIVE_RATIO;
+	size_t members = 0;
+	enum lg_status rc = LG_OK;
+	char why[300];
+	int r;
+
+	if (limit < 16u * 1024 * 1024)
+		limit = 16u * 1024 * 1024;
+	if (limit > LEAK_MAX_ARCHIVE_TOTAL)
+		limit = LEAK_MAX_ARCHIVE_TOTAL;
+	buf_init(&b);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	if (archive_read_open_memory(a, data, n) != ARCHIVE_OK) {
+		snprintf(why, sizeof(why), "unreadable archive (%s); skipped", archive_error_string(a));
+		error(ctx, NULL, why);
+		rc = LG_EPARSE;
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		const char *name = archive_entry_pathname(e);
+		bool big = false;
+		la_ssize_t got;
+		char chunk[65536];
+
+		if (!name)
+			name = "?";
+		if (archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		if (++members > LEAK_MAX_MEMBERS) {
+			error(ctx, NULL, "archive of more than 100000 members; the rest skipped");
+			rc = LG_ELIMIT;
+			goto out;
+		}
+		buf_reset(&b);
+		while ((got = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+			total += (uint64_t)got;
+			if (total > limit) {
+				snprintf(why, sizeof(why),
+					 "archive inflates to more than %llu MiB (%d times its size, or 2 GiB): a zip bomb? "
+					 "the rest skipped",
+					 (unsigned long long)(limit >> 20), LEAK_MAX_ARCHIVE_RATIO);
+				error(ctx, name, why);
+				rc = LG_ELIMIT;
+				goto out;
+			}
+			if (b.len + (size_t)got > LEAK_MAX_MEMBER) {
+				big = true;
+				continue; /* drain it, counting toward the total */
+			}
+			if (!big)
+				buf_append(&b, chunk, (size_t)got);
+		}
+		if (got < 0) {
+			snprintf(why, sizeof(why), "damaged archive member (%s); the rest skipped",
+				 archive_error_string(a));
+			error(ctx, name, why);
+			rc = LG_EPARSE;
+			goto out;
+		}
+		if (big) {
+			error(ctx, name, "archive member larger than 256 MiB; skipped");
+			continue;
+		}
+		if (!member(ctx, name, b.len ? b.data : "", b.len))
+			goto out;
+	}
+	if (r != ARCHIVE_EOF) {
+		snprintf(why, sizeof(why), "damaged archive (%s); the rest skipped", archive_error_string(a));
+		error(ctx, NULL, why);
+		rc = LG_EPARSE;
+	}
+out:
+	archive_read_free(a);
+	buf_cleanup(&b);
+	return rc;
+}

@@ -1,0 +1,235 @@
+/* range.c: see range.h for the k-anonymity range index and its file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "leak/hash.h"
+#include "leak/range.h"
+#include "util/alloc.h"
+
+#define MAGIC "LGLEAKR1"
+#define HEADER_SIZE 64
+#define VERSION 1
+
+struct leak_range {
+	void *map;
+	size_t map_len;
+	const uint8_t (*d)[LEAK_SHA1_LEN];
+	size_t n;
+};
+
+static int digest_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, LEAK_SHA1_LEN);
+}
+
+static enum lg_status write_all(int fd, const void *p, size_t n, const char *path, struct errbuf *err)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t w = write(fd, c, n > (1u << 30) ? (1u << 30) : n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return errbuf_set(err, LG_EIO, "%s: write: %s", path, strerror(errno));
+		c += w;
+		n -= (size_t)w;
+	}
+	return LG_OK;
+}
+
+enum lg_status leak_range_write(const char *path, uint64_t source_id, uint8_t (*sha)[LEAK_SHA1_LEN], size_t n,
+				struct errbuf *err)
+{
+	unsigned char h[HEADER_SIZE] = {0};
+	char tmp[4096];
+	uint32_t v32;
+	uint64_t v64;
+	size_t k = 0;
+	enum lg_status rc;
+	int fd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return errbuf_set(err, LG_ELIMIT, "%s: path too long", path);
+	if (n)
+		qsort(sha, n, LEAK_SHA1_LEN, digest_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || memcmp(sha[i], sha[k - 1], LEAK_SHA1_LEN) != 0)
+			memmove(sha[k++], sha[i], LEAK_SHA1_LEN);
+	memcpy(h, MAGIC, 8);
+	v32 = VERSION;
+	memcpy(h + 8, &v32, 4);
+	v32 = LEAK_SHA1_LEN;
+	memcpy(h + 12, &v32, 4);
+	v64 = k;
+	memcpy(h + 16, &v64, 8);
+	memcpy(h + 24, &source_id, 8);
+	v64 = leak_hash64(0, k ? (const void *)sha : "", k * LEAK_SHA1_LEN);
+	memcpy(h + 32, &v64, 8);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errbuf_set(err, LG_EIO, "%s: %s", tmp, strerror(errno));
+	rc = write_all(fd, h, sizeof(h), tmp, err);
+	if (!rc && k)
+		rc = write_all(fd, sha, k * LEAK_SHA1_LEN, tmp, err);
+	if (!rc && fsync(fd) != 0)
+		rc = errbuf_set(err, LG_EIO, "%s: fsync: %s", tmp, strerror(errno));
+	close(fd);
+	if (!rc && rename(tmp, path) != 0)
+		rc = errbuf_set(err, LG_EIO, "%s: rename: %s", path, strerror(errno));
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+enum lg_status leak_range_open(const char *path, struct leak_range **out, struct errbuf *err)
+{
+	struct leak_range *r;
+	struct stat st;
+	const unsigned char *h;
+	uint64_t n;
+	uint32_t version, size;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errbuf_set(err, errno == ENOENT ? LG_ENOTFOUND : LG_EIO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || st.st_size < HEADER_SIZE) {
+		close(fd);
+		return errbuf_set(err, LG_EPARSE, "%s: not a leak range file (too short)", path);
+	}
+	r = lg_calloc(1, sizeof(*r));
+	r->map_len = (size_t)st.st_size;
+	r->map = mmap(NULL, r->map_len, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (r->map == MAP_FAILED) {
+		lg_free(r);
+		return errbuf_set(err, LG_EIO, "%s: mmap: %s", path, strerror(errno));
+	}
+	h = r->map;
+	memcpy(&version, h + 8, 4);
+	memcpy(&size, h + 12, 4);
+	memcpy(&n, h + 16, 8);
+	if (memcmp(h, MAGIC, 8) != 0 || version != VERSION || size != LEAK_SHA1_LEN ||
+	    (r->map_len - HEADER_SIZE) % LEAK_SHA1_LEN != 0 || n != (r->map_len - HEADER_SIZE) / LEAK_SHA1_LEN) {
+		leak_range_close(&r);
+		return errbuf_set(err, LG_EPARSE, "%s: damaged leak range file (bad header or size)", path);
+	}
+	r->d = (const uint8_t(*)[LEAK_SHA1_LEN])(h + HEADER_SIZE);
+	r->n = (size_t)n;
+	*out = r;
+	return LG_OK;
+}
+
+void leak_range_close(struct leak_range **r)
+{
+	if (!r || !*r)
+		return;
+	munmap((*r)->map, (*r)->map_len);
+	lg_free(*r);
+	*r = NULL;
+}
+
+size_t leak_range_count(const struct leak_range *r)
+{
+	return r->n;
+}
+
+static uint32_t prefix_of(const uint8_t *d)
+{
+	return (uint32_t)d[0] << 12 | (uint32_t)d[1] << 4 | d[2] >> 4;
+}
+
+size_t leak_range_find(const struct leak_range *r, uint32_t prefix, const uint8_t (**first)[LEAK_SHA1_LEN])
+{
+	size_t lo = 0, hi = r->n, b;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (prefix_of(r->d[mid]) < prefix)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	b = lo;
+	while (lo < r->n && prefix_of(r->d[lo]) == prefix)
+		lo++;
+	*first = r->d + b;
+	return lo - b;
+}
+
+bool leak_range_prefix(const char *s, uint32_t *prefix)
+{
+	uint32_t v = 0;
+
+	for (int i = 0; i < 5; i++) {
+		char c = s[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (d < 0)
+			return false;
+		v = v << 4 | (uint32_t)d;
+	}
+	if (s[5] != '\0')
+		return false;
+	*prefix = v;
+	return true;
+}
+
+static int suffix_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void hex_suffix(const uint8_t *d, char out[36])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char full[41];
+
+	for (int i = 0; i < LEAK_SHA1_LEN; i++) {
+		full[2 * i] = hex[d[i] >> 4];
+		full[2 * i + 1] = hex[d[i] & 15];
+	}
+	memcpy(out, full + 5, 35);
+	out[35] = '\0';
+}
+
+size_t leak_range_answer(uint32_t prefix, const uint8_t (*real)[LEAK_SHA1_LEN], size_t n,
+			 const uint8_t key[LEAK_RANGE_KEY_LEN], char (**out)[36])
+{
+	size_t total = (n / LEAK_RANGE_PAD + 1) * LEAK_RANGE_PAD, k = 0, u = 0;
+	char (*s)[36] = lg_malloc(total * sizeof(*s));
+	uint8_t msg[LEAK_RANGE_KEY_LEN + 12];
+
+	for (size_t i = 0; i < n; i++)
+		hex_suffix(real[i], s[k++]);
+	if (k)
+		qsort(s, k, sizeof(*s), suffix_cmp);
+	for (size_t i = 0; i < k; i++) /* the same address in two sources counts once */
+		if (u == 0 || strcmp(s[i], s[u - 1]) != 0)
+			memmove(s[u++], s[i], sizeof(*s));
+	k = u;
+	total = (k / LEAK_RANGE_PAD + 1) * LEAK_RANGE_PAD;
+	/* decoy i is SHA-1(key, prefix, i) under the prefix: stable for this
+	 * store, so asking again reveals nothing, and unpredictable without
+	 * the key, so it cannot be told from a real digest */
+	memcpy(msg, key, LEAK_RANGE_KEY_LEN);
+	memcpy(msg + LEAK_RANGE_KEY_LEN, &prefix, 4);
+	for (uint64_t i = 0; k < total; i++) {
+		uint8_t d[LEAK_SHA1_LEN];
+
+		memcpy(msg + LEAK_RANGE_KEY_LEN + 4, &i, 8);
+		leak_sha1(msg, sizeof(msg), d);
+		hex_suffix(d, s[k++]);
+	}
+	qsort(s, k, sizeof(*s), suffix_cmp);
+	*out = s;
+	return k;
+}
