@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/print.h"
 #include "detect/engine.h"
+#include "detect/state.h"
 #include "mail/mailbox.h"
 #include "mail/message.h"
 
@@ -170,7 +171,7 @@ int cli_check(int argc, char **argv)
 		config_cleanup(&cfg);
 		return EXIT_ERROR;
 	}
-	cli_attach_model(&cfg, engine);
+	state_attach(engine, &cfg);
 	r.engine = engine;
 	r.json = opt.json;
 	r.progress = !no_progress && isatty(STDERR_FILENO);

@@ -6,12 +6,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include <glib.h>
-
-#include "detect/engine.h"
-#include "learn/model.h"
-#include "report/index.h"
-#include "store/store.h"
 #include "util/alloc.h"
 #include "util/errbuf.h"
 
@@ -99,30 +93,4 @@ bool cli_load_config(const struct cli_common *opt, struct config *cfg)
 		cfg->db = lg_strdup(opt->db_path);
 	}
 	return true;
-}
-
-void cli_attach_model(const struct config *cfg, struct engine *e)
-{
-	char *path = cfg->db ? g_strdup(cfg->db) : store_default_path();
-	struct store *s = NULL;
-	struct model *m = NULL;
-	struct errbuf err = {""};
-	enum lg_status rc = store_open(path, false, &s, &err);
-
-	if (rc == LG_OK)
-		rc = model_load(s, &m, &err);
-	if (rc == LG_OK)
-		engine_set_model(e, m);
-	else if (rc != LG_ENOTFOUND)
-		fprintf(stderr, "leakguard: warning: no classifier: %s\n", err.msg);
-	if (s) {
-		struct report_index *idx = NULL;
-
-		store_close(&s);
-		if (report_index_load(path, &idx, &err) == LG_OK)
-			engine_set_reports(e, idx);
-		else
-			fprintf(stderr, "leakguard: warning: no staff reports: %s\n", err.msg);
-	}
-	g_free(path);
 }

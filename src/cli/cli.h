@@ -41,12 +41,6 @@ struct cli_common {
  * file when present), then --db. Prints the error and returns false on failure. */
 bool cli_load_config(const struct cli_common *opt, struct config *cfg);
 
-struct engine;
-/* Loads the classifier model from the configured store into e, when a store
- * exists. Without one, e keeps to heuristics; a damaged store is reported
- * on stderr (with how to rebuild it) and e keeps to heuristics too. */
-void cli_attach_model(const struct config *cfg, struct engine *e);
-
 /* Prints "leakguard CMD: message" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
