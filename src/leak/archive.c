@@ -39,7 +39,7 @@ enum lg_status leak_archive_each(const char *data, size_t n,
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	if (archive_read_open_memory(a, data, n) != ARCHIVE_OK) {
-		snprintf(why, sizeof(why), "unreadable archive (%s); skipped", archive_error_string(a));
+		snprintf(why, sizeof(why), "unreadable archive (%s)", archive_error_string(a));
 		error(ctx, NULL, why);
 		rc = LG_EPARSE;
 		goto out;
@@ -55,7 +55,7 @@ enum lg_status leak_archive_each(const char *data, size_t n,
 		if (archive_entry_filetype(e) != AE_IFREG)
 			continue;
 		if (++members > LEAK_MAX_MEMBERS) {
-			error(ctx, NULL, "archive of more than 100000 members; the rest skipped");
+			error(ctx, NULL, "archive of more than 100000 members; the rest");
 			rc = LG_ELIMIT;
 			goto out;
 		}
@@ -65,7 +65,7 @@ enum lg_status leak_archive_each(const char *data, size_t n,
 			if (total > limit) {
 				snprintf(why, sizeof(why),
 					 "archive inflates to more than %llu MiB (%d times its size, or 2 GiB): a zip bomb? "
-					 "the rest skipped",
+					 "the rest",
 					 (unsigned long long)(limit >> 20), LEAK_MAX_ARCHIVE_RATIO);
 				error(ctx, name, why);
 				rc = LG_ELIMIT;
@@ -79,21 +79,21 @@ enum lg_status leak_archive_each(const char *data, size_t n,
 				buf_append(&b, chunk, (size_t)got);
 		}
 		if (got < 0) {
-			snprintf(why, sizeof(why), "damaged archive member (%s); the rest skipped",
+			snprintf(why, sizeof(why), "damaged archive member (%s); the rest of the archive",
 				 archive_error_string(a));
 			error(ctx, name, why);
 			rc = LG_EPARSE;
 			goto out;
 		}
 		if (big) {
-			error(ctx, name, "archive member larger than 256 MiB; skipped");
+			error(ctx, name, "archive member larger than 256 MiB");
 			continue;
 		}
 		if (!member(ctx, name, b.len ? b.data : "", b.len))
 			goto out;
 	}
 	if (r != ARCHIVE_EOF) {
-		snprintf(why, sizeof(why), "damaged archive (%s); the rest skipped", archive_error_string(a));
+		snprintf(why, sizeof(why), "damaged archive (%s); the rest of it", archive_error_string(a));
 		error(ctx, NULL, why);
 		rc = LG_EPARSE;
 	}

@@ -176,14 +176,14 @@ static enum lg_status pdf_text(struct leak_doc *d, const char *data, size_t n, s
 
 	g_bytes_unref(bytes);
 	if (!doc) {
-		rc = fail(d, LG_EPARSE, "broken PDF (%s); skipped", gerr ? gerr->message : "unreadable");
+		rc = fail(d, LG_EPARSE, "broken PDF (%s)", gerr ? gerr->message : "unreadable");
 		g_clear_error(&gerr);
 		return rc;
 	}
 	pages = poppler_document_get_n_pages(doc);
 	if (pages > LEAK_MAX_PDF_PAGES) {
 		g_object_unref(doc);
-		return fail(d, LG_ELIMIT, "PDF of more than 20000 pages; skipped%s", NULL);
+		return fail(d, LG_ELIMIT, "PDF of more than 20000 pages%s", NULL);
 	}
 	for (int i = 0; i < pages && !rc; i++) {
 		PopplerPage *pg = poppler_document_get_page(doc, i);
@@ -197,7 +197,7 @@ static enum lg_status pdf_text(struct leak_doc *d, const char *data, size_t n, s
 		if (pg)
 			g_object_unref(pg);
 		if (b->len > LEAK_MAX_DOC_TEXT)
-			rc = fail(d, LG_ELIMIT, "PDF text larger than 256 MiB; skipped%s", NULL);
+			rc = fail(d, LG_ELIMIT, "PDF text larger than 256 MiB%s", NULL);
 	}
 	g_object_unref(doc);
 	return rc;
@@ -390,7 +390,7 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 	if (!z) {
 		if (src)
 			zip_source_free(src);
-		rc = fail(d, LG_EPARSE, "damaged %s package; skipped", xlsx ? "XLSX" : "DOCX");
+		rc = fail(d, LG_EPARSE, "damaged %s package", xlsx ? "XLSX" : "DOCX");
 		zip_error_fini(&ze);
 		return rc;
 	}
@@ -402,9 +402,9 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 		xmlDocPtr doc = x ? parse_xml(x, len) : NULL;
 
 		if (big)
-			rc = fail(d, LG_ELIMIT, "DOCX document part larger than 64 MiB; skipped%s", NULL);
+			rc = fail(d, LG_ELIMIT, "DOCX document part larger than 64 MiB%s", NULL);
 		else if (!doc)
-			rc = fail(d, LG_EPARSE, "DOCX with a damaged document part; skipped%s", NULL);
+			rc = fail(d, LG_EPARSE, "DOCX with a damaged document part%s", NULL);
 		else
 			docx_walk(xmlDocGetRootElement(doc), b, 0);
 		xmlFreeDoc(doc);
@@ -419,7 +419,7 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 		xmlDocPtr doc = x ? parse_xml(x, len) : NULL;
 
 		if (big)
-			rc = fail(d, LG_ELIMIT, "XLSX shared strings larger than 64 MiB; skipped%s", NULL);
+			rc = fail(d, LG_ELIMIT, "XLSX shared strings larger than 64 MiB%s", NULL);
 		if (doc)
 			xlsx_strings(xmlDocGetRootElement(doc), &ss);
 		xmlFreeDoc(doc);
@@ -443,13 +443,13 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 		xmlDocPtr doc = x ? parse_xml(x, len) : NULL;
 
 		if (big)
-			rc = fail(d, LG_ELIMIT, "XLSX sheet larger than 64 MiB; skipped (%s)", sheets[i]);
+			rc = fail(d, LG_ELIMIT, "XLSX sheet larger than 64 MiB (%s)", sheets[i]);
 		else if (!doc)
-			rc = fail(d, LG_EPARSE, "XLSX with a damaged sheet; skipped (%s)", sheets[i]);
+			rc = fail(d, LG_EPARSE, "XLSX with a damaged sheet (%s)", sheets[i]);
 		else
 			xlsx_rows(xmlDocGetRootElement(doc), &ss, b, 0);
 		if (!rc && b->len > LEAK_MAX_DOC_TEXT)
-			rc = fail(d, LG_ELIMIT, "XLSX text larger than 256 MiB; skipped%s", NULL);
+			rc = fail(d, LG_ELIMIT, "XLSX text larger than 256 MiB%s", NULL);
 		xmlFreeDoc(doc);
 		lg_free(x);
 	}
