@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "cli/cli.h"
+#include "learn/model.h"
 #include "learn/tokens.h"
 #include "learn/train.h"
 #include "mail/mailbox.h"
@@ -105,7 +106,19 @@ static void print_stats(struct store *s, bool json)
 		       st.bytes / 1048576.0);
 }
 
-static int train_all(struct store *s, const struct source *src, size_t n, bool forget, bool json)
+/* The snapshot check maps at start-up (model.h), rewritten from the store. */
+static enum lg_status refresh_snapshot(struct store *s, const char *db, struct errbuf *err)
+{
+	struct model *m = NULL;
+	enum lg_status rc = model_load(s, &m, err);
+
+	if (!rc)
+		rc = model_snapshot_write(m, db, err);
+	model_free(&m);
+	return rc;
+}
+
+static int train_all(struct store *s, const char *db, const struct source *src, size_t n, bool forget, bool json)
 {
 	struct learn_run r = {.trainer = trainer_new(s), .forget = forget};
 	struct mailbox_visitor v = {on_message, on_error, &r};
@@ -115,6 +128,7 @@ static int train_all(struct store *s, const struct source *src, size_t n, bool f
 	double secs;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	model_snapshot_remove(db);
 	for (size_t i = 0; i < n && !r.failed; i++) {
 		r.cls = src[i].cls;
 		if (mailbox_walk(src[i].path, &v, &r.err)) {
@@ -128,6 +142,8 @@ static int train_all(struct store *s, const struct source *src, size_t n, bool f
 	    store_tokens_prune(s, PRUNE_MAX_COUNT, (int64_t)(time(NULL) / 86400) - PRUNE_AFTER_DAYS, &pruned, &r.err))
 		r.failed = true;
 	trainer_free(&r.trainer);
+	if (!r.failed && refresh_snapshot(s, db, &r.err))
+		r.failed = true;
 	if (r.failed) {
 		fprintf(stderr, "leakguard learn: %s\n", r.err.msg);
 		return EXIT_ERROR;
@@ -200,7 +216,7 @@ int cli_learn(int argc, char **argv)
 	if (store_open(path, true, &s, &err)) {
 		cli_error("learn", "%s", err.msg);
 	} else {
-		status = nsrc ? train_all(s, src, nsrc, forget, opt.json) : EXIT_CLEAN;
+		status = nsrc ? train_all(s, path, src, nsrc, forget, opt.json) : EXIT_CLEAN;
 		if (stats)
 			print_stats(s, opt.json);
 	}

@@ -23,7 +23,8 @@ void state_attach(struct engine *e, const struct config *cfg)
 	struct errbuf err = {""};
 	enum lg_status rc = store_open(path, false, &s, &err);
 
-	if (rc == LG_OK)
+	/* The mapped snapshot when learn left one; else every row of the store. */
+	if (rc == LG_OK && model_snapshot_open(path, &m, &err) != LG_OK)
 		rc = model_load(s, &m, &err);
 	if (rc == LG_OK)
 		engine_set_model(e, m);

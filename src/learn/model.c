@@ -1,8 +1,17 @@
 /* model.c: see model.h. Tokens live in an open-addressing hash table keyed
  * by their 64-bit hash (0 is the empty slot, so a real 0 hash is stored as 1). */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
 
 #include "learn/model.h"
 #include "util/alloc.h"
@@ -27,6 +36,16 @@ struct slot {
 struct model {
 	struct slot *slots;
 	size_t mask, n;
+	int64_t spam_messages, ham_messages;
+	void *map;      /* the mapped snapshot the slots live in, or NULL */
+	size_t map_len;
+};
+
+#define SNAPSHOT_MAGIC "LGMODEL1"
+
+struct snapshot_header {
+	char magic[8];
+	uint64_t slots, tokens;
 	int64_t spam_messages, ham_messages;
 };
 
@@ -115,7 +134,10 @@ void model_free(struct model **m)
 {
 	if (!m || !*m)
 		return;
-	lg_free((*m)->slots);
+	if ((*m)->map)
+		munmap((*m)->map, (*m)->map_len);
+	else
+		lg_free((*m)->slots);
 	lg_free(*m);
 	*m = NULL;
 }
@@ -229,4 +251,81 @@ bool model_classify(const struct model *m, const struct token_set *t, struct mod
 	out->tokens_used = (unsigned)k;
 	lg_free(f);
 	return true;
+}
+
+/* ---- snapshots ---------------------------------------------------------- */
+
+char *model_snapshot_path(const char *store_path)
+{
+	return g_strdup_printf("%s.model", store_path);
+}
+
+void model_snapshot_remove(const char *store_path)
+{
+	char *path = model_snapshot_path(store_path);
+
+	unlink(path);
+	g_free(path);
+}
+
+enum lg_status model_snapshot_write(const struct model *m, const char *store_path, struct errbuf *err)
+{
+	char *path = model_snapshot_path(store_path);
+	char *tmp = g_strdup_printf("%s.tmp", path);
+	struct snapshot_header h = {SNAPSHOT_MAGIC, m->mask + 1, m->n, m->spam_messages, m->ham_messages};
+	FILE *f = fopen(tmp, "wb");
+	enum lg_status rc = LG_OK;
+
+	if (!f || fwrite(&h, sizeof(h), 1, f) != 1 ||
+	    fwrite(m->slots, sizeof(*m->slots), m->mask + 1, f) != m->mask + 1 || fflush(f) != 0 ||
+	    fsync(fileno(f)) != 0)
+		rc = errbuf_set(err, LG_EIO, "%s: %s", tmp, strerror(errno));
+	if (f && fclose(f) != 0 && !rc)
+		rc = errbuf_set(err, LG_EIO, "%s: %s", tmp, strerror(errno));
+	if (!rc && rename(tmp, path) != 0)
+		rc = errbuf_set(err, LG_EIO, "%s: %s", path, strerror(errno));
+	if (rc)
+		unlink(tmp);
+	g_free(tmp);
+	g_free(path);
+	return rc;
+}
+
+enum lg_status model_snapshot_open(const char *store_path, struct model **out, struct errbuf *err)
+{
+	char *path = model_snapshot_path(store_path);
+	int fd = open(path, O_RDONLY);
+	struct snapshot_header h;
+	struct stat st;
+	struct model *m;
+	void *map;
+	enum lg_status rc = LG_OK;
+
+	if (fd < 0) {
+		rc = errbuf_set(err, LG_ENOTFOUND, "%s: %s", path, strerror(errno));
+		g_free(path);
+		return rc;
+	}
+	if (fstat(fd, &st) != 0 || (size_t)st.st_size < sizeof(h) ||
+	    pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) || memcmp(h.magic, SNAPSHOT_MAGIC, 8) != 0 ||
+	    h.slots == 0 || (h.slots & (h.slots - 1)) || h.tokens >= h.slots ||
+	    (uint64_t)st.st_size != sizeof(h) + h.slots * sizeof(struct slot))
+		rc = errbuf_set(err, LG_EPARSE, "%s is damaged; remove it (the store still holds the model)", path);
+	map = rc ? MAP_FAILED : mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (!rc && map == MAP_FAILED)
+		rc = errbuf_set(err, LG_EIO, "%s: %s", path, strerror(errno));
+	close(fd);
+	g_free(path);
+	if (rc)
+		return rc;
+	m = lg_calloc(1, sizeof(*m));
+	m->map = map;
+	m->map_len = (size_t)st.st_size;
+	m->slots = (struct slot *)((char *)map + sizeof(h));
+	m->mask = h.slots - 1;
+	m->n = h.tokens;
+	m->spam_messages = h.spam_messages;
+	m->ham_messages = h.ham_messages;
+	*out = m;
+	return LG_OK;
 }

@@ -35,4 +35,15 @@ bool model_classify(const struct model *m, const struct token_set *t, struct mod
 
 int64_t model_tokens(const struct model *m);
 
+/* A snapshot file beside the store (PATH.model) holds the loaded table as
+ * it is in memory, so `check` and the milter map it instead of reading
+ * every token row at start-up. `learn` removes it before its first write
+ * and writes a new one after its last, so a snapshot that exists is always
+ * a committed state; without one, readers load from the store. */
+char *model_snapshot_path(const char *store_path); /* g_free() it */
+void model_snapshot_remove(const char *store_path);
+enum lg_status model_snapshot_write(const struct model *m, const char *store_path, struct errbuf *err);
+/* LG_ENOTFOUND when there is no snapshot; LG_EPARSE when it is damaged. */
+enum lg_status model_snapshot_open(const char *store_path, struct model **out, struct errbuf *err);
+
 #endif

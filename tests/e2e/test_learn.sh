@@ -49,6 +49,19 @@ gen_mbox "$T/probe.mbox" spam 1 99
 jq -e '.signals | map(.name) | index("LEARNED_SPAM")' "$T/probe.json" > /dev/null || fail "no LEARNED_SPAM: $(cat "$T/probe.json")"
 jq -e '.spam_probability > 0.9' "$T/probe.json" > /dev/null || fail "spam_probability: $(cat "$T/probe.json")"
 
+# check maps the snapshot learn leaves; without it, it reads the store: same answer.
+[ -f "$db.model" ] || fail "learn left no model snapshot"
+mv "$db.model" "$T/saved.model"
+"$BIN" check --db "$db" --json "$T/probe.mbox" > "$T/probe-store.json"
+mv "$T/saved.model" "$db.model"
+[ "$(jq -c '[.verdict, .spam_probability]' "$T/probe.json")" = "$(jq -c '[.verdict, .spam_probability]' "$T/probe-store.json")" ] ||
+	fail "snapshot and store disagree"
+printf 'garbage' > "$T/bad.model" && cp "$T/bad.model" "$db.model"
+"$BIN" check --db "$db" --json "$T/probe.mbox" > "$T/probe-bad.json" 2> /dev/null
+[ "$(jq -c '[.verdict, .spam_probability]' "$T/probe.json")" = "$(jq -c '[.verdict, .spam_probability]' "$T/probe-bad.json")" ] ||
+	fail "a damaged snapshot was used"
+rm -f "$db.model"
+
 # Forget undoes learning exactly.
 "$BIN" learn --db "$db" --forget --spam "$T/spam.mbox" > /dev/null || fail "forget exited $?"
 [ "$(stat_field "$db" spam_messages)" = 0 ] || fail "forget left spam: $(stat_field "$db" spam_messages)"
