@@ -412,7 +412,9 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 		zip_discard(z);
 		return rc;
 	}
-	{
+	if (zip_name_locate(z, "xl/workbook.xml", 0) < 0)
+		rc = fail(d, LG_EPARSE, "XLSX without a workbook part%s", NULL);
+	if (!rc) {
 		size_t len;
 		bool big;
 		char *x = zip_member(z, "xl/sharedStrings.xml", &len, &big);

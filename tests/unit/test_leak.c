@@ -1,16 +1,24 @@
 /* test_leak.c: leak extraction (addresses, phones, names, redaction), the
  * readers (text/combo, CSV, JSON, mail) on good and corrupt bytes, and the
- * segment format (sorting, constant-work search, write and reopen). */
+ * segment format (sorting, constant-work search, write and reopen), SHA-1
+ * and the k-anonymity range answers, and the document converters (UTF-16,
+ * Latin-1, damaged PDF/DOCX/archives). */
 #include "testutil.h"
 
 #include <stdbool.h>
 #include <unistd.h>
 
+#include <glib.h>
+
+#include "leak/doc.h"
 #include "leak/extract.h"
+#include "leak/range.h"
+#include "leak/sha1.h"
 #include "leak/reader.h"
 #include "leak/record.h"
 #include "leak/segment.h"
 #include "mail/message.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 
 static void test_email(void **state)
@@ -256,11 +264,173 @@ static void test_segment(void **state)
 	free(e);
 }
 
+
+static void hex(const uint8_t *d, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+static void test_sha1(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = { /* FIPS 180-2 appendix A, and a 64-byte boundary */
+		{"", "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
+		{"abc", "a9993e364706816aba3e25717850c26c9cd0d89d"},
+		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "84983e441c3bd26ebaae4aa1f95129e5e54670f1"},
+		{"alice@example.com", "ff8d9819fc0e12bf0d24892e45987e249a28dce836a85cad60e28eaaa8c6d976"},
+	};
+	char out[41];
+	uint8_t d[LEAK_SHA1_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		leak_sha1(cases[i].in, strlen(cases[i].in), d);
+		hex(d, sizeof(d), out);
+		assert_string_equal(out, cases[i].want);
+	}
+	{
+		char m[1000];
+
+		memset(m, 'a', sizeof(m));
+		leak_sha1(m, 64, d); /* padding spills into a second block */
+		hex(d, sizeof(d), out);
+		assert_string_equal(out, "0098ba824b5c16427bd7a1122a5a442a25ec644d");
+		leak_sha1(m, 56, d);
+		hex(d, sizeof(d), out);
+		assert_string_equal(out, "c2db330f6083854c99d4b5bfb6e8f29f201be699");
+	}
+}
+
+static void test_range(void **state)
+{
+	uint8_t key[LEAK_RANGE_KEY_LEN] = {1, 2, 3}, real[3][LEAK_SHA1_LEN];
+	char (*a)[36] = NULL, (*b)[36] = NULL, full[41];
+	uint32_t prefix = 0;
+	size_t n, m, hits = 0;
+
+	(void)state;
+	assert_true(leak_range_prefix("3f2a1", &prefix));
+	assert_int_equal(prefix, 0x3f2a1);
+	assert_false(leak_range_prefix("3F2A", &prefix));
+	assert_false(leak_range_prefix("3F2A1B", &prefix));
+	assert_false(leak_range_prefix("3G2A1", &prefix));
+	leak_sha1("alice@example.com", 17, real[0]);
+	memcpy(real[1], real[0], LEAK_SHA1_LEN); /* the same address in two sources */
+	leak_sha1("bob@example.com", 15, real[2]);
+	real[2][0] = real[0][0], real[2][1] = real[0][1], real[2][2] = (uint8_t)((real[0][2] & 0xf0) | 0x0f);
+	hex(real[0], LEAK_SHA1_LEN, full);
+	assert_true(leak_range_prefix((full[5] = '\0', full), &prefix));
+	n = leak_range_answer(prefix, (const uint8_t(*)[LEAK_SHA1_LEN])real, 3, key, &a);
+	m = leak_range_answer(prefix, (const uint8_t(*)[LEAK_SHA1_LEN])real, 3, key, &b);
+	assert_int_equal(n, LEAK_RANGE_PAD);
+	assert_int_equal(m, n);
+	hex(real[0], LEAK_SHA1_LEN, full);
+	for (char *c = full; *c; c++)
+		*c = (char)g_ascii_toupper(*c);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(strlen(a[i]), 35);
+		assert_string_equal(a[i], b[i]); /* same question, same answer */
+		if (i)
+			assert_true(strcmp(a[i - 1], a[i]) < 0); /* sorted, distinct */
+		hits += strcmp(a[i], full + 5) == 0;
+	}
+	assert_int_equal(hits, 1);
+	lg_free(b);
+	key[0] = 9; /* another store's key: other decoys */
+	m = leak_range_answer(prefix, NULL, 0, key, &b);
+	assert_int_equal(m, LEAK_RANGE_PAD);
+	assert_true(memcmp(a, b, 36 * 8) != 0);
+	lg_free(a);
+	lg_free(b);
+}
+
+static void test_docs(void **state)
+{
+	static const char u16le[] = "\xff\xfe" "a\0@\0b\0.\0d\0e\0:\0p\0\n\0=\xd8\x00\xde"; /* ... U+1F600 */
+	static const char u16nobom[] = "x\0y\0@\0e\0x\0a\0m\0p\0l\0e\0.\0c\0o\0m\0\n\0z\0z\0";
+	static const char latin1[] = "name,email\nJos\xe9,jose@example.es\n";
+	struct leak_doc d;
+
+	(void)state;
+	leak_doc_init(&d);
+	assert_int_equal(leak_doc_sniff("f.txt", u16le, sizeof(u16le) - 1), LEAK_DOC_UTF16LE);
+	assert_int_equal(leak_doc_open(&d, "f.txt", u16le, sizeof(u16le) - 1), LG_OK);
+	assert_string_equal(d.text, "a@b.de:p\n\xf0\x9f\x98\x80");
+	assert_int_equal(leak_doc_sniff("f", u16nobom, sizeof(u16nobom) - 1), LEAK_DOC_UTF16LE);
+	assert_int_equal(leak_doc_open(&d, "f.csv", latin1, sizeof(latin1) - 1), LG_OK);
+	assert_int_equal(d.kind, LEAK_DOC_LATIN1);
+	assert_string_equal(d.text, "name,email\nJos\xc3\xa9,jose@example.es\n");
+	assert_string_equal(leak_doc_format_name(d.kind, LEAK_FMT_CSV), "latin1+csv");
+	assert_int_equal(leak_doc_kind_of("latin1+csv"), LEAK_DOC_LATIN1);
+	assert_int_equal(leak_doc_kind_of("pdf"), LEAK_DOC_PDF);
+	assert_int_equal(leak_doc_kind_of("csv"), LEAK_DOC_PLAIN);
+	/* JSON stays UTF-8 (RFC 8259): its bad bytes are the reader's to report */
+	assert_int_equal(leak_doc_sniff("x.json", "{\"a\":\"\xff\"}", 10), LEAK_DOC_PLAIN);
+	/* damaged documents are errors with a sentence, not crashes */
+	assert_int_equal(leak_doc_open(&d, "x", "%PDF-1.4\n1 0 obj", 16), LG_EPARSE);
+	assert_non_null(strstr(d.why, "broken PDF"));
+	assert_int_equal(leak_doc_convert(&d, LEAK_DOC_DOCX, "PK\3\4garbage", 11), LG_EPARSE);
+	assert_int_equal(leak_doc_convert(&d, LEAK_DOC_XLSX, "", 0), LG_EPARSE);
+	assert_int_equal(leak_doc_sniff("x", "PK\3\4trunc", 9), LEAK_DOC_ARCHIVE);
+	{
+		size_t start;
+
+		assert_int_equal(leak_doc_page("p1\fp2\nx\fp3", 11, 6, &start), 2);
+		assert_int_equal(start, 3);
+	}
+	leak_doc_cleanup(&d);
+}
+
+static bool count_member(void *ctx, const char *name, const char *data, size_t n)
+{
+	(void)name, (void)data, (void)n;
+	(*(int *)ctx)++;
+	return true;
+}
+
+static void note_error(void *ctx, const char *name, const char *why)
+{
+	(void)ctx, (void)name, (void)why;
+}
+
+static void test_archive(void **state)
+{
+	/* a ustar archive of one member, made by hand */
+	char tar[3 * 512] = {0};
+	unsigned sum = 0;
+	int members = 0;
+
+	(void)state;
+	memcpy(tar, "a.txt", 5);
+	memcpy(tar + 100, "0000644", 7);
+	memcpy(tar + 108, "0000000", 7);
+	memcpy(tar + 116, "0000000", 7);
+	memcpy(tar + 124, "00000000022", 11); /* 18 bytes */
+	memcpy(tar + 136, "00000000000", 11);
+	memset(tar + 148, ' ', 8);
+	tar[156] = '0';
+	memcpy(tar + 257, "ustar\0" "00", 8);
+	for (int i = 0; i < 512; i++)
+		sum += (unsigned char)tar[i];
+	snprintf(tar + 148, 8, "%06o", sum);
+	memcpy(tar + 512, "t@example.com:pw\n\n", 18);
+	assert_int_equal(leak_doc_sniff("x", tar, sizeof(tar)), LEAK_DOC_ARCHIVE);
+	assert_int_equal(leak_archive_each(tar, sizeof(tar), count_member, note_error, &members), LG_OK);
+	assert_int_equal(members, 1);
+	members = 0;
+	assert_int_not_equal(leak_archive_each(tar, 700, count_member, note_error, &members), LG_OK);
+	assert_int_equal(leak_archive_each("\x1f\x8b\x08\0garbage", 11, count_member, note_error, &members), LG_EPARSE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_email),  cmocka_unit_test(test_phone),   cmocka_unit_test(test_names),
 		cmocka_unit_test(test_redact), cmocka_unit_test(test_readers), cmocka_unit_test(test_segment),
+		cmocka_unit_test(test_sha1),   cmocka_unit_test(test_range),   cmocka_unit_test(test_docs),
+		cmocka_unit_test(test_archive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
