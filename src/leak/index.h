@@ -14,6 +14,13 @@
  * uninterrupted run. One ingest runs at a time per store (a lock file in
  * the segment directory).
  *
+ * What a file holds is detected by content (doc.h): PDF, DOCX, XLSX, UTF-16
+ * and Latin-1 are converted to text first (places then count lines in that
+ * text, pages for a PDF, and are re-converted at lookup); each member of a
+ * ZIP or tar archive becomes a file row of its own, "archive!member", so
+ * it is deduplicated and placed like any file. Each segment written comes
+ * with a range file (range.h) of its addresses' SHA-1s.
+ *
  * Lookup: for an address or phone, every segment is searched with the same
  * number of probes whatever the key (segment.h), a fixed window of entries
  * is read after the probe point, and the details of a fixed number of

@@ -2,7 +2,8 @@
 # leakguard ingest / lookup / sources end to end: the fixtures in tests/leak/
 # (CSV, combo list, JSON Lines, truncated JSON, a message), corrupt inputs
 # made here (bad UTF-8, NUL bytes, broken CSV quoting, truncated JSON, a
-# 2 MiB line), idempotence, lookups that hit and miss, kill -9 at several
+# 2 MiB line), idempotence, lookups that hit and miss (by option and
+# positional, with the source's --date), kill -9 at several
 # moments of an ingest, and the SpamAssassin corpus (when build/corpus
 # exists) as a leaked mailbox. Prints failures; exits non-zero on any.
 set -u
@@ -16,7 +17,7 @@ db="$T/leak.db"
 lg() { "$BIN" "$@" --db "$db"; }
 
 # --- fixtures ---
-out=$(lg ingest --source fixtures --json "$ROOT/tests/leak" 2> "$T/err") || fail "ingest exited $?"
+out=$(lg ingest --source fixtures --date 2021-03-04 --json "$ROOT/tests/leak" 2> "$T/err") || fail "ingest exited $?"
 [ "$(echo "$out" | jq .ingested)" = 5 ] || fail "fixtures ingested: $out"
 grep -q 'truncated.json:1: unreadable JSON element' "$T/err" || fail "truncated JSON not reported: $(cat "$T/err")"
 grep -q 'users.jsonl:3: unreadable JSON line' "$T/err" || fail "broken JSON line not reported"
@@ -33,6 +34,13 @@ jq -e '.found and .sources[0].occurrences == 2 and .sources[0].with_password == 
 jq -e '.sources[0].places[0].line == 2 and (.sources[0].places[0].file | endswith("people.csv"))' "$T/jane.json" >/dev/null ||
 	fail "jane place: $(cat "$T/jane.json")"
 grep -q hunter2 "$T/jane.json" && fail "password in clear: $(cat "$T/jane.json")"
+# positional queries: the kind comes from the form; one JSON object each
+lg lookup alice@example.com '+1 555 123 4567' example.com nobody@example.com --json > "$T/pos.json"; rc=$?
+[ $rc = 1 ] || fail "positional lookups exit $rc"
+[ "$(jq -s 'map(.kind) | join(",")' "$T/pos.json")" = '"email,phone,domain,email"' ] || fail "kinds by form: $(cat "$T/pos.json")"
+jq -s -e '.[0].found and .[0].sources[0].name == "fixtures" and .[0].sources[0].date == "2021-03-04" and .[0].sources[0].kinds == ["email"] and (.[3].found | not)' "$T/pos.json" > /dev/null ||
+	fail "positional JSON: $(cat "$T/pos.json")"
+lg lookup alice@example.com | grep -q 'fixtures (leaked 2021-03-04)' || fail "date not in lookup text"
 out=$(lg lookup --email alice@example.com)
 echo "$out" | grep -q 'Secret123' && fail "combo password in clear: $out"
 echo "$out" | grep -q 'combo.txt:1' || fail "alice place: $out"
