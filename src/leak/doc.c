@@ -475,6 +475,12 @@ enum lg_status leak_doc_convert(struct leak_doc *d, enum leak_doc_kind kind, con
 	leak_doc_cleanup(d);
 	d->kind = kind;
 	d->why[0] = '\0';
+	if (kind == LEAK_DOC_LATIN1 && n > LEAK_MAX_DOC_TEXT / 2) {
+		d->kind = LEAK_DOC_PLAIN; /* too big to copy: the readers take the raw bytes */
+		return LG_OK;
+	}
+	if ((kind == LEAK_DOC_UTF16LE || kind == LEAK_DOC_UTF16BE) && n > LEAK_MAX_DOC_TEXT / 2)
+		return fail(d, LG_ELIMIT, "UTF-16 text larger than 128 MiB; convert it to UTF-8 first%s", NULL);
 	if (kind == LEAK_DOC_PLAIN || kind == LEAK_DOC_ARCHIVE)
 		return LG_OK;
 	buf_init(&b);

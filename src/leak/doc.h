@@ -2,6 +2,8 @@
  * turned into text the readers (reader.h) take:
  *   UTF-16 (BOM, or NUL bytes in alternate positions) and Latin-1 (not
  *     valid UTF-8, no NUL; ISO 8859-1) are converted to UTF-8, then sniffed
+ *     (up to 128 MiB; a larger Latin-1 file is read as it is, a larger
+ *     UTF-16 one is refused with a sentence)
  *   PDF (ISO 32000, "%PDF-"): the text of each page via poppler-glib, pages
  *     separated by a form feed, so a place is file:page (leak_doc_page())
  *   DOCX (ECMA-376 WordprocessingML, word/document.xml via libzip and
