@@ -64,6 +64,7 @@ static void usage(FILE *f)
 		"  --page-size N      objects per listing page (default 5000)\n"
 		"  --no-probe         do not probe common object names\n"
 		"  --ingest SOURCE    feed the samples into the leak index as SOURCE (--db)\n"
+		"  --targets FILE     read more targets from FILE, one a line (- for stdin)\n"
 		"  --list-names       print the candidate names --keyword generates, and exit\n");
 }
 
@@ -260,6 +261,42 @@ static void strv_add(struct strv *s, const char *x)
 	s->v[s->n++] = lg_strdup(x);
 }
 
+/* Appends without looking for duplicates (target lists can be long). */
+static void strv_push(struct strv *s, const char *x)
+{
+	s->v = lg_grow(s->v, &s->cap, s->n + 1, sizeof(char *));
+	s->v[s->n++] = lg_strdup(x);
+}
+
+/* Adds the targets of FILE (one a line; blank lines and # comments skipped;
+ * "-" is stdin) to out. */
+static bool read_targets(const char *path, struct strv *out)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f) {
+		cli_error("scan", "--targets %s: cannot open it", path);
+		return false;
+	}
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		char *p = line;
+
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+			line[--n] = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p && *p != '#')
+			strv_push(out, p);
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return true;
+}
+
 static bool collect_name(void *ctx, const char *name)
 {
 	strv_add(ctx, name);
@@ -326,7 +363,7 @@ int cli_scan(int argc, char **argv)
 {
 	enum { O_KEYWORD = 256, O_CONTAINER, O_ENDPOINT, O_S3_ENDPOINT, O_CONFIG, O_JSON, O_SARIF, O_RATE,
 	       O_TRATE, O_PARALLEL, O_TIMEOUT, O_MAXB, O_SAMPB, O_PAGES, O_PSIZE, O_NOPROBE, O_INGEST, O_DB,
-	       O_LIST, O_HELP };
+	       O_LIST, O_TARGETS, O_HELP };
 	static const struct option longopts[] = {
 		{"keyword", required_argument, NULL, O_KEYWORD}, {"container", required_argument, NULL, O_CONTAINER},
 		{"endpoint", required_argument, NULL, O_ENDPOINT}, {"s3-endpoint", required_argument, NULL, O_S3_ENDPOINT},
@@ -338,11 +375,12 @@ int cli_scan(int argc, char **argv)
 		{"page-size", required_argument, NULL, O_PSIZE}, {"no-probe", no_argument, NULL, O_NOPROBE},
 		{"ingest", required_argument, NULL, O_INGEST}, {"db", required_argument, NULL, O_DB},
 		{"list-names", no_argument, NULL, O_LIST}, {"help", no_argument, NULL, O_HELP},
+		{"targets", required_argument, NULL, O_TARGETS},
 		{NULL, 0, NULL, 0},
 	};
 	struct scan_opts so;
 	struct run run;
-	struct strv keywords = {0}, containers = {0}, configs = {0}, accounts = {0}, buckets = {0};
+	struct strv keywords = {0}, containers = {0}, configs = {0}, accounts = {0}, buckets = {0}, targets = {0};
 	char *endpoint = NULL, *s3_endpoint = NULL;
 	const char *ingest = NULL, *db = NULL;
 	bool list_names = false;
@@ -378,6 +416,10 @@ int cli_scan(int argc, char **argv)
 		case O_INGEST: ingest = optarg; break;
 		case O_DB: db = optarg; break;
 		case O_LIST: list_names = true; break;
+		case O_TARGETS:
+			if (!read_targets(optarg, &targets))
+				goto out;
+			break;
 		case O_HELP: case 'h': usage(stdout); rc = EXIT_CLEAN; goto out;
 		default:
 			if (!optarg || !parse_num(optarg, &v)) {
@@ -421,14 +463,16 @@ int cli_scan(int argc, char **argv)
 				goto out;
 			}
 		}
-		if (optind >= argc && !keywords.n) {
+		if (optind >= argc && !keywords.n && !targets.n) {
 			if (run.mode == OUT_SARIF)
 				print_sarif(&run);
 			rc = run.flagged ? EXIT_FLAGGED : EXIT_CLEAN;
 			goto out;
 		}
 	}
-	if (optind >= argc && !keywords.n) {
+	for (int i = optind; i < argc; i++)
+		strv_push(&targets, argv[i]);
+	if (!targets.n && !keywords.n) {
 		usage(stderr);
 		goto out;
 	}
@@ -454,8 +498,8 @@ int cli_scan(int argc, char **argv)
 	if (keywords.n)
 		scan_names_generate(SCAN_NAME_AZ_CONTAINER, (const char *const *)keywords.v, keywords.n, NULL, 0,
 				    collect_name, &containers);
-	for (int i = optind; i < argc; i++) {
-		const char *t = argv[i];
+	for (size_t i = 0; i < targets.n; i++) {
+		const char *t = targets.v[i];
 
 		if (strncmp(t, "azure://", 8) == 0) {
 			char *acct = lg_strdup(t + 8), *slash;
@@ -570,6 +614,7 @@ out:
 	strv_free(&configs);
 	strv_free(&accounts);
 	strv_free(&buckets);
+	strv_free(&targets);
 	lg_free(endpoint);
 	lg_free(s3_endpoint);
 	return rc;

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -17,7 +18,10 @@ struct scan_http {
 	struct scan_req *delayed;             /* sorted by not_before_ms */
 	CURL **pool;                          /* idle easy handles */
 	size_t npool, cappool;
-	int inflight;
+	int inflight;                         /* all started transfers */
+	int young;                            /* of those, not slow */
+	int max_total;                        /* cap on inflight, slow ones included */
+	struct scan_req *young_head, *young_tail;
 	double tokens;
 	uint64_t last_refill;
 	uint64_t started;
@@ -30,6 +34,52 @@ uint64_t scan_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* How many transfers may be open at once: SCAN_SLOW_FACTOR times the
+ * young ones, within the open-file limit (raised to its hard maximum when
+ * the soft one is lower) less a reserve for everything else. */
+static int total_cap(int max_inflight)
+{
+	long want = (long)max_inflight * SCAN_SLOW_FACTOR + 64;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur != RLIM_INFINITY && (long)rl.rlim_cur < want) {
+			rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || (long)rl.rlim_max > want ? (rlim_t)want : rl.rlim_max;
+			if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+				getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		if (rl.rlim_cur != RLIM_INFINITY && (long)rl.rlim_cur < want)
+			want = (long)rl.rlim_cur;
+	}
+	want -= 64;
+	return want < max_inflight ? max_inflight : (int)want;
+}
+
+static void young_unlink(struct scan_http *h, struct scan_req *r)
+{
+	if (r->young_prev)
+		r->young_prev->young_next = r->young_next;
+	else
+		h->young_head = r->young_next;
+	if (r->young_next)
+		r->young_next->young_prev = r->young_prev;
+	else
+		h->young_tail = r->young_prev;
+	r->young_prev = r->young_next = NULL;
+	h->young--;
+}
+
+/* Transfers started SCAN_SLOW_MS ago or more stop counting as young. */
+static void age(struct scan_http *h, uint64_t now)
+{
+	while (h->young_head && now - h->young_head->started_ms >= SCAN_SLOW_MS) {
+		struct scan_req *r = h->young_head;
+
+		young_unlink(h, r);
+		r->slow = true;
+	}
 }
 
 enum lg_status scan_http_new(const struct scan_http_opts *o, struct scan_http **out)
@@ -53,6 +103,7 @@ enum lg_status scan_http_new(const struct scan_http_opts *o, struct scan_http **
 		lg_free(h);
 		return LG_EINTERNAL;
 	}
+	h->max_total = total_cap(h->o.max_inflight);
 	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)h->o.max_inflight);
 	if (h->o.max_host_conns > 0)
 		curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)h->o.max_host_conns);
@@ -214,6 +265,16 @@ static bool start(struct scan_http *h, struct scan_req *r)
 	}
 	h->inflight++;
 	h->started++;
+	r->started_ms = scan_now_ms();
+	r->slow = false;
+	r->young_next = NULL;
+	r->young_prev = h->young_tail;
+	if (h->young_tail)
+		h->young_tail->young_next = r;
+	else
+		h->young_head = r;
+	h->young_tail = r;
+	h->young++;
 	return true;
 }
 
@@ -224,6 +285,8 @@ static void finish(struct scan_http *h, CURL *e, CURLcode cc)
 	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
 	curl_multi_remove_handle(h->multi, e);
 	h->inflight--;
+	if (!r->slow)
+		young_unlink(h, r);
 	r->resp.curl_code = (int)cc;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->resp.status);
 	if (cc == CURLE_OPERATION_TIMEDOUT)
@@ -270,7 +333,9 @@ void scan_http_run(struct scan_http *h, void (*tick)(void *ctx), void *ctx)
 		}
 		if (h->o.rate > 0)
 			refill(h, now);
-		while (h->ready && h->inflight < h->o.max_inflight && (h->o.rate <= 0 || h->tokens >= 1)) {
+		age(h, now);
+		while (h->ready && h->young < h->o.max_inflight && h->inflight < h->max_total &&
+		       (h->o.rate <= 0 || h->tokens >= 1)) {
 			struct scan_req *r = h->ready;
 
 			h->ready = r->next;
@@ -296,7 +361,7 @@ void scan_http_run(struct scan_http *h, void (*tick)(void *ctx), void *ctx)
 		}
 		if (!h->inflight && !h->ready && !h->delayed)
 			break;
-		if (h->ready && h->inflight < h->o.max_inflight) {
+		if (h->ready && h->young < h->o.max_inflight && h->inflight < h->max_total) {
 			/* waiting only for a rate token */
 			double need = 1 - h->tokens;
 			int ms = h->o.rate > 0 ? (int)(need * 1000.0 / h->o.rate) + 1 : 0;
@@ -308,6 +373,13 @@ void scan_http_run(struct scan_http *h, void (*tick)(void *ctx), void *ctx)
 
 			if ((int)d < wait_ms)
 				wait_ms = (int)d;
+		}
+		if (h->ready && h->young_head && h->inflight < h->max_total) {
+			/* slots are full of young transfers: wake when the oldest turns slow */
+			uint64_t at = h->young_head->started_ms + SCAN_SLOW_MS;
+			int ms = at > now ? (int)(at - now) : 0;
+
+			wait_ms = ms < wait_ms ? ms : wait_ms;
 		}
 		if (h->inflight)
 			curl_multi_poll(h->multi, NULL, 0, wait_ms, NULL);

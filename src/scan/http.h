@@ -46,6 +46,9 @@ struct scan_req {
 	void *owner;
 	/* engine-private */
 	struct scan_req *next;
+	struct scan_req *young_prev, *young_next; /* started, not yet slow (FIFO) */
+	uint64_t started_ms;
+	bool slow;
 	uint64_t not_before_ms;
 	void *easy;
 	struct scan_resp resp;
@@ -54,9 +57,17 @@ struct scan_req {
 struct scan_http_opts {
 	double rate;          /* requests per second over all targets, 0 = no cap */
 	long timeout_ms;      /* whole-request timeout */
-	int max_inflight;     /* simultaneous transfers */
+	int max_inflight;     /* simultaneous transfers that are not slow (see SCAN_SLOW_MS) */
 	int max_host_conns;   /* connections per host, 0 = no cap */
 };
+
+/* A transfer without an answer after SCAN_SLOW_MS no longer counts against
+ * max_inflight (it still runs until its timeout), so that targets that
+ * accept and never answer cannot take every slot: up to
+ * SCAN_SLOW_FACTOR * max_inflight transfers (and the open-file limit,
+ * raised to its hard maximum when needed) may be open at once. */
+#define SCAN_SLOW_MS 250
+#define SCAN_SLOW_FACTOR 8
 
 struct scan_http;
 

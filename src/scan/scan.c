@@ -40,7 +40,7 @@ struct target {
 	char *marker;
 	uint64_t objects, bytes;
 	bool truncated;
-	struct cand cand[SCAN_MAX_SAMPLES];
+	struct cand *cand; /* kcap entries, allocated with the first candidate */
 	size_t ncand, kcap;
 	size_t probe_i;
 	bool read_allowed;
@@ -137,6 +137,7 @@ static void target_free(struct target *t)
 	lg_free(t->readable);
 	for (size_t i = 0; i < t->ncand; i++)
 		lg_free(t->cand[i].name);
+	lg_free(t->cand);
 	buf_cleanup(&t->evidence);
 	buf_cleanup(&t->sample);
 	buf_cleanup(&t->url);
@@ -379,6 +380,8 @@ static void add_cand(struct target *t, const char *name, int score)
 
 	if (score <= 0 || t->kcap == 0)
 		return;
+	if (!t->cand)
+		t->cand = lg_calloc(t->kcap, sizeof(*t->cand));
 	if (t->ncand < t->kcap) {
 		t->cand[t->ncand].name = lg_strdup(name);
 		t->cand[t->ncand++].score = score;
