@@ -127,6 +127,9 @@ static void on_report(void *ctx, const struct scan_report *r)
 			      "pages", (json_int_t)r->pages, "sampled", (json_int_t)r->sampled, "sample_bytes",
 			      (json_int_t)r->sample_bytes, "pii", pii_json(r->pii), "findings", hs.arr, "requests",
 			      (json_int_t)r->requests, "bytes_received", (json_int_t)r->bytes_received);
+		/* a capped listing: the counts are lower bounds; a NextMarker proves one more */
+		json_object_set_new(o, "objects_at_least",
+				    json_integer((json_int_t)(r->objects + (r->truncated && !r->account ? 1 : 0))));
 		if (r->url && *r->url)
 			json_object_set_new(o, "url", json_string(r->url));
 		if (r->parent)
@@ -142,8 +145,9 @@ static void on_report(void *ctx, const struct scan_report *r)
 
 		if (!open || r->account)
 			return;
-		snprintf(msg, sizeof(msg), "%s is %s: %s. %llu objects, %llu bytes listed; samples held %llu email addresses, %llu phone numbers, %llu names, %llu organisations.",
-			 r->target, scan_state_name(r->state), r->evidence, (unsigned long long)r->objects,
+		snprintf(msg, sizeof(msg), "%s is %s: %s. %s%llu objects, %llu bytes listed; samples held %llu email addresses, %llu phone numbers, %llu names, %llu organisations.",
+			 r->target, scan_state_name(r->state), r->evidence, r->truncated ? "at least " : "",
+			 (unsigned long long)(r->objects + (r->truncated ? 1 : 0)),
 			 (unsigned long long)r->bytes, (unsigned long long)(r->pii ? r->pii->count[SCAN_PII_EMAIL] : 0),
 			 (unsigned long long)(r->pii ? r->pii->count[SCAN_PII_PHONE] : 0),
 			 (unsigned long long)(r->pii ? r->pii->count[SCAN_PII_NAME] : 0),
@@ -154,12 +158,14 @@ static void on_report(void *ctx, const struct scan_report *r)
 						r->state == SCAN_PUBLIC_LIST ? "error" : "warning", "message", "text", msg,
 						"locations", "physicalLocation", "artifactLocation", "uri", r->url));
 	} else {
-		char b1[32];
+		char b1[32], objs[32];
 
 		if (r->expanded && r->state == SCAN_ABSENT)
 			return;
-		buf_appendf(&run->table, "%-44s %-12s %9llu %10s %7llu %6llu %6llu %6llu %6llu\n", r->target,
-			    scan_state_name(r->state), (unsigned long long)r->objects,
+		snprintf(objs, sizeof(objs), "%s%llu", r->truncated ? ">=" : "",
+			 (unsigned long long)(r->objects + (r->truncated && !r->account ? 1 : 0)));
+		buf_appendf(&run->table, "%-44s %-12s %9s %10s %7llu %6llu %6llu %6llu %6llu\n", r->target,
+			    scan_state_name(r->state), objs,
 			    human_size(r->bytes, b1, sizeof(b1)), (unsigned long long)r->sampled,
 			    (unsigned long long)(r->pii ? r->pii->count[SCAN_PII_EMAIL] : 0),
 			    (unsigned long long)(r->pii ? r->pii->count[SCAN_PII_PHONE] : 0),

@@ -21,6 +21,7 @@ struct scan_http {
 	int inflight;                         /* all started transfers */
 	int young;                            /* of those, not slow */
 	int max_total;                        /* cap on inflight, slow ones included */
+	uint64_t slow_ms;                     /* age at which a transfer turns slow */
 	struct scan_req *young_head, *young_tail;
 	double tokens;
 	uint64_t last_refill;
@@ -71,10 +72,10 @@ static void young_unlink(struct scan_http *h, struct scan_req *r)
 	h->young--;
 }
 
-/* Transfers started SCAN_SLOW_MS ago or more stop counting as young. */
+/* Transfers started slow_ms ago or more stop counting as young. */
 static void age(struct scan_http *h, uint64_t now)
 {
-	while (h->young_head && now - h->young_head->started_ms >= SCAN_SLOW_MS) {
+	while (h->young_head && now - h->young_head->started_ms >= h->slow_ms) {
 		struct scan_req *r = h->young_head;
 
 		young_unlink(h, r);
@@ -104,6 +105,11 @@ enum lg_status scan_http_new(const struct scan_http_opts *o, struct scan_http **
 		return LG_EINTERNAL;
 	}
 	h->max_total = total_cap(h->o.max_inflight);
+	h->slow_ms = (uint64_t)h->o.timeout_ms / 4;
+	if (h->slow_ms < SCAN_SLOW_MIN_MS)
+		h->slow_ms = SCAN_SLOW_MIN_MS;
+	if (h->slow_ms > SCAN_SLOW_MAX_MS)
+		h->slow_ms = SCAN_SLOW_MAX_MS;
 	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)h->o.max_inflight);
 	if (h->o.max_host_conns > 0)
 		curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)h->o.max_host_conns);
@@ -376,7 +382,7 @@ void scan_http_run(struct scan_http *h, void (*tick)(void *ctx), void *ctx)
 		}
 		if (h->ready && h->young_head && h->inflight < h->max_total) {
 			/* slots are full of young transfers: wake when the oldest turns slow */
-			uint64_t at = h->young_head->started_ms + SCAN_SLOW_MS;
+			uint64_t at = h->young_head->started_ms + h->slow_ms;
 			int ms = at > now ? (int)(at - now) : 0;
 
 			wait_ms = ms < wait_ms ? ms : wait_ms;

@@ -61,13 +61,17 @@ struct scan_http_opts {
 	int max_host_conns;   /* connections per host, 0 = no cap */
 };
 
-/* A transfer without an answer after SCAN_SLOW_MS no longer counts against
- * max_inflight (it still runs until its timeout), so that targets that
- * accept and never answer cannot take every slot: up to
- * SCAN_SLOW_FACTOR * max_inflight transfers (and the open-file limit,
- * raised to its hard maximum when needed) may be open at once. */
-#define SCAN_SLOW_MS 250
-#define SCAN_SLOW_FACTOR 8
+/* A transfer still running after a quarter of its timeout (at least
+ * SCAN_SLOW_MIN_MS, at most SCAN_SLOW_MAX_MS) no longer counts against
+ * max_inflight (it runs on until its timeout), so that targets that accept
+ * and never answer cannot take every slot: up to SCAN_SLOW_FACTOR *
+ * max_inflight transfers (and the open-file limit, raised to its hard
+ * maximum when needed) may be open at once. A quarter of the timeout, not
+ * less: a server that is merely slow under load (Azurite answers 256
+ * parallel requests in about a second) must not be flooded with more. */
+#define SCAN_SLOW_MIN_MS 250
+#define SCAN_SLOW_MAX_MS 5000
+#define SCAN_SLOW_FACTOR 4
 
 struct scan_http;
 

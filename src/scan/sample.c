@@ -72,6 +72,8 @@ void scan_pii_cleanup(struct scan_pii *p)
 	memset(p, 0, sizeof(*p));
 }
 
+static void insert(struct scan_pii *p, uint64_t h);
+
 static void add(struct scan_pii *p, const unsigned char salt[16], enum scan_pii_kind kind, const char *v, size_t n)
 {
 	unsigned char md[EVP_MAX_MD_SIZE], in[LEAK_MAX_EMAIL + 2];
@@ -89,6 +91,14 @@ static void add(struct scan_pii *p, const unsigned char salt[16], enum scan_pii_
 	h = (h >> 2) | ((uint64_t)kind << 62);
 	if (h == 0)
 		h = 1;
+	insert(p, h);
+}
+
+/* Adds one (kind in the top 2 bits, hash) value to the set unless present. */
+static void insert(struct scan_pii *p, uint64_t h)
+{
+	size_t i;
+
 	if (p->n * 2 >= p->cap) {
 		size_t ncap = p->cap ? p->cap * 2 : 64;
 		uint64_t *nh;
@@ -114,7 +124,16 @@ static void add(struct scan_pii *p, const unsigned char salt[16], enum scan_pii_
 			return;
 	p->hash[i] = h;
 	p->n++;
-	p->count[kind]++;
+	p->count[h >> 62]++;
+}
+
+void scan_pii_merge(struct scan_pii *dst, const struct scan_pii *src)
+{
+	for (size_t i = 0; i < src->cap; i++)
+		if (src->hash[i])
+			insert(dst, src->hash[i]);
+	if (src->full)
+		dst->full = true;
 }
 
 static const char *const org_suffixes[] = {

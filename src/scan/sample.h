@@ -35,6 +35,10 @@ void scan_pii_cleanup(struct scan_pii *p);
  * text[0..n) and adds their salted hashes (salt: 16 bytes). */
 void scan_pii_scan(struct scan_pii *p, const unsigned char salt[16], const char *text, size_t n);
 
+/* Adds src's values to dst (distinct values only: a value found in two
+ * containers of an account counts once). Salts must be the same. */
+void scan_pii_merge(struct scan_pii *dst, const struct scan_pii *src);
+
 /* Calls cb for each remembered (kind, hash) pair. */
 void scan_pii_each(const struct scan_pii *p, void (*cb)(void *ctx, enum scan_pii_kind k, uint64_t hash), void *ctx);
 

@@ -40,6 +40,7 @@ struct target {
 	char *marker;
 	uint64_t objects, bytes;
 	bool truncated;
+	bool redirected; /* a 301 PermanentRedirect was followed (once only) */
 	struct cand *cand; /* kcap entries, allocated with the first candidate */
 	size_t ncand, kcap;
 	size_t probe_i;
@@ -66,6 +67,7 @@ struct account {
 	bool checked;
 	enum scan_state best;
 	uint64_t objects, bytes, requests, bytes_received, sampled, sample_bytes;
+	bool truncated;
 	struct scan_pii pii;
 };
 
@@ -242,13 +244,13 @@ static void finish(struct target *t, enum scan_state st)
 		if (rank(st) > rank(a->best))
 			a->best = st;
 		a->objects += t->objects;
+		a->truncated |= t->truncated;
 		a->bytes += t->bytes;
 		a->requests += t->requests;
 		a->bytes_received += t->bytes_received;
 		a->sampled += t->sampled;
 		a->sample_bytes += t->sample_bytes;
-		for (int k = 0; k < SCAN_PII_KINDS; k++)
-			a->pii.count[k] += t->pii.count[k];
+		scan_pii_merge(&a->pii, &t->pii);
 	}
 	if (t->expanded && st == SCAN_ABSENT)
 		return;
@@ -461,6 +463,50 @@ static void write_sample(struct target *t)
 	close(fd);
 }
 
+/* A host name with an optional port, nothing else: what S3 puts in the
+ * <Endpoint> of a PermanentRedirect ("bucket.s3.eu-west-1.amazonaws.com"). */
+static bool plain_host(const char *h)
+{
+	size_t n = strlen(h);
+
+	if (n == 0 || n > 253 || h[0] == '.' || h[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') || (h[i] >= '0' && h[i] <= '9') ||
+		      h[i] == '.' || h[i] == '-' || h[i] == ':'))
+			return false;
+	return true;
+}
+
+/* S3 answers a request to the wrong region with 301 PermanentRedirect and
+ * the bucket's endpoint in the body (AWS "Error responses"; the Location
+ * header is absent). The listing is tried once more there: virtual-hosted
+ * when the endpoint starts with the bucket's name, path-style otherwise,
+ * with the scheme of the first request. Returns true when it was. */
+static bool follow_redirect(struct target *t, const struct scan_resp *resp, enum scan_doc doc, const char *code)
+{
+	const char *ep = t->listing ? scan_listing_endpoint(t->listing) : "";
+	const char *bucket = t->display + 5; /* "s3://" */
+	const char *scheme = strncmp(t->root, "https://", 8) == 0 ? "https" : "http";
+	size_t bl = strlen(bucket);
+	struct buf root;
+
+	if (t->p != &scan_provider_s3 || t->redirected || resp->status != 301 || doc != SCAN_DOC_ERROR ||
+	    strcmp(code, "PermanentRedirect") != 0 || !plain_host(ep))
+		return false;
+	buf_init(&root);
+	if (strncmp(ep, bucket, bl) == 0 && ep[bl] == '.')
+		buf_appendf(&root, "%s://%s", scheme, ep);
+	else
+		buf_appendf(&root, "%s://%s/%s", scheme, ep, bucket);
+	lg_free(t->root);
+	t->root = lg_strdup(root.data);
+	buf_cleanup(&root);
+	t->redirected = true;
+	list_next(t);
+	return true;
+}
+
 static void done_list(struct target *t, const struct scan_resp *resp)
 {
 	enum scan_doc doc = SCAN_DOC_NONE;
@@ -472,6 +518,8 @@ static void done_list(struct target *t, const struct scan_resp *resp)
 		doc = scan_listing_doc(t->listing);
 		code = scan_listing_error_code(t->listing);
 	}
+	if (follow_redirect(t, resp, doc, code))
+		return;
 	v = t->p->classify_list(resp->status, doc, code, resp->error_code);
 	switch (v) {
 	case SCAN_V_LISTABLE:
@@ -490,7 +538,13 @@ static void done_list(struct target *t, const struct scan_resp *resp)
 				list_next(t);
 				return;
 			}
+			/* the NextMarker proves more objects; how many is unknown
+			 * (Azure markers are opaque), so the report says "at least" */
 			t->truncated = true;
+			evidence(t, "HTTP %ld with a parsed %s listing: anyone can list the objects; the page cap "
+				 "stopped the listing after %u pages: at least %llu objects",
+				 resp->status, doc == SCAN_DOC_AZURE_LIST ? "EnumerationResults" : "ListBucketResult",
+				 t->pages, (unsigned long long)t->objects + 1);
 		}
 		scan_listing_free(&t->listing);
 		t->sample_i = 0;
@@ -734,6 +788,7 @@ static void report_accounts(struct scan *s)
 						      : "the account exists (DNS); state is the most open of its containers";
 		r.objects = a->objects;
 		r.bytes = a->bytes;
+		r.truncated = a->truncated;
 		r.sampled = a->sampled;
 		r.sample_bytes = a->sample_bytes;
 		r.requests = a->requests;

@@ -61,7 +61,8 @@ struct scan_report {
 	enum scan_state state;
 	const char *evidence; /* one sentence: what the answer was */
 	uint64_t objects, bytes, pages;
-	bool truncated;       /* the page cap stopped the listing */
+	bool truncated;       /* the page cap stopped the listing: objects and bytes are
+			       * lower bounds (there are at least objects + 1) */
 	uint64_t sampled, sample_bytes;
 	uint64_t requests, bytes_received;
 	const struct scan_pii *pii;

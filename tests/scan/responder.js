@@ -5,6 +5,9 @@
 //             "METHOD URL" lines to LOG
 //   throttle  answer 503 ServerBusy twice per path, then a one-blob listing
 //   list      answer every request with a fixed small EnumerationResults
+//   redirect  answer 301 PermanentRedirect (S3's XML error, no Location
+//             header) naming LOG as the bucket's endpoint (host:port;
+//             "self" for its own); logs nothing
 // Listens on 127.0.0.1, an ephemeral port written to PORTFILE.
 'use strict';
 const http = require('http');
@@ -21,8 +24,11 @@ if (mode === 'stall') {
 } else {
 	const seen = new Map();
 	server = http.createServer((req, res) => {
-		if (log) fs.appendFileSync(log, `${req.method} ${req.url}\n`);
-		if (mode === 'record') {
+		if (log && mode !== 'redirect') fs.appendFileSync(log, `${req.method} ${req.url}\n`);
+		if (mode === 'redirect') {
+			res.writeHead(301, { 'content-type': 'application/xml' });
+			res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><Endpoint>${log === 'self' ? `127.0.0.1:${server.address().port}` : log}</Endpoint><Bucket>b</Bucket></Error>`);
+		} else if (mode === 'record') {
 			res.writeHead(404, { 'x-ms-error-code': 'ContainerNotFound', 'content-type': 'application/xml' });
 			res.end(notFound);
 		} else if (mode === 'throttle') {

@@ -264,6 +264,35 @@ static void test_sample(void **state)
 	scan_pii_cleanup(&p);
 }
 
+/* Account totals: the union of its containers' values, not the sum. */
+static void test_pii_merge(void **state)
+{
+	static const unsigned char salt[16] = {9};
+	static const char a[] = "Alice Archer,alice@contoso.example,+49 30 5550001\n"
+				"Bruno Brandt,bruno@contoso.example,+49 30 5550002\n";
+	static const char b[] = "Alice Archer,alice@contoso.example,+49 30 5550001\n"
+				"Chloe Castillo,chloe@fabrikam.example,+49 30 5550003\n";
+	struct scan_pii x, y, acct;
+
+	(void)state;
+	scan_pii_init(&x);
+	scan_pii_init(&y);
+	scan_pii_init(&acct);
+	scan_pii_scan(&x, salt, a, strlen(a));
+	scan_pii_scan(&y, salt, b, strlen(b));
+	scan_pii_merge(&acct, &x);
+	scan_pii_merge(&acct, &y);
+	scan_pii_merge(&acct, &x); /* merging twice adds nothing */
+	assert_int_equal(x.count[SCAN_PII_EMAIL] + y.count[SCAN_PII_EMAIL], 4);
+	assert_int_equal(acct.count[SCAN_PII_EMAIL], 3);
+	assert_int_equal(acct.count[SCAN_PII_PHONE], 3);
+	assert_int_equal(acct.count[SCAN_PII_NAME], 3);
+	assert_false(acct.full);
+	scan_pii_cleanup(&x);
+	scan_pii_cleanup(&y);
+	scan_pii_cleanup(&acct);
+}
+
 static void count_finding(void *ctx, const struct scan_finding *f)
 {
 	(*(size_t *)ctx)++;
@@ -344,7 +373,8 @@ int main(void)
 		cmocka_unit_test(test_names_valid), cmocka_unit_test(test_names_generate),
 		cmocka_unit_test(test_listing),     cmocka_unit_test(test_listing_deep),
 		cmocka_unit_test(test_classify),    cmocka_unit_test(test_urls),
-		cmocka_unit_test(test_sample),      cmocka_unit_test(test_audit),
+		cmocka_unit_test(test_sample),      cmocka_unit_test(test_pii_merge),
+		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_methods),
 	};
 
