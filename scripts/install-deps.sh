@@ -9,7 +9,7 @@ debs=(
 	build-essential pkg-config clang libclang-rt-14-dev
 	libgmime-3.0-dev libcurl4-openssl-dev libpsl-dev libidn2-dev libicu-dev
 	libhunspell-dev hunspell-en-us libjansson-dev libmagic-dev libssl-dev
-	libsqlite3-dev libcmocka-dev libmilter-dev libpoppler-glib-dev libzip-dev libarchive-dev
+	libsqlite3-dev libcmocka-dev libmilter-dev libpoppler-glib-dev libzip-dev libarchive-dev libxml2-dev
 	postfix swaks
 	jq time
 	bogofilter spamassassin rspamd redis-server hyperfine
