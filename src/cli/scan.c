@@ -138,7 +138,6 @@ static void on_report(void *ctx, const struct scan_report *r)
 			json_object_set_new(o, "readable_object", json_string(r->readable));
 		json_dumpf(o, stdout, JSON_COMPACT);
 		putchar('\n');
-		fflush(stdout);
 		json_decref(o);
 	} else if (run->mode == OUT_SARIF) {
 		char msg[1024];
@@ -180,6 +179,9 @@ static void on_tick(void *ctx)
 	struct run *run = ctx;
 	struct scan_progress p;
 
+	/* lines reach a pipe within ~200 ms, without a write per target */
+	if (run->mode == OUT_JSON)
+		fflush(stdout);
 	if (!run->tty || run->mode != OUT_HUMAN)
 		return;
 	scan_progress(run->scan, &p);
