@@ -22,7 +22,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all test unit e2e demo deps fuzz bench clean lint check-asan
+.PHONY: all test unit e2e milter demo deps fuzz bench clean lint
 all: $(BUILD)/leakguard
 
 $(BUILD)/leakguard: $(CLI_OBJ) $(BUILD)/libleakguard.a
@@ -50,12 +50,16 @@ unit: $(TESTS)
 e2e: $(BUILD)/leakguard
 	tests/e2e/run.sh $(BUILD)/leakguard
 
+# The milter in front of a real, private Postfix (needs root).
+milter: $(BUILD)/leakguard
+	tests/milter/run.sh $(BUILD)/leakguard
+
 # The full suite: dependencies, a normal build, then everything again under
 # ASan+UBSan, then the fuzz corpus replay.
 test: deps
 	$(MAKE) lint
-	$(MAKE) unit e2e
-	$(MAKE) SANITIZE=1 unit e2e
+	$(MAKE) unit e2e milter
+	$(MAKE) SANITIZE=1 unit e2e milter
 	$(MAKE) fuzz-replay
 
 lint:

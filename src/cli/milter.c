@@ -128,7 +128,7 @@ int cli_milter(int argc, char **argv)
 		mail_shutdown();
 		return EXIT_ERROR;
 	}
-	if (!(rc = milter_signals_start(h, &err)))
+	if (!(rc = milter_signals_start(h, milter_server_stop, &err)))
 		rc = milter_server_run(h, workers, &err);
 	if (rc)
 		cli_error("milter", "%s", err.msg);

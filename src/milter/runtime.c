@@ -1,8 +1,10 @@
 /* runtime.c: see runtime.h. */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <string.h>
 
+#include "detect/state.h"
 #include "milter/runtime.h"
 #include "util/alloc.h"
 #include "util/log.h"
@@ -11,6 +13,8 @@ struct runtime {
 	atomic_uint refs;
 	struct engine *engine;
 	struct milter_settings settings;
+	struct config cfg;            /* as read; names the state store */
+	unsigned long long state;     /* state_version() when built */
 };
 
 struct runtime_holder {
@@ -21,24 +25,34 @@ struct runtime_holder {
 	unsigned generation;
 };
 
+static void runtime_free(struct runtime *r)
+{
+	engine_free(&r->engine);
+	milter_settings_cleanup(&r->settings);
+	config_cleanup(&r->cfg);
+	lg_free(r);
+}
+
 static enum lg_status build(struct runtime_holder *h, struct runtime **out, struct errbuf *err)
 {
-	struct config cfg;
 	struct runtime *r = lg_calloc(1, sizeof(*r));
 	enum lg_status rc;
 
-	memset(&cfg, 0, sizeof(cfg));
-	rc = h->load(h->ctx, &cfg, err);
-	if (!rc)
-		rc = milter_settings_from_config(&cfg, &r->settings, err);
-	if (!rc)
-		rc = engine_new(&cfg, &r->engine, err);
-	config_cleanup(&cfg);
+	rc = h->load(h->ctx, &r->cfg, err);
 	if (rc) {
-		milter_settings_cleanup(&r->settings);
-		lg_free(r);
+		lg_free(r); /* the loader cleaned up after itself */
 		return rc;
 	}
+	rc = milter_settings_from_config(&r->cfg, &r->settings, err);
+	if (!rc)
+		rc = engine_new(&r->cfg, &r->engine, err);
+	if (rc) {
+		runtime_free(r);
+		return rc;
+	}
+	/* The version first: a write that races the load makes it stale. */
+	r->state = state_version(&r->cfg);
+	state_attach(r->engine, &r->cfg);
 	atomic_init(&r->refs, 1);
 	*out = r;
 	return LG_OK;
@@ -129,9 +143,16 @@ void runtime_release(struct runtime **rp)
 	*rp = NULL;
 	if (atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) != 1)
 		return;
-	engine_free(&r->engine);
-	milter_settings_cleanup(&r->settings);
-	lg_free(r);
+	runtime_free(r);
+}
+
+bool runtime_stale(struct runtime_holder *h)
+{
+	struct runtime *r = runtime_acquire(h);
+	bool stale = state_version(&r->cfg) != r->state;
+
+	runtime_release(&r);
+	return stale;
 }
 
 const struct engine *runtime_engine(const struct runtime *r)

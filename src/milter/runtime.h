@@ -1,7 +1,8 @@
-/* runtime.h: what one message is filtered with — the detection engine and
- * the milter settings, built together from one reading of the configuration
- * — and the holder that swaps in a new one on reload (SIGHUP) without
- * stopping mail.
+/* runtime.h: what one message is filtered with — the detection engine (with
+ * the learned model and staff reports of the state store attached) and the
+ * milter settings, built together from one reading of the configuration —
+ * and the holder that swaps in a new one on reload (SIGHUP, or a change of
+ * the state store) without stopping mail.
  *
  * A runtime is reference-counted: each message takes a reference when it
  * starts and drops it when it ends, so a reload never changes the rules in
@@ -9,6 +10,8 @@
  * using it ends (an RCU-like scheme with the counter as the grace period). */
 #ifndef LG_MILTER_RUNTIME_H
 #define LG_MILTER_RUNTIME_H
+
+#include <stdbool.h>
 
 #include "detect/engine.h"
 #include "milter/settings.h"
@@ -36,6 +39,11 @@ void runtime_holder_free(struct runtime_holder **h);
 enum lg_status runtime_reload(struct runtime_holder *h, struct errbuf *err);
 /* Reloads done so far (successful ones). */
 unsigned runtime_generation(struct runtime_holder *h);
+
+/* True when the state store (the learned model, staff reports and blocks,
+ * detect/state.h) changed since the current runtime was built: a reload
+ * then picks the change up. Cheap (two stat calls). */
+bool runtime_stale(struct runtime_holder *h);
 
 /* A new reference to the current runtime; drop it with runtime_release(). */
 struct runtime *runtime_acquire(struct runtime_holder *h);

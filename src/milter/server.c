@@ -20,8 +20,17 @@
 #define SPOOF_PREFIX "X-Leakguard-"
 #define SENDER_MAX 256 /* bytes of the envelope sender kept for the log */
 
+/* The MTA's actions this filter needs, the stages it does not want to hear
+ * about, and the stages it answers with no reply: Postfix then streams
+ * headers and body without waiting, one round trip per message instead of
+ * one per header line (milter protocol 6). */
+#define ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE)
+#define SKIPPED (SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NORCPT | SMFIP_NODATA | SMFIP_NOUNKNOWN)
+#define NO_REPLY (SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
+
 /* One connection's state; a message's fields are reset between messages. */
 struct session {
+	unsigned long no_reply; /* the NO_REPLY steps the MTA agreed to */
 	bool in_message;        /* between MAIL FROM and the end or abort */
 	struct runtime *rt;     /* the rules this message is judged by */
 	char *sender;           /* envelope sender as given, "<>" for bounces */
@@ -142,9 +151,34 @@ static void keep(struct session *s, const char *p, size_t n, bool header)
 
 /* ---- callbacks before the end of the message ------------------------------ */
 
+/* What a step answers: nothing when the MTA agreed to expect nothing. */
+static sfsistat step_done(const struct session *s, unsigned long flag)
+{
+	return s->no_reply & flag ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+static sfsistat on_negotiate(SMFICTX *ctx, unsigned long actions, unsigned long steps, unsigned long f2,
+			     unsigned long f3, unsigned long *want_actions, unsigned long *want_steps,
+			     unsigned long *want_f2, unsigned long *want_f3)
+{
+	struct session *s = session_of(ctx);
+
+	if ((actions & ACTIONS) != ACTIONS) {
+		log_error("milter: the MTA does not allow adding and changing headers, replacing the body and "
+			  "quarantine; refusing the connection");
+		return SMFIS_REJECT;
+	}
+	*want_actions = ACTIONS;
+	*want_steps = steps & (SKIPPED | NO_REPLY);
+	*want_f2 = *want_f3 = 0;
+	s->no_reply = *want_steps & NO_REPLY;
+	return SMFIS_CONTINUE;
+}
+
 static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct session *s = session_of(ctx);
+	const char *sender;
 
 	message_end(s);
 	if (atomic_load(&server.stopping)) {
@@ -154,7 +188,8 @@ static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
 	atomic_fetch_add(&server.inflight, 1);
 	s->in_message = true;
 	s->rt = runtime_acquire(server.holder);
-	s->sender = lg_strndup(argv && argv[0] ? argv[0] : "<>", SENDER_MAX);
+	sender = argv && argv[0] ? argv[0] : "<>";
+	s->sender = lg_strndup(sender, strnlen(sender, SENDER_MAX));
 	for (char *c = s->sender; *c; c++)
 		if ((unsigned char)*c <= ' ')
 			*c = '?';
@@ -166,7 +201,7 @@ static sfsistat on_header(SMFICTX *ctx, char *name, char *value)
 	struct session *s = session_of(ctx);
 
 	if (!s->in_message)
-		return SMFIS_CONTINUE;
+		return step_done(s, SMFIP_NR_HDR);
 	if (strncasecmp(name, SPOOF_PREFIX, strlen(SPOOF_PREFIX)) == 0) {
 		s->spoofed = lg_grow(s->spoofed, &s->spoofed_cap, s->nspoofed + 1, sizeof(char *));
 		s->spoofed[s->nspoofed++] = lg_strdup(name);
@@ -177,7 +212,7 @@ static sfsistat on_header(SMFICTX *ctx, char *name, char *value)
 	keep(s, ": ", 2, true);
 	keep(s, value, strlen(value), true);
 	keep(s, "\r\n", 2, true);
-	return SMFIS_CONTINUE;
+	return step_done(s, SMFIP_NR_HDR);
 }
 
 static sfsistat on_eoh(SMFICTX *ctx)
@@ -186,7 +221,7 @@ static sfsistat on_eoh(SMFICTX *ctx)
 
 	if (s->in_message)
 		keep(s, "\r\n", 2, true);
-	return SMFIS_CONTINUE;
+	return step_done(s, SMFIP_NR_EOH);
 }
 
 static sfsistat on_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
@@ -195,7 +230,7 @@ static sfsistat on_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
 	if (s->in_message)
 		keep(s, (const char *)chunk, len, false);
-	return SMFIS_CONTINUE;
+	return step_done(s, SMFIP_NR_BODY);
 }
 
 static sfsistat on_abort(SMFICTX *ctx)
@@ -390,15 +425,28 @@ static sfsistat on_eom(SMFICTX *ctx)
 
 /* ---- running -------------------------------------------------------------- */
 
-static void drain(void)
+/* Refuses new messages and waits for those in flight; true the first time. */
+static bool drain(void)
 {
 	double until = now_ms() + MILTER_DRAIN_MS;
 	unsigned n;
 
+	if (atomic_exchange(&server.stopping, true))
+		return false;
+	log_info("milter: stopping: finishing messages in flight");
 	while ((n = atomic_load(&server.inflight)) > 0 && now_ms() < until)
 		usleep(10 * 1000);
 	if (n)
 		log_warn("milter: stopping with %u messages unfinished; the MTA's milter_default_action applies", n);
+	return true;
+}
+
+void milter_server_stop(void)
+{
+	/* libmilter stops serving open sessions at once (its worker pool), so
+	 * it hears of the stop only once the messages in flight are done. */
+	if (drain())
+		smfi_stop();
 }
 
 enum lg_status milter_server_run(struct runtime_holder *h, unsigned workers, struct errbuf *err)
@@ -406,7 +454,7 @@ enum lg_status milter_server_run(struct runtime_holder *h, unsigned workers, str
 	struct smfiDesc desc = {
 		.xxfi_name = "leakguard",
 		.xxfi_version = SMFI_VERSION,
-		.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE,
+		.xxfi_flags = ACTIONS,
 		.xxfi_envfrom = on_envfrom,
 		.xxfi_header = on_header,
 		.xxfi_eoh = on_eoh,
@@ -414,6 +462,7 @@ enum lg_status milter_server_run(struct runtime_holder *h, unsigned workers, str
 		.xxfi_eom = on_eom,
 		.xxfi_abort = on_abort,
 		.xxfi_close = on_close,
+		.xxfi_negotiate = on_negotiate,
 	};
 	struct runtime *rt = runtime_acquire(h);
 	char listen[512];
@@ -433,9 +482,8 @@ enum lg_status milter_server_run(struct runtime_holder *h, unsigned workers, str
 	log_info("milter: listening on %s with %u analysis threads", listen, workers);
 	if (smfi_main() != MI_SUCCESS)
 		rc = errbuf_set(err, LG_EINTERNAL, "libmilter stopped with an error on %s", listen);
-	atomic_store(&server.stopping, true);
-	log_info("milter: stopping: finishing messages in flight");
-	drain();
+	drain(); /* no-op after milter_server_stop() */
 	pool_free(&server.pool, 2000);
+	log_info("milter: stopped");
 	return rc;
 }

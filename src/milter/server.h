@@ -17,10 +17,15 @@
 #define MILTER_DRAIN_MS 30000
 
 /* Listens on the current runtime's [milter] listen socket and filters mail
- * with `workers` analysis threads until SIGTERM or SIGINT; then refuses new
- * messages (451), lets those in flight finish (up to MILTER_DRAIN_MS) and
- * returns LG_OK. Returns LG_EIO when the socket cannot be opened, or
- * LG_EINTERNAL when libmilter fails; err says why. */
+ * with `workers` analysis threads until milter_server_stop(); then returns
+ * LG_OK. Returns LG_EIO when the socket cannot be opened, or LG_EINTERNAL
+ * when libmilter fails; err says why. */
 enum lg_status milter_server_run(struct runtime_holder *h, unsigned workers, struct errbuf *err);
+
+/* Stops the milter gracefully, from any thread but libmilter's: new
+ * messages get 451 4.3.2, messages in flight finish (up to MILTER_DRAIN_MS),
+ * then libmilter stops listening and milter_server_run() returns (libmilter
+ * notices within about 5 seconds). Blocks until the messages are done. */
+void milter_server_stop(void);
 
 #endif

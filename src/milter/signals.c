@@ -4,25 +4,48 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "milter/signals.h"
 #include "util/log.h"
 
-static pthread_t reloader;
+/* How often the thread looks whether the state store changed. */
+#define STATE_POLL_SECONDS 2
+
+static pthread_t waiter;
 static bool started;
-static atomic_bool stopping;
+static atomic_bool ending;
+
+struct waiter_args {
+	struct runtime_holder *h;
+	void (*stop)(void);
+};
+
+static struct waiter_args args;
+
+static void ours(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+}
 
 /* Interposes libc's sigwait() for the whole process; libmilter is its only
- * caller. Same contract as POSIX sigwait(), except that SIGHUP is never
- * taken: it is left pending for the reload thread's sigwaitinfo(). */
+ * caller. Same contract as POSIX sigwait(), except that SIGHUP, SIGTERM and
+ * SIGINT are never taken: they stay pending for our thread's sigwaitinfo().
+ * Waiting on what is left of libmilter's set (nothing) blocks for good,
+ * which is what its signal thread should do now. */
 int sigwait(const sigset_t *restrict set, int *restrict sig)
 {
-	sigset_t without_hup = *set;
+	sigset_t left = *set;
 	int got;
 
-	sigdelset(&without_hup, SIGHUP);
+	sigdelset(&left, SIGHUP);
+	sigdelset(&left, SIGTERM);
+	sigdelset(&left, SIGINT);
 	do
-		got = sigwaitinfo(&without_hup, NULL);
+		got = sigwaitinfo(&left, NULL);
 	while (got < 0 && errno == EINTR);
 	if (got < 0)
 		return errno;
@@ -34,42 +57,52 @@ void milter_signals_block(void)
 {
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
+	ours(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
-static void *reload_loop(void *arg)
+static void *wait_loop(void *arg)
 {
-	struct runtime_holder *h = arg;
-	sigset_t hup;
+	struct waiter_args *a = arg;
+	sigset_t set;
 
-	sigemptyset(&hup);
-	sigaddset(&hup, SIGHUP);
+	ours(&set);
 	for (;;) {
 		struct errbuf err = {""};
-		int got = sigwaitinfo(&hup, NULL);
+		struct timespec poll = {STATE_POLL_SECONDS, 0};
+		int got = sigtimedwait(&set, NULL, &poll);
+		const char *why = "configuration and lists";
 
-		if (atomic_load(&stopping))
+		if (atomic_load(&ending))
 			break;
-		if (got != SIGHUP)
+		if (got == SIGTERM || got == SIGINT) {
+			log_info("milter: %s received", got == SIGTERM ? "SIGTERM" : "SIGINT");
+			a->stop();
+			break;
+		}
+		/* No signal: reload only if a report or block changed the store. */
+		if (got < 0 && !runtime_stale(a->h))
 			continue;
-		if (runtime_reload(h, &err))
+		if (got < 0)
+			why = "state store (model, reports, blocks)";
+		else if (got != SIGHUP)
+			continue;
+		if (runtime_reload(a->h, &err))
 			log_error("milter: reload failed, keeping the running configuration: %s", err.msg);
 		else
-			log_info("milter: configuration and lists reloaded (generation %u)", runtime_generation(h));
+			log_info("milter: %s reloaded (generation %u)", why, runtime_generation(a->h));
 	}
 	return NULL;
 }
 
-enum lg_status milter_signals_start(struct runtime_holder *h, struct errbuf *err)
+enum lg_status milter_signals_start(struct runtime_holder *h, void (*stop)(void), struct errbuf *err)
 {
 	milter_signals_block();
-	atomic_store(&stopping, false);
-	if (pthread_create(&reloader, NULL, reload_loop, h))
-		return errbuf_set(err, LG_EINTERNAL, "cannot start the reload thread");
+	atomic_store(&ending, false);
+	args.h = h;
+	args.stop = stop;
+	if (pthread_create(&waiter, NULL, wait_loop, &args))
+		return errbuf_set(err, LG_EINTERNAL, "cannot start the signal thread");
 	started = true;
 	return LG_OK;
 }
@@ -78,9 +111,10 @@ void milter_signals_stop(void)
 {
 	if (!started)
 		return;
-	atomic_store(&stopping, true);
-	/* A thread-directed SIGHUP wakes exactly the reload thread. */
-	pthread_kill(reloader, SIGHUP);
-	pthread_join(reloader, NULL);
+	atomic_store(&ending, true);
+	/* A thread-directed SIGHUP wakes exactly our thread (if it still waits:
+	 * after a stop it has ended, and the signal is discarded with it). */
+	pthread_kill(waiter, SIGHUP);
+	pthread_join(waiter, NULL);
 	started = false;
 }

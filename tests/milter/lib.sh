@@ -40,10 +40,13 @@ pf_register() {
 }
 
 pf_unregister() {
-	local dirs
-	dirs=$(postconf -h alternate_config_directories 2>/dev/null | tr ',' '\n' |
-		sed 's/^ *//; s/ *$//' | grep -vxF "$1" | paste -sd, - | sed 's/,/, /g')
-	postconf -e "alternate_config_directories = $dirs"
+	local all=() kept=() d
+	IFS=, read -r -a all <<<"$(postconf -h alternate_config_directories 2>/dev/null)"
+	for d in "${all[@]+"${all[@]}"}"; do
+		d=$(xargs <<<"$d")
+		[ -n "$d" ] && [ "$d" != "$1" ] && kept+=("$d")
+	done
+	postconf -e "alternate_config_directories = $(IFS=,; echo "${kept[*]+"${kept[*]}"}" | sed 's/,/, /g')"
 }
 
 pf_setup() {
@@ -63,6 +66,8 @@ pf_setup() {
 		"maillog_file_prefixes = $PF_DIR" \
 		"myhostname = mx.milter-test.invalid" \
 		"mydestination =" \
+		"alias_maps =" \
+		"alias_database =" \
 		"inet_interfaces = 127.0.0.1" \
 		"inet_protocols = ipv4" \
 		"mynetworks = 127.0.0.0/8" \
@@ -85,6 +90,9 @@ pf_setup() {
 		"default_process_limit = 100" \
 		"smtpd_client_connection_count_limit = 0" \
 		"smtpd_client_connection_rate_limit = 0" \
+		"smtpd_error_sleep_time = 0" \
+		"smtpd_soft_error_limit = 1000" \
+		"smtpd_hard_error_limit = 1000" \
 		"smtp_connection_cache_on_demand = yes" \
 		"minimal_backoff_time = 1h" \
 		"maximal_backoff_time = 1h" \
@@ -137,8 +145,8 @@ pf_wait_delivered() {
 	return 1
 }
 
-# pf_wait_queue_empty [SECONDS] [QUEUE...]: until no message is in the active
-# or incoming queue (or the named ones).
+# pf_wait_settled [SECONDS]: until no message is in the incoming, active or
+# maildrop queue: each has been delivered, deferred or held.
 pf_wait_settled() {
 	local tries=$((${1:-30} * 10)) n
 	while [ "$tries" -gt 0 ]; do
