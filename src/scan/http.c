@@ -1,10 +1,16 @@
-/* http.c: the multi-interface engine of http.h (libcurl "multi" API:
- * curl_multi_poll, curl_multi_info_read; RFC 9110 GET/HEAD, RFC 7233 Range). */
+/* http.c: the multi-interface engine of http.h (libcurl "multi_socket"
+ * API: curl_multi_socket_action driven by epoll, so each network event
+ * costs the same however many transfers are open — curl_multi_perform
+ * walks every transfer on every wake-up, which made slow servers and
+ * stalled targets expensive; RFC 9110 GET/HEAD, RFC 7233 Range). */
 #include <ctype.h>
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -22,6 +28,8 @@ struct scan_http {
 	int young;                            /* of those, not slow */
 	int max_total;                        /* cap on inflight, slow ones included */
 	uint64_t slow_ms;                     /* age at which a transfer turns slow */
+	int ep;                               /* epoll set of curl's sockets */
+	uint64_t timer_at;                    /* curl's timeout, UINT64_MAX for none */
 	struct scan_req *young_head, *young_tail;
 	double tokens;
 	uint64_t last_refill;
@@ -83,6 +91,35 @@ static void age(struct scan_http *h, uint64_t now)
 	}
 }
 
+/* CURLMOPT_SOCKETFUNCTION: keep the epoll set in step with what curl waits for. */
+static int on_socket(CURL *e, curl_socket_t fd, int what, void *ud, void *sockp)
+{
+	struct scan_http *h = ud;
+	struct epoll_event ev = {0};
+
+	(void)e;
+	(void)sockp;
+	if (what == CURL_POLL_REMOVE) {
+		epoll_ctl(h->ep, EPOLL_CTL_DEL, fd, NULL); /* may be closed already: no matter */
+		return 0;
+	}
+	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
+	ev.data.fd = fd;
+	if (epoll_ctl(h->ep, EPOLL_CTL_MOD, fd, &ev) != 0 && errno == ENOENT)
+		epoll_ctl(h->ep, EPOLL_CTL_ADD, fd, &ev);
+	return 0;
+}
+
+/* CURLMOPT_TIMERFUNCTION: when curl wants socket_action(CURL_SOCKET_TIMEOUT). */
+static int on_timer(CURLM *m, long ms, void *ud)
+{
+	struct scan_http *h = ud;
+
+	(void)m;
+	h->timer_at = ms < 0 ? UINT64_MAX : scan_now_ms() + (uint64_t)ms;
+	return 0;
+}
+
 enum lg_status scan_http_new(const struct scan_http_opts *o, struct scan_http **out)
 {
 	static bool global_done;
@@ -100,10 +137,21 @@ enum lg_status scan_http_new(const struct scan_http_opts *o, struct scan_http **
 	if (h->o.timeout_ms < 1)
 		h->o.timeout_ms = 1;
 	h->multi = curl_multi_init();
-	if (!h->multi) {
+	h->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (!h->multi || h->ep < 0) {
+		if (h->multi)
+			curl_multi_cleanup(h->multi);
+	close(h->ep);
+		if (h->ep >= 0)
+			close(h->ep);
 		lg_free(h);
 		return LG_EINTERNAL;
 	}
+	h->timer_at = UINT64_MAX;
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
 	h->max_total = total_cap(h->o.max_inflight);
 	h->slow_ms = (uint64_t)h->o.timeout_ms / 4;
 	if (h->slow_ms < SCAN_SLOW_MIN_MS)
@@ -131,6 +179,7 @@ void scan_http_free(struct scan_http **ph)
 		curl_easy_cleanup(h->pool[i]);
 	lg_free(h->pool);
 	curl_multi_cleanup(h->multi);
+	close(h->ep);
 	curl_slist_free_all(h->headers_plain);
 	lg_free(h);
 	*ph = NULL;
@@ -316,15 +365,24 @@ static void refill(struct scan_http *h, uint64_t now)
 	h->last_refill = now;
 }
 
+static void drain(struct scan_http *h)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(h->multi, &left)))
+		if (m->msg == CURLMSG_DONE)
+			finish(h, m->easy_handle, m->data.result);
+}
+
 void scan_http_run(struct scan_http *h, void (*tick)(void *ctx), void *ctx)
 {
 	uint64_t last_tick = scan_now_ms();
+	struct epoll_event evs[256];
 
 	for (;;) {
 		uint64_t now = scan_now_ms();
-		int running = 0, wait_ms = 200;
-		CURLMsg *m;
-		int left;
+		int running = 0, wait_ms = 200, n;
 
 		while (h->delayed && h->delayed->not_before_ms <= now) {
 			struct scan_req *r = h->delayed;
@@ -357,10 +415,11 @@ void scan_http_run(struct scan_http *h, void (*tick)(void *ctx), void *ctx)
 				r->on_done(r, &r->resp);
 			}
 		}
-		curl_multi_perform(h->multi, &running);
-		while ((m = curl_multi_info_read(h->multi, &left)))
-			if (m->msg == CURLMSG_DONE)
-				finish(h, m->easy_handle, m->data.result);
+		if (h->timer_at <= scan_now_ms()) {
+			h->timer_at = UINT64_MAX;
+			curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+			drain(h);
+		}
 		if (tick && now - last_tick >= 200) {
 			tick(ctx);
 			last_tick = now;
@@ -387,13 +446,22 @@ void scan_http_run(struct scan_http *h, void (*tick)(void *ctx), void *ctx)
 
 			wait_ms = ms < wait_ms ? ms : wait_ms;
 		}
-		if (h->inflight)
-			curl_multi_poll(h->multi, NULL, 0, wait_ms, NULL);
-		else if (wait_ms > 0) {
-			struct timespec ts = {wait_ms / 1000, (long)(wait_ms % 1000) * 1000000L};
+		if (h->timer_at != UINT64_MAX) {
+			uint64_t t = scan_now_ms();
+			int ms = h->timer_at > t ? (int)(h->timer_at - t) : 0;
 
-			nanosleep(&ts, NULL);
+			wait_ms = ms < wait_ms ? ms : wait_ms;
 		}
+		n = epoll_wait(h->ep, evs, (int)(sizeof(evs) / sizeof(evs[0])), wait_ms);
+		for (int i = 0; i < n; i++) {
+			int mask = (evs[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+				   (evs[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+				   (evs[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+
+			curl_multi_socket_action(h->multi, evs[i].data.fd, mask, &running);
+		}
+		if (n > 0)
+			drain(h);
 	}
 	if (tick)
 		tick(ctx);
