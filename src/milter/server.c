@@ -52,9 +52,11 @@ struct job {
 	enum lg_status rc;
 };
 
-/* What happened to a message, for its log line. */
+/* What happened to a message, for its log line. The strings are static or
+ * copied: the plan they come from is freed before the line is written. */
 struct outcome {
-	const char *verdict, *action, *signals, *note;
+	const char *verdict, *action;
+	char signals[128], note[128]; /* note: "" for none */
 	double score;
 };
 
@@ -317,9 +319,9 @@ static void set_reply(SMFICTX *ctx, const char *code, const char *xcode, const c
 
 static sfsistat apply(SMFICTX *ctx, const struct session *s, struct plan *p, const char *qid, struct outcome *o)
 {
-	o->verdict = p->verdict_header;
+	o->verdict = verdict_kind_name(p->verdict.kind);
 	o->score = p->verdict.score;
-	o->signals = p->log_signals;
+	snprintf(o->signals, sizeof(o->signals), "%s", p->log_signals);
 	o->action = verdict_action_name(p->verdict.action);
 	if (p->disposition == PLAN_REJECT) {
 		set_reply(ctx, "550", "5.7.1", p->reason, qid);
@@ -338,10 +340,12 @@ static sfsistat apply(SMFICTX *ctx, const struct session *s, struct plan *p, con
 		    smfi_replacebody(ctx, (unsigned char *)p->body.data, (int)p->body.len) != MI_SUCCESS)
 			log_warn("milter: %s: cannot replace the body; the banner is missing", qid);
 		else
-			o->note = p->banner.text_parts && p->banner.html_parts ? "banner=text+html"
-				  : p->banner.html_parts ? "banner=html" : "banner=text";
+			snprintf(o->note, sizeof(o->note), "banner=%s",
+				 p->banner.text_parts && p->banner.html_parts ? "text+html"
+				 : p->banner.html_parts ? "html" : "text");
 	} else if (p->verdict.action == ACTION_TAG || p->verdict.action == ACTION_QUARANTINE) {
-		o->note = runtime_settings(s->rt)->banner ? "banner=none" : NULL;
+		if (runtime_settings(s->rt)->banner)
+			snprintf(o->note, sizeof(o->note), "banner=none");
 	}
 	if (p->disposition == PLAN_QUARANTINE && smfi_quarantine(ctx, (char *)p->reason) != MI_SUCCESS)
 		log_warn("milter: %s: cannot quarantine", qid);
@@ -353,7 +357,7 @@ static sfsistat fail(SMFICTX *ctx, const struct milter_settings *set, const char
 		     struct outcome *o)
 {
 	o->verdict = "unscanned";
-	o->note = why;
+	snprintf(o->note, sizeof(o->note), "%s", why);
 	if (set->fail_mode == MILTER_FAIL_TEMPFAIL) {
 		o->action = "tempfail";
 		set_reply(ctx, "451", "4.7.1", "leakguard could not scan this message; try again later", qid);
@@ -397,7 +401,7 @@ static sfsistat on_eom(SMFICTX *ctx)
 	struct session *s = session_of(ctx);
 	double started = now_ms();
 	const char *qid = smfi_getsymval(ctx, "i");
-	struct outcome o = {"unscanned", "accept", "-", NULL, 0};
+	struct outcome o = {"unscanned", "accept", "-", "", 0};
 	char note[96];
 	sfsistat st;
 
@@ -411,14 +415,14 @@ static sfsistat on_eom(SMFICTX *ctx)
 			 runtime_settings(s->rt)->max_size);
 		add_header(ctx, "X-Leakguard-Verdict", "unscanned", qid);
 		add_header(ctx, "X-Leakguard-Note", note, qid);
-		o.note = "too-large";
+		snprintf(o.note, sizeof(o.note), "too-large");
 		st = SMFIS_CONTINUE;
 	} else {
 		st = scan(ctx, s, started, qid, &o);
 	}
 	log_info("milter: %s from=%s size=%zu verdict=%s score=%.2f action=%s signals=%s ms=%.2f%s%s%s", qid,
 		 s->sender, s->size, o.verdict, o.score, o.action, o.signals, now_ms() - started,
-		 o.note ? " (" : "", o.note ? o.note : "", o.note ? ")" : "");
+		 *o.note ? " (" : "", o.note, *o.note ? ")" : "");
 	message_end(s);
 	return st;
 }
