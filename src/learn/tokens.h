@@ -19,7 +19,7 @@
 #include "mail/message.h"
 
 #define TOKENS_OSB_WINDOW 3  /* a word pairs with the next 2 */
-#define TOKENS_MAX_WORDS 3000 /* body words read per message */
+#define TOKENS_MAX_WORDS 800 /* body words read per message: more cost time and, measured on the training half, no accuracy */
 
 struct token_set {
 	uint64_t *h; /* unique, in no particular order; arena-owned */
