@@ -24,6 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/peers/lib.sh
 . bench/peers/lib.sh
+# shellcheck disable=SC2034  # read by lg_log in bench/peers/lib.sh
 LG_LOG_TAG=bench/scan
 
 quick=0 save=1

@@ -41,9 +41,9 @@ for _ in 1 2 3 4 5; do
 		if curl -s -o /dev/null "http://127.0.0.1:$PORT/open-bucket/?list-type=2"; then ok=1; break; fi
 		sleep 0.2
 	done
-	[ $ok = 1 ] && break
+	[ "$ok" = 1 ] && break
 done
-[ $ok = 1 ] || { echo "FAIL: s3rver did not start"; cat "$T/s3rver.log"; exit 1; }
+[ "$ok" = 1 ] || { echo "FAIL: s3rver did not start"; cat "$T/s3rver.log"; exit 1; }
 S3=http://127.0.0.1:$PORT
 
 # Fake people (no one's data): the seeding is plain PUTs (s3rver checks nothing).
