@@ -48,7 +48,8 @@ say() { echo "bench/milter: $*" >&2; }
 . "$top/tests/milter/lib.sh"
 WORK=$(mktemp -d /tmp/leakguard-bench-milter.XXXXXX)
 chmod 755 "$WORK"
-trap 'set +e; pf_cleanup; rm -rf "$WORK"' EXIT
+EMPTY_PID=
+trap 'set +e; [ -n "$EMPTY_PID" ] && kill "$EMPTY_PID"; pf_cleanup; rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 LOG=$WORK/milter.log
 MAILDIR=$WORK/pf/mail/inbox
@@ -95,29 +96,86 @@ source_run() { # source_run PORT
 	echo "$((after - before)) $(echo "scale=1; $COUNT / ($t1 - $t0)" | bc)"
 }
 
+# The baseline any milter pays: an empty libmilter milter that negotiates
+# the same protocol steps and adds the same three headers, but analyses
+# nothing. Postfix gets a third listener pointing at it.
+cat >"$WORK/empty.c" <<'EOC'
+/* empty.c: a milter that analyses nothing (bench/milter.sh baseline). */
+#include <stdbool.h>
+#include <stddef.h>
+#include <libmilter/mfapi.h>
+#define ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE)
+static sfsistat negotiate(SMFICTX *c, unsigned long a, unsigned long s, unsigned long f2, unsigned long f3,
+			  unsigned long *pa, unsigned long *ps, unsigned long *p2, unsigned long *p3)
+{
+	*pa = ACTIONS;
+	*ps = s & (SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NORCPT | SMFIP_NODATA | SMFIP_NOUNKNOWN |
+		   SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY);
+	*p2 = *p3 = 0;
+	return SMFIS_CONTINUE;
+}
+static sfsistat envfrom(SMFICTX *c, char **a) { return SMFIS_CONTINUE; }
+static sfsistat header(SMFICTX *c, char *n, char *v) { return SMFIS_NOREPLY; }
+static sfsistat eoh(SMFICTX *c) { return SMFIS_NOREPLY; }
+static sfsistat body(SMFICTX *c, unsigned char *b, size_t n) { return SMFIS_NOREPLY; }
+static sfsistat eom(SMFICTX *c)
+{
+	smfi_addheader(c, "X-Leakguard-Verdict", "clean");
+	smfi_addheader(c, "X-Leakguard-Score", "0.00");
+	smfi_addheader(c, "X-Leakguard-Signals", "none");
+	return SMFIS_CONTINUE;
+}
+int main(int argc, char **argv)
+{
+	struct smfiDesc d = {.xxfi_name = "empty", .xxfi_version = SMFI_VERSION, .xxfi_flags = ACTIONS,
+			     .xxfi_envfrom = envfrom, .xxfi_header = header, .xxfi_eoh = eoh, .xxfi_body = body,
+			     .xxfi_eom = eom, .xxfi_negotiate = negotiate};
+	if (argc != 2 || smfi_register(d) != MI_SUCCESS || smfi_setconn(argv[1]) != MI_SUCCESS ||
+	    smfi_opensocket(true) != MI_SUCCESS)
+		return 1;
+	return smfi_main();
+}
+EOC
+cc -O2 -o "$WORK/empty-milter" "$WORK/empty.c" -lmilter
+EMPTY_PORT=$(free_port) EMPTY_LISTEN_PORT=$(free_port)
+"$WORK/empty-milter" "inet:$EMPTY_PORT@127.0.0.1" &
+EMPTY_PID=$!
+wait_port "$EMPTY_PORT" 10
+echo "127.0.0.1:$EMPTY_LISTEN_PORT inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$EMPTY_PORT" \
+	>>"$PF_DIR/etc/master.cf"
+postfix -c "$PF_DIR/etc" reload >/dev/null 2>&1
+wait_port "$EMPTY_LISTEN_PORT" 10
+
 say "warming up"
 blast "$PF_PLAIN_PORT" 200 warm-plain@outside.test >/dev/null
 blast "$PF_PORT" 200 warm-milter@outside.test >/dev/null
+blast "$EMPTY_LISTEN_PORT" 200 warm-empty@outside.test >/dev/null
 
-declare -a plain_rate milter_rate
+declare -a plain_rate milter_rate empty_rate
 unaccounted=0
 rows=""
 for r in $(seq "$ROUNDS"); do
-	for kind in plain milter; do
-		port=$PF_PLAIN_PORT
-		[ "$kind" = milter ] && port=$PF_PORT
+	for kind in plain empty milter; do
+		case $kind in
+		plain) port=$PF_PLAIN_PORT pid= ;;
+		empty) port=$EMPTY_LISTEN_PORT pid=$EMPTY_PID ;;
+		milter) port=$PF_PORT pid=$MILTER_PID ;;
+		esac
 		say "round $r: $COUNT corpus messages, $SESSIONS sessions, $kind"
-		pf0=$(cpu_ticks "$MASTER") lg0=$(cpu_ticks "$MILTER_PID")
+		pf0=$(cpu_ticks "$MASTER") lg0=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0)
 		out=$(blast "$port" "$COUNT" "bench-$kind-$r@outside.test")
-		pf1=$(cpu_ticks "$MASTER") lg1=$(cpu_ticks "$MILTER_PID")
+		pf1=$(cpu_ticks "$MASTER") lg1=$([ -n "$pid" ] && cpu_ticks "$pid" || echo 0)
 		pf_cpu=$(ms_per_msg $((pf1 - pf0)) "$COUNT") lg_cpu=$(ms_per_msg $((lg1 - lg0)) "$COUNT")
 		rate=$(field "$out" msgs_per_sec)
 		sent=$(field "$out" sent) delivered=$(field "$out" delivered) held=$(field "$out" held)
 		rejected=$(field "$out" rejected) tempfailed=$(field "$out" tempfailed) errors=$(field "$out" errors)
 		missing=$((sent - delivered - held - rejected))
 		unaccounted=$((unaccounted + missing))
-		[ "$kind" = plain ] && plain_rate+=("$rate") || milter_rate+=("$rate")
-		[ "$kind" = plain ] && lg_cpu=-
+		case $kind in
+		plain) plain_rate+=("$rate") lg_cpu=- ;;
+		empty) empty_rate+=("$rate") ;;
+		milter) milter_rate+=("$rate") ;;
+		esac
 		rows+="| $r | $kind | $sent | $delivered | $held | $rejected | $tempfailed | $errors | $missing | $(field "$out" seconds) | **$rate** | $(field "$out" data_ms_p50) | $(field "$out" data_ms_p99) | $pf_cpu | $lg_cpu |"$'\n'
 	done
 done
@@ -137,9 +195,11 @@ banners=$(grep -E 'from=<bench-milter-1@outside.test>' "$LOG" | grep -c 'banner=
 rss_kb=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$MILTER_PID/status")
 
 best() { printf '%s\n' "$@" | sort -n | tail -n 1; }
-bp=$(best "${plain_rate[@]}") bm=$(best "${milter_rate[@]}")
+bp=$(best "${plain_rate[@]}") bm=$(best "${milter_rate[@]}") be=$(best "${empty_rate[@]}")
 pct() { printf '%.1f' "$(echo "scale=6; 100 * (1 - $1 / $2)" | bc)"; }
 cost=$(pct "$bm" "$bp")
+empty_cost=$(pct "$be" "$bp")
+own_cost=$(pct "$bm" "$be")
 src_cost=$(pct "$src_milter_rate" "$src_plain_rate")
 verdict() { [ "$(echo "$1" | bc)" = 1 ] && echo "met" || echo "**missed**"; }
 
@@ -148,14 +208,17 @@ report=$(cat <<EOF
 
 $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(postconf -d -h mail_version | sed 's/^/Postfix /'), leakguard $("$BIN" --version | awk '{print $2}') ($(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)), configuration: leakguard.conf as shipped (no state store, so no learned model), $(sed -n 's/.*with \([0-9]*\) analysis threads.*/\1/p' "$LOG" | head -n 1) analysis threads.
 
+Listeners: *plain* has no milter; *empty* has a libmilter milter that analyses nothing but negotiates the same steps and adds the same three headers (the cost any milter pays); *milter* has leakguard.
 Corpus runs: $COUNT messages drawn evenly from build/corpus/test (ham and spam), $SESSIONS parallel SMTP sessions (tests/milter/blast.py, pipelining), timed from the first connection until every accepted message is delivered or held.
 
-| round | Postfix | sent | delivered | held | rejected | tempfailed | errors | unaccounted | seconds | msg/s | DATA→reply p50 ms | p99 ms | Postfix CPU ms/msg | milter CPU ms/msg |
+| round | listener | sent | delivered | held | rejected | tempfailed | errors | unaccounted | seconds | msg/s | DATA→reply p50 ms | p99 ms | Postfix CPU ms/msg | milter CPU ms/msg |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows}
 | | Postfix alone | Postfix + leakguard milter | cost | target |
 |---|---|---|---|---|
 | corpus, best round (msg/s) | $bp | $bm | $cost % | ≤ 10 %: $(verdict "$cost <= 10") |
+| corpus, best round, empty milter (msg/s) | $bp | $be | $empty_cost % | (the protocol's own cost) |
+| leakguard against the empty milter (msg/s) | $be | $bm | $own_cost % | (the analysis's cost) |
 | smtp-source -l 6000, generated (msg/s) | $src_plain_rate | $src_milter_rate | $src_cost % | |
 | milter time per message, p50 / p99 (ms) | | $p50 / $p99 | | p99 < 20 ms: $(verdict "$p99 < 20") |
 | milter peak RSS | | $((rss_kb / 1024)) MiB | | |
