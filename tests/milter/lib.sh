@@ -104,8 +104,9 @@ pf_setup() {
 127.0.0.1:$PF_PORT inet n - n - - smtpd -o myhostname=filter.milter-test.invalid
 127.0.0.1:$PF_FRONT_PORT inet n - n - - smtpd -o smtpd_milters= -o content_filter=smtp:[127.0.0.1]:$PF_PORT
 127.0.0.1:$PF_PLAIN_PORT inet n - n - - smtpd -o smtpd_milters=
-postlog unix-dgram n - n - 1 postlogd
 EOT
+	grep -q '^postlog ' "$PF_DIR/etc/master.cf" ||
+		echo "postlog unix-dgram n - n - 1 postlogd" >>"$PF_DIR/etc/master.cf"
 	pf_register "$PF_DIR/etc"
 }
 
