@@ -164,3 +164,8 @@ const struct milter_settings *runtime_settings(const struct runtime *r)
 {
 	return &r->settings;
 }
+
+const struct config *runtime_config(const struct runtime *r)
+{
+	return &r->cfg;
+}

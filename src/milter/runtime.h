@@ -54,5 +54,7 @@ void runtime_release(struct runtime **r);
 
 const struct engine *runtime_engine(const struct runtime *r);
 const struct milter_settings *runtime_settings(const struct runtime *r);
+/* The configuration r was built from (names the state store, [report]). */
+const struct config *runtime_config(const struct runtime *r);
 
 #endif

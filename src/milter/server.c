@@ -12,6 +12,7 @@
 
 #include "milter/plan.h"
 #include "milter/pool.h"
+#include "milter/reporting.h"
 #include "milter/server.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -25,8 +26,8 @@
  * headers and body without waiting, one round trip per message instead of
  * one per header line (milter protocol 6). */
 #define ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE)
-#define SKIPPED (SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NORCPT | SMFIP_NODATA | SMFIP_NOUNKNOWN)
-#define NO_REPLY (SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
+#define SKIPPED (SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOUNKNOWN)
+#define NO_REPLY (SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
 
 /* One connection's state; a message's fields are reset between messages. */
 struct session {
@@ -38,6 +39,7 @@ struct session {
 	struct buf raw;         /* header block and body, unless too large */
 	size_t size;            /* bytes seen, kept or not */
 	bool too_large;
+	bool to_report;         /* a recipient is the report address */
 	char **spoofed;         /* names of X-Leakguard-* fields, in order */
 	size_t nspoofed, spoofed_cap;
 };
@@ -56,7 +58,7 @@ struct job {
  * copied: the plan they come from is freed before the line is written. */
 struct outcome {
 	const char *verdict, *action;
-	char signals[128], note[128]; /* note: "" for none */
+	char signals[128], note[400]; /* note: "" for none */
 	double score;
 };
 
@@ -121,6 +123,7 @@ static void message_end(struct session *s)
 	s->nspoofed = s->spoofed_cap = 0;
 	s->size = 0;
 	s->too_large = false;
+	s->to_report = false;
 	s->in_message = false;
 	atomic_fetch_sub(&server.inflight, 1);
 }
@@ -196,6 +199,15 @@ static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
 		if ((unsigned char)*c <= ' ')
 			*c = '?';
 	return SMFIS_CONTINUE;
+}
+
+static sfsistat on_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct session *s = session_of(ctx);
+
+	if (s->in_message && argv && argv[0] && reporting_is_report_address(s->rt, argv[0]))
+		s->to_report = true;
+	return step_done(s, SMFIP_NR_RCPT);
 }
 
 static sfsistat on_header(SMFICTX *ctx, char *name, char *value)
@@ -396,13 +408,25 @@ static sfsistat scan(SMFICTX *ctx, struct session *s, double started, const char
 	return st;
 }
 
+/* A forward to the report address becomes a report instead of mail for a
+ * person; one that cannot be recorded is delivered so nothing is lost. */
+static sfsistat take_report(struct session *s, struct outcome *o, char *note, size_t size)
+{
+	enum reporting_result r = reporting_take(s->rt, s->sender, s->raw.data ? s->raw.data : "", s->raw.len, note, size);
+
+	o->verdict = "report";
+	snprintf(o->note, sizeof(o->note), "%s", note);
+	o->action = r == REPORTING_FAILED ? "accept" : "discard";
+	return r == REPORTING_FAILED ? SMFIS_CONTINUE : SMFIS_DISCARD;
+}
+
 static sfsistat on_eom(SMFICTX *ctx)
 {
 	struct session *s = session_of(ctx);
 	double started = now_ms();
 	const char *qid = smfi_getsymval(ctx, "i");
 	struct outcome o = {"unscanned", "accept", "-", "", 0};
-	char note[96];
+	char note[400];
 	sfsistat st;
 
 	if (!qid)
@@ -417,6 +441,8 @@ static sfsistat on_eom(SMFICTX *ctx)
 		add_header(ctx, "X-Leakguard-Note", note, qid);
 		snprintf(o.note, sizeof(o.note), "too-large");
 		st = SMFIS_CONTINUE;
+	} else if (s->to_report) {
+		st = take_report(s, &o, note, sizeof(note));
 	} else {
 		st = scan(ctx, s, started, qid, &o);
 	}
@@ -460,6 +486,7 @@ enum lg_status milter_server_run(struct runtime_holder *h, unsigned workers, str
 		.xxfi_version = SMFI_VERSION,
 		.xxfi_flags = ACTIONS,
 		.xxfi_envfrom = on_envfrom,
+		.xxfi_envrcpt = on_envrcpt,
 		.xxfi_header = on_header,
 		.xxfi_eoh = on_eoh,
 		.xxfi_body = on_body,

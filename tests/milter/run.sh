@@ -385,6 +385,96 @@ else
 		"$(grep -E "stopping|unfinished" "$LOG"; grep "reply packet header" "$PF_DIR/maillog" | grep -v "SMFIC_MAIL reply" | tail -n 3)"
 fi
 
+# ---- staff reports (issue 5) -------------------------------------------------
+
+# hup_wait: SIGHUP and wait for one more "reloaded" line in the log.
+hup_wait() {
+	local before
+	before=$(grep -c "reloaded (generation" "$LOG")
+	kill -HUP "$MILTER_PID"
+	for _ in $(seq 100); do
+		[ "$(grep -c "reloaded (generation" "$LOG")" -gt "$before" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# forward FROM PHISH OUT: a staff member's forward with PHISH attached.
+forward() {
+	{
+		printf 'From: %s\nTo: %s\nSubject: Fwd: suspicious\nMIME-Version: 1.0\n' "$1" "$REPORT"
+		printf 'Content-Type: multipart/mixed; boundary="fwd-b"\n\n--fwd-b\nContent-Type: text/plain\n\nThis looks fake.\n'
+		printf -- '--fwd-b\nContent-Type: message/rfc822\n\n'
+		cat "$2"
+		printf -- '\n--fwd-b--\n'
+	} >"$3"
+}
+report_to() { # report_to FILE FROM: swaks to the report address
+	printf '%s' "$(cat "$1")" >"$WORK/send.eml"
+	swaks --server "127.0.0.1:$PF_PORT" --from "$2" --to "$REPORT" --data "@$WORK/send.eml" --timeout 60 >/dev/null 2>&1
+}
+inbox_has() { grep -rlF -- "$1" "$MAILDIR" 2>/dev/null | head -n 1; }
+wait_inbox() { # wait_inbox TEXT: up to 20 s for a delivered mail holding TEXT
+	for _ in $(seq 200); do
+		[ -n "$(inbox_has "$1")" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+write_config
+sed -i "s|^db = .*|db = $WORK/state.db|" "$WORK/leakguard.conf"
+printf '[report]\nalert_to = colleagues@example.com\nsmtp = 127.0.0.1:%s\nfrom = leakguard@example.com\nauto_block_reporters = 2\n' \
+	"$PF_PORT" >>"$WORK/leakguard.conf"
+hup_wait || fail "SIGHUP for the report configuration"
+campaign=$here/../cases/phish-ms365-password-expiry-rnicrosoft.eml
+sed -e 's/maria\.garcia/robert.okafor/g; s/?tenant=[a-z]*/?tenant=zz9\&utm_source=x/g' "$campaign" >"$WORK/copy.eml"
+forward maria.garcia@example.com "$campaign" "$WORK/fwd1.eml"
+report_to "$WORK/fwd1.eml" maria.garcia@example.com
+check "report: the reporter is thanked" wait_inbox "Thank you. We received the message you reported"
+check "report: colleagues get one alert, links defanged" wait_inbox "[Phishing alert]"
+alert=$(inbox_has "[Phishing alert]")
+if [ -n "$alert" ] && grep -q "rnicrosoft\[.\]com" "$alert" && ! grep -q "https://rnicrosoft" "$alert"; then
+	pass "report: the alert's links are defanged"
+else
+	fail "report: the alert's links are defanged" "$(cat "$alert" 2>/dev/null | head -30)"
+fi
+check "report: the forward itself is not delivered" test -z "$(inbox_has "This looks fake.")"
+check "report: recorded in the store" sh -c "'$BIN' reports --db '$WORK/state.db' --json | grep -q '\"reports\":1'"
+sleep 3 # the milter notices the store changed within 2 s
+reply=$(send "$WORK/copy.eml" admin@rnicrosoft.com)
+qid=$(queue_id "$reply")
+sleep 1
+# A phish: held, so its verdict is read from the milter's log line.
+if [ -n "$qid" ] && grep "milter: $qid " "$LOG" | grep -q "REPORTED_SIMILAR"; then
+	pass "report: the next copy of the campaign is marked similar"
+else
+	fail "report: the next copy of the campaign is marked similar" "$reply; $(grep "milter: $qid " "$LOG")"
+fi
+forward robert.okafor@example.com "$WORK/copy.eml" "$WORK/fwd2.eml"
+report_to "$WORK/fwd2.eml" robert.okafor@example.com
+for _ in $(seq 100); do
+	"$BIN" blocks --db "$WORK/state.db" | grep -q "rnicrosoft.com" && break
+	sleep 0.1
+done
+check "report: a second reporter blocks the sender domain" sh -c "'$BIN' blocks --db '$WORK/state.db' | grep -q 'domain rnicrosoft.com *active'"
+sleep 3
+printf 'From: Payroll <pay@rnicrosoft.com>\nTo: user@example.com\nSubject: lunch\nMessage-ID: <later-block@x>\n\nsee you\n' >"$WORK/blocked.eml"
+reply=$(send "$WORK/blocked.eml" pay@rnicrosoft.com)
+qid=$(queue_id "$reply")
+sleep 1
+if [ -n "$qid" ] && in_queue hold "$qid"; then
+	pass "report: the next mail from the blocked domain is held"
+else
+	fail "report: the next mail from the blocked domain is held" "$reply"
+fi
+check "report: still one alert for the campaign" test "$(grep -rlF "[Phishing alert]" "$MAILDIR" | wc -l)" -eq 1
+printf 'From: maria.garcia@example.com\nTo: %s\nSubject: Fwd: weird\n\nI deleted it already.\n' "$REPORT" >"$WORK/empty.eml"
+report_to "$WORK/empty.eml" maria.garcia@example.com
+check "report: a forward with nothing inside gets a clear reply" wait_inbox "We could not find the original message"
+write_config
+hup_wait || fail "SIGHUP restores the configuration"
+alive
+
 # ---- a clean stop -------------------------------------------------------------
 
 pid=$MILTER_PID
