@@ -128,11 +128,11 @@ void fingerprint_of_message(const struct mail_message *msg, struct fingerprint *
 
 	memset(out->minhash, 0xff, sizeof(out->minhash));
 	out->shingles = 0;
+	/* Both bodies: a text part can be a stub shared by unrelated mail
+	 * ("your mail program does not support HTML") while the HTML differs. */
 	add_line(&s, msg->arena, msg->subject, strlen(msg->subject));
-	if (msg->text_len)
-		add_text(&s, msg->arena, msg->text, msg->text_len);
-	else
-		add_text(&s, msg->arena, msg->html_text, msg->html_text_len);
+	add_text(&s, msg->arena, msg->text, msg->text_len);
+	add_text(&s, msg->arena, msg->html_text, msg->html_text_len);
 }
 
 bool fingerprint_usable(const struct fingerprint *fp)

@@ -12,10 +12,19 @@ struct entry {
 	struct fingerprint fp;
 };
 
+/* Band keys in an open-addressing multimap (key, entry index): one slot per
+ * (report, band), no allocation per key; a GHashTable of GArrays made
+ * loading 100,000 reports take seconds. */
+struct band_slot {
+	uint64_t key; /* 0: empty (a real 0 key is stored as 1) */
+	uint32_t entry;
+};
+
 struct report_index {
 	struct entry *entries;
 	size_t n, cap;
-	GHashTable *bands;     /* band key (boxed uint64) -> GArray of entry indexes */
+	struct band_slot *bands;
+	size_t bmask, bused;
 	GHashTable *campaign_reporters; /* campaign (boxed) -> count */
 	GHashTable *domains, *ips;      /* value -> why */
 };
@@ -24,7 +33,8 @@ struct report_index *report_index_new(void)
 {
 	struct report_index *idx = lg_calloc(1, sizeof(*idx));
 
-	idx->bands = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)g_array_unref);
+	idx->bmask = 1023;
+	idx->bands = lg_calloc(idx->bmask + 1, sizeof(*idx->bands));
 	idx->campaign_reporters = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
 	idx->domains = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	idx->ips = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -35,7 +45,7 @@ void report_index_free(struct report_index **idx)
 {
 	if (!idx || !*idx)
 		return;
-	g_hash_table_destroy((*idx)->bands);
+	lg_free((*idx)->bands);
 	g_hash_table_destroy((*idx)->campaign_reporters);
 	g_hash_table_destroy((*idx)->domains);
 	g_hash_table_destroy((*idx)->ips);
@@ -44,27 +54,54 @@ void report_index_free(struct report_index **idx)
 	*idx = NULL;
 }
 
+static uint64_t band_key(const struct fingerprint *fp, unsigned b)
+{
+	uint64_t k = fingerprint_band_key(fp, b);
+
+	return k ? k : 1;
+}
+
+static size_t band_home(const struct report_index *idx, uint64_t key)
+{
+	return (size_t)(key * 0x9e3779b97f4a7c15ULL >> 20) & idx->bmask;
+}
+
+static void band_put(struct report_index *idx, uint64_t key, uint32_t entry)
+{
+	size_t i = band_home(idx, key);
+
+	while (idx->bands[i].key)
+		i = (i + 1) & idx->bmask;
+	idx->bands[i] = (struct band_slot){key, entry};
+	idx->bused++;
+}
+
+static void bands_grow(struct report_index *idx)
+{
+	struct band_slot *old = idx->bands;
+	size_t old_size = idx->bmask + 1;
+
+	idx->bmask = old_size * 2 - 1;
+	idx->bands = lg_calloc(old_size * 2, sizeof(*idx->bands));
+	idx->bused = 0;
+	for (size_t i = 0; i < old_size; i++)
+		if (old[i].key)
+			band_put(idx, old[i].key, old[i].entry);
+	lg_free(old);
+}
+
 void report_index_add(struct report_index *idx, int64_t id, int64_t campaign, int64_t at, const struct fingerprint *fp)
 {
-	size_t pos = idx->n;
+	uint32_t pos = (uint32_t)idx->n;
 
 	if (!fingerprint_usable(fp))
 		return;
 	idx->entries = lg_grow(idx->entries, &idx->cap, idx->n + 1, sizeof(*idx->entries));
 	idx->entries[idx->n++] = (struct entry){id, campaign, at, *fp};
-	for (unsigned b = 0; b < FP_BANDS; b++) {
-		gint64 key = (gint64)fingerprint_band_key(fp, b);
-		GArray *list = g_hash_table_lookup(idx->bands, &key);
-
-		if (!list) {
-			gint64 *k = g_new(gint64, 1);
-
-			*k = key;
-			list = g_array_new(FALSE, FALSE, sizeof(size_t));
-			g_hash_table_insert(idx->bands, k, list);
-		}
-		g_array_append_val(list, pos);
-	}
+	while ((idx->bused + FP_BANDS) * 2 > idx->bmask + 1)
+		bands_grow(idx);
+	for (unsigned b = 0; b < FP_BANDS; b++)
+		band_put(idx, band_key(fp, b), pos);
 }
 
 bool report_index_best(const struct report_index *idx, const struct fingerprint *fp, double threshold,
@@ -76,13 +113,16 @@ bool report_index_best(const struct report_index *idx, const struct fingerprint 
 	if (!fingerprint_usable(fp))
 		return false;
 	for (unsigned b = 0; b < FP_BANDS; b++) {
-		gint64 key = (gint64)fingerprint_band_key(fp, b);
-		GArray *list = g_hash_table_lookup(idx->bands, &key);
+		uint64_t key = band_key(fp, b);
 
-		for (guint i = 0; list && i < list->len; i++) {
-			const struct entry *e = &idx->entries[g_array_index(list, size_t, i)];
-			double s = fingerprint_similarity(fp, &e->fp);
+		for (size_t i = band_home(idx, key); idx->bands[i].key; i = (i + 1) & idx->bmask) {
+			const struct entry *e;
+			double s;
 
+			if (idx->bands[i].key != key)
+				continue;
+			e = &idx->entries[idx->bands[i].entry];
+			s = fingerprint_similarity(fp, &e->fp);
 			if (s > best || (s == best && hit && e->at > hit->at)) {
 				best = s;
 				hit = e;

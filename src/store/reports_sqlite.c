@@ -48,7 +48,7 @@ enum lg_status report_store_open(const char *path, struct report_store **out, st
 		rc = fail(rs, err, "cannot open");
 	if (!rc) {
 		sqlite3_busy_timeout(rs->db, 10000);
-		if (sqlite3_exec(rs->db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL) != SQLITE_OK ||
+		if (sqlite3_exec(rs->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(rs->db, schema, NULL, NULL, NULL) != SQLITE_OK)
 			rc = errbuf_set(err, LG_EPARSE,
 					"%s is not a leakguard store (%s); move it away to start a new one",
