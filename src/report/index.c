@@ -223,9 +223,18 @@ enum lg_status report_index_load(const char *path, struct report_index **out, st
 	struct report_store *rs = NULL;
 	struct loader l = {report_index_new(), g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
 	enum lg_status rc = report_store_open(path, &rs, err);
+	int64_t n = 0;
 
 	if (!rc)
+		rc = report_store_count(rs, &n, err);
+	if (!rc) {
+		/* Sized once: growing a table of millions of slots re-touches them all. */
+		while ((size_t)(n + 1) * FP_BANDS * 2 > l.idx->bmask + 1)
+			l.idx->bmask = l.idx->bmask * 2 + 1;
+		lg_free(l.idx->bands);
+		l.idx->bands = lg_calloc(l.idx->bmask + 1, sizeof(*l.idx->bands));
 		rc = report_store_each(rs, load_report, &l, err);
+	}
 	if (!rc)
 		rc = report_store_blocks(rs, load_block, l.idx, err);
 	report_store_close(&rs);

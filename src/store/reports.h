@@ -39,6 +39,8 @@ void report_store_close(struct report_store **rs);
  * campaign of its own (campaign = its id). */
 enum lg_status report_store_add(struct report_store *rs, const struct report_row *r, int64_t *id,
 				struct errbuf *err);
+/* How many reports there are (to size tables before loading them). */
+enum lg_status report_store_count(struct report_store *rs, int64_t *n, struct errbuf *err);
 /* Calls fn for every report, oldest first. */
 enum lg_status report_store_each(struct report_store *rs, bool (*fn)(void *ctx, const struct report_row *r),
 				 void *ctx, struct errbuf *err);

@@ -130,6 +130,21 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+enum lg_status report_store_count(struct report_store *rs, int64_t *n, struct errbuf *err)
+{
+	sqlite3_stmt *st = prepare(rs, "SELECT count(*) FROM reports", err);
+	enum lg_status rc = LG_OK;
+
+	if (!st)
+		return LG_EIO;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rc = fail(rs, err, "cannot count reports");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 enum lg_status report_store_each(struct report_store *rs, bool (*fn)(void *ctx, const struct report_row *r),
 				 void *ctx, struct errbuf *err)
 {
