@@ -35,7 +35,7 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libleakguard.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h tests/unit/mailtest.h $(BUILD)/libleakguard.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libleakguard.a $(LDLIBS) -lcmocka
 

@@ -1,6 +1,7 @@
 /* test_learn.c: the classifier's tokens, training (idempotent, reversible,
  * class moves) on a real SQLite store, and classification. */
 #include "testutil.h"
+#include "mailtest.h"
 
 #include <unistd.h>
 
@@ -175,20 +176,6 @@ static void test_not_a_store(void **state)
 	unlink(path);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	mail_init();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	mail_shutdown();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,5 +184,5 @@ int main(void)
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_not_a_store),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, mail_group_setup, mail_group_teardown);
 }

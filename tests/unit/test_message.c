@@ -1,5 +1,6 @@
 /* test_message.c: the parsed message model, including hostile input. */
 #include "testutil.h"
+#include "mailtest.h"
 
 #include <glib.h>
 
@@ -116,20 +117,6 @@ static void test_deep_nesting(void **state)
 	g_string_free(s, TRUE);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	mail_init();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	mail_shutdown();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,5 +125,5 @@ int main(void)
 		cmocka_unit_test(test_hostile_inputs_never_crash),
 		cmocka_unit_test(test_deep_nesting),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, mail_group_setup, mail_group_teardown);
 }

@@ -2,6 +2,7 @@
  * and tracking parameters; unrelated mail does not match) and finding the
  * phish inside a staff member's report. */
 #include "testutil.h"
+#include "mailtest.h"
 
 #include <glib.h>
 
@@ -93,20 +94,6 @@ static void test_find_original(void **state)
 	assert_false(report_find_original(nothing, strlen(nothing), &out, &len));
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	mail_init();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	mail_shutdown();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,5 +101,5 @@ int main(void)
 		cmocka_unit_test(test_index_finds_by_band),
 		cmocka_unit_test(test_find_original),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, mail_group_setup, mail_group_teardown);
 }
