@@ -10,6 +10,7 @@
 
 #include "leak/hash.h"
 #include "leak/range.h"
+#include "util/durable.h"
 #include "util/alloc.h"
 
 #define MAGIC "LGLEAKR1"
@@ -28,36 +29,14 @@ static int digest_cmp(const void *a, const void *b)
 	return memcmp(a, b, LEAK_SHA1_LEN);
 }
 
-static enum lg_status write_all(int fd, const void *p, size_t n, const char *path, struct errbuf *err)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n > (1u << 30) ? (1u << 30) : n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return errbuf_set(err, LG_EIO, "%s: write: %s", path, strerror(errno));
-		c += w;
-		n -= (size_t)w;
-	}
-	return LG_OK;
-}
-
 enum lg_status leak_range_write(const char *path, uint64_t source_id, uint8_t (*sha)[LEAK_SHA1_LEN], size_t n,
 				struct errbuf *err)
 {
 	unsigned char h[HEADER_SIZE] = {0};
-	char tmp[4096];
 	uint32_t v32;
 	uint64_t v64;
 	size_t k = 0;
-	enum lg_status rc;
-	int fd;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-		return errbuf_set(err, LG_ELIMIT, "%s: path too long", path);
 	if (n)
 		qsort(sha, n, LEAK_SHA1_LEN, digest_cmp);
 	for (size_t i = 0; i < n; i++)
@@ -73,20 +52,7 @@ enum lg_status leak_range_write(const char *path, uint64_t source_id, uint8_t (*
 	memcpy(h + 24, &source_id, 8);
 	v64 = leak_hash64(0, k ? (const void *)sha : "", k * LEAK_SHA1_LEN);
 	memcpy(h + 32, &v64, 8);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return errbuf_set(err, LG_EIO, "%s: %s", tmp, strerror(errno));
-	rc = write_all(fd, h, sizeof(h), tmp, err);
-	if (!rc && k)
-		rc = write_all(fd, sha, k * LEAK_SHA1_LEN, tmp, err);
-	if (!rc && fsync(fd) != 0)
-		rc = errbuf_set(err, LG_EIO, "%s: fsync: %s", tmp, strerror(errno));
-	close(fd);
-	if (!rc && rename(tmp, path) != 0)
-		rc = errbuf_set(err, LG_EIO, "%s: rename: %s", path, strerror(errno));
-	if (rc)
-		unlink(tmp);
-	return rc;
+	return durable_write(path, h, sizeof(h), sha, k * LEAK_SHA1_LEN, err);
 }
 
 enum lg_status leak_range_open(const char *path, struct leak_range **out, struct errbuf *err)

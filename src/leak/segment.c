@@ -9,6 +9,7 @@
 
 #include "leak/hash.h"
 #include "leak/segment.h"
+#include "util/durable.h"
 #include "util/alloc.h"
 
 #define MAGIC "LGLEAKS1"
@@ -101,33 +102,11 @@ static void put32(unsigned char *p, uint32_t v)
 	memcpy(p, &v, 4);
 }
 
-static enum lg_status write_all(int fd, const void *p, size_t n, const char *path, struct errbuf *err)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n > (1u << 30) ? (1u << 30) : n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return errbuf_set(err, LG_EIO, "%s: write: %s", path, strerror(errno));
-		c += w;
-		n -= (size_t)w;
-	}
-	return LG_OK;
-}
-
 enum lg_status leak_segment_write(const char *path, uint64_t source_id, uint32_t date, const struct leak_entry *e,
 				  size_t n, struct errbuf *err)
 {
 	unsigned char h[HEADER_SIZE] = {0};
-	char tmp[4096];
-	enum lg_status rc;
-	int fd;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-		return errbuf_set(err, LG_ELIMIT, "%s: path too long", path);
 	memcpy(h, MAGIC, 8);
 	put32(h + 8, VERSION);
 	put32(h + 12, sizeof(struct leak_entry));
@@ -135,20 +114,7 @@ enum lg_status leak_segment_write(const char *path, uint64_t source_id, uint32_t
 	put64(h + 24, source_id);
 	put64(h + 32, leak_hash64(0, n ? (const void *)e : "", n * sizeof(*e)));
 	put32(h + 40, date);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return errbuf_set(err, LG_EIO, "%s: %s", tmp, strerror(errno));
-	rc = write_all(fd, h, sizeof(h), tmp, err);
-	if (!rc && n)
-		rc = write_all(fd, e, n * sizeof(*e), tmp, err);
-	if (!rc && fsync(fd) != 0)
-		rc = errbuf_set(err, LG_EIO, "%s: fsync: %s", tmp, strerror(errno));
-	close(fd);
-	if (!rc && rename(tmp, path) != 0)
-		rc = errbuf_set(err, LG_EIO, "%s: rename: %s", path, strerror(errno));
-	if (rc)
-		unlink(tmp);
-	return rc;
+	return durable_write(path, h, sizeof(h), e, n * sizeof(*e), err);
 }
 
 enum lg_status leak_segment_open(const char *path, struct leak_segment **out, struct errbuf *err)

@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "learn/model.h"
+#include "util/durable.h"
 #include "util/alloc.h"
 
 /* Robinson's parameters: the strength of the prior (s) and its value (x)
@@ -271,22 +272,9 @@ void model_snapshot_remove(const char *store_path)
 enum lg_status model_snapshot_write(const struct model *m, const char *store_path, struct errbuf *err)
 {
 	char *path = model_snapshot_path(store_path);
-	char *tmp = g_strdup_printf("%s.tmp", path);
 	struct snapshot_header h = {SNAPSHOT_MAGIC, m->mask + 1, m->n, m->spam_messages, m->ham_messages};
-	FILE *f = fopen(tmp, "wb");
-	enum lg_status rc = LG_OK;
+	enum lg_status rc = durable_write(path, &h, sizeof(h), m->slots, (m->mask + 1) * sizeof(*m->slots), err);
 
-	if (!f || fwrite(&h, sizeof(h), 1, f) != 1 ||
-	    fwrite(m->slots, sizeof(*m->slots), m->mask + 1, f) != m->mask + 1 || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0)
-		rc = errbuf_set(err, LG_EIO, "%s: %s", tmp, strerror(errno));
-	if (f && fclose(f) != 0 && !rc)
-		rc = errbuf_set(err, LG_EIO, "%s: %s", tmp, strerror(errno));
-	if (!rc && rename(tmp, path) != 0)
-		rc = errbuf_set(err, LG_EIO, "%s: %s", path, strerror(errno));
-	if (rc)
-		unlink(tmp);
-	g_free(tmp);
 	g_free(path);
 	return rc;
 }
