@@ -4,22 +4,8 @@
 
 #include "detect/env.h"
 #include "detect/lists.h"
+#include "mail/domain.h"
 #include "mail/url.h"
-
-/* True when domain or one of its parent domains is in set. */
-static const char *blocked_parent(GHashTable *set, const char *domain)
-{
-	const char *p = domain;
-
-	while (p && *p) {
-		if (g_hash_table_contains(set, p))
-			return p;
-		p = strchr(p, '.');
-		if (p)
-			p++;
-	}
-	return NULL;
-}
 
 static void check_urls(const struct detect_env *env, const struct mail_message *msg,
 		       const struct detect_facts *f, struct signal_list *out)
@@ -41,7 +27,7 @@ static void check_urls(const struct detect_env *env, const struct mail_message *
 void detect_blocklist(const struct detect_env *env, const struct mail_message *msg,
 		      const struct detect_facts *facts, struct signal_list *out)
 {
-	const char *hit = *msg->from.domain ? blocked_parent(env->blocked_domains, msg->from.domain) : NULL;
+	const char *hit = *msg->from.domain ? domain_in_set(env->blocked_domains, msg->from.domain) : NULL;
 
 	if (hit)
 		signal_add(out, SIG_BLOCKED_SENDER_DOMAIN, 1.0,

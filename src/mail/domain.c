@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+/* GLib first: libidn2 defines G_GNUC_DEPRECATED otherwise. */
+#include <glib.h>
 #include <idn2.h>
 #include <libpsl.h>
 
@@ -170,29 +172,41 @@ const char *domain_to_unicode(struct arena *a, const char *host)
 	return res;
 }
 
-const char *domain_registrable(struct arena *a, const char *host)
+/* host in the ASCII form libpsl reads; NULL for IP literals and invalid names. */
+static const char *psl_input(struct arena *a, const char *host)
 {
-	const char *ascii;
-
 	if (!host || domain_is_ip(host))
 		return NULL;
-	ascii = domain_to_ascii(a, host);
-	if (!ascii)
-		return NULL;
+	return domain_to_ascii(a, host);
+}
+
+const char *domain_registrable(struct arena *a, const char *host)
+{
+	const char *ascii = psl_input(a, host);
+
 	/* Points into ascii, which the arena owns. */
-	return psl_registrable_domain(psl_builtin(), ascii);
+	return ascii ? psl_registrable_domain(psl_builtin(), ascii) : NULL;
 }
 
 const char *domain_suffix(struct arena *a, const char *host)
 {
-	const char *ascii;
+	const char *ascii = psl_input(a, host);
 
-	if (!host || domain_is_ip(host))
-		return NULL;
-	ascii = domain_to_ascii(a, host);
-	if (!ascii)
-		return NULL;
-	return psl_unregistrable_domain(psl_builtin(), ascii);
+	return ascii ? psl_unregistrable_domain(psl_builtin(), ascii) : NULL;
+}
+
+const char *domain_in_set(GHashTable *set, const char *domain)
+{
+	const char *p = domain;
+
+	while (p && *p) {
+		if (g_hash_table_contains(set, p))
+			return p;
+		p = strchr(p, '.');
+		if (p)
+			p++;
+	}
+	return NULL;
 }
 
 bool domain_within(const char *host, const char *parent)

@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 
+#include <glib.h>
+
 #include "util/arena.h"
 
 /* Returns the registrable domain ("example.co.uk" for "a.b.example.co.uk"),
@@ -26,6 +28,10 @@ const char *domain_to_ascii(struct arena *a, const char *host);
 
 /* True when host equals parent or ends with "." parent (case-insensitive). */
 bool domain_within(const char *host, const char *parent);
+
+/* The entry of set (string keys, lower case) that domain equals or lies
+ * below ("b.example" for "a.b.example"), or NULL. Borrowed from domain. */
+const char *domain_in_set(GHashTable *set, const char *domain);
 
 /* True when host is an IPv4 or IPv6 literal (with or without brackets). */
 bool domain_is_ip(const char *host);

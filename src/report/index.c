@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "mail/domain.h"
 #include "report/index.h"
 #include "store/reports.h"
 #include "util/alloc.h"
@@ -146,18 +147,11 @@ bool report_index_best(const struct report_index *idx, const struct fingerprint 
 
 bool report_index_domain_blocked(const struct report_index *idx, const char *domain, const char **why)
 {
-	for (const char *p = domain; p && *p;) {
-		const char *w = g_hash_table_lookup(idx->domains, p);
+	const char *hit = domain_in_set(idx->domains, domain);
 
-		if (w) {
-			*why = w;
-			return true;
-		}
-		p = strchr(p, '.');
-		if (p)
-			p++;
-	}
-	return false;
+	if (hit)
+		*why = g_hash_table_lookup(idx->domains, hit);
+	return hit != NULL;
 }
 
 bool report_index_ip_blocked(const struct report_index *idx, const char *ip, const char **why)
