@@ -468,6 +468,8 @@ static bool drain(void)
 		usleep(10 * 1000);
 	if (n)
 		log_warn("milter: stopping with %u messages unfinished; the MTA's milter_default_action applies", n);
+	else
+		usleep(MILTER_REPLY_GRACE_MS * 1000);
 	return true;
 }
 

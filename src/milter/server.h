@@ -16,6 +16,12 @@
 /* How long a stopping milter waits for messages in flight to finish. */
 #define MILTER_DRAIN_MS 30000
 
+/* How long a stopping milter stays up after the last message in flight is
+ * done: libmilter writes a callback's reply only after the callback returns,
+ * so exiting at once could cut off replies still being written (on a loaded
+ * host a thread may sit preempted between the two for many milliseconds). */
+#define MILTER_REPLY_GRACE_MS 500
+
 /* Listens on the current runtime's [milter] listen socket and filters mail
  * with `workers` analysis threads until milter_server_stop(); then returns
  * LG_OK. Returns LG_EIO when the socket cannot be opened, or LG_EINTERNAL

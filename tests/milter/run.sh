@@ -369,10 +369,13 @@ kill_round() {
 	fi
 }
 # cut_off: messages whose milter stopped answering after MAIL FROM (Postfix
-# logs "can't read SMFIC_<step> reply packet header"). A MAIL FROM itself
-# may go unanswered in the last seconds of a stop: that message had not
-# started, and Postfix's milter_default_action (tempfail) defers it.
-cut_off() { grep "reply packet header" "$PF_DIR/maillog" | grep -vc "SMFIC_MAIL reply"; }
+# logs "can't read SMFIC_<step> reply packet header"). A session that had
+# not yet reached a message (OPTNEG, CONNECT, HELO) or a MAIL FROM itself may
+# go unanswered in the last moments of a stop or the first of a start: that
+# message had not started, and Postfix's milter_default_action (tempfail)
+# defers it, so only the steps inside a message count.
+MESSAGE_STEPS='SMFIC_(RCPT|DATA|HEADER|EOH|BODY|BODYEOB) reply'
+cut_off() { grep "reply packet header" "$PF_DIR/maillog" | grep -cE "$MESSAGE_STEPS"; }
 kill_round kill9 KILL
 before=$(cut_off)
 kill_round sigterm TERM
@@ -382,7 +385,7 @@ if grep -q "milter: stopping: finishing messages in flight" "$LOG" && ! grep -q 
 	pass "SIGTERM finishes messages in flight and exits"
 else
 	fail "SIGTERM finishes messages in flight and exits" \
-		"$(grep -E "stopping|unfinished" "$LOG"; grep "reply packet header" "$PF_DIR/maillog" | grep -v "SMFIC_MAIL reply" | tail -n 3)"
+		"$(grep -E "stopping|unfinished" "$LOG"; grep "reply packet header" "$PF_DIR/maillog" | grep -E "$MESSAGE_STEPS" | tail -n 3)"
 fi
 
 # ---- staff reports (issue 5) -------------------------------------------------
