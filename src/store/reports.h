@@ -51,7 +51,8 @@ enum lg_status report_store_campaign(struct report_store *rs, int64_t campaign, 
 enum lg_status report_store_mark_alerted(struct report_store *rs, int64_t campaign, bool *first,
 					 struct errbuf *err);
 
-/* Adds or replaces a block. */
+/* Adds or replaces a block. An automatic one (who "auto") never replaces a
+ * person's, nor turns an active block into one awaiting review. */
 enum lg_status report_store_block(struct report_store *rs, const struct block_row *b, struct errbuf *err);
 /* Removes a block; *found tells whether there was one. */
 enum lg_status report_store_unblock(struct report_store *rs, const char *kind, const char *value, bool *found,

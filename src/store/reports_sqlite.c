@@ -206,8 +206,15 @@ enum lg_status report_store_mark_alerted(struct report_store *rs, int64_t campai
 
 enum lg_status report_store_block(struct report_store *rs, const struct block_row *b, struct errbuf *err)
 {
-	sqlite3_stmt *st = prepare(rs, "INSERT OR REPLACE INTO blocks(kind, value, status, who, why, at)"
-				       " VALUES(?,?,?,?,?,?)", err);
+	/* A person's decision stands over the automatic policy's: an automatic
+	 * row replaces only another automatic one, and never turns an active
+	 * block back into one awaiting review. */
+	sqlite3_stmt *st = prepare(rs, "INSERT INTO blocks(kind, value, status, who, why, at) VALUES(?,?,?,?,?,?)"
+				       " ON CONFLICT(kind, value) DO UPDATE SET status = excluded.status,"
+				       " who = excluded.who, why = excluded.why, at = excluded.at"
+				       " WHERE excluded.who <> 'auto' OR (blocks.who = 'auto' AND"
+				       " NOT (blocks.status = 'active' AND excluded.status = 'review'))",
+				   err);
 	enum lg_status rc = LG_OK;
 
 	if (!st)

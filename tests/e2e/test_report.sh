@@ -87,6 +87,12 @@ ham="$CASES/ham-fabrikam-invoice-pdf.eml"
 "$BIN" report --no-mail --config "$CONF" --reporter b@example.com --json "$ham" > "$T/r4.json"
 jq -e '.blocked == ["", ""] and (.review[0] | startswith("domain fabrikam.com"))' "$T/r4.json" > /dev/null ||
 	fail "protected domain: $(cat "$T/r4.json")"
+# An administrator's block stands: a later report's review does not undo it.
+"$BIN" block --config "$CONF" domain fabrikam.com > /dev/null || fail "admin block exited $?"
+"$BIN" report --no-mail --config "$CONF" --reporter c@example.com "$ham" > /dev/null
+"$BIN" blocks --config "$CONF" --json > "$T/blocks2.json"
+jq -se 'map(select(.value == "fabrikam.com" and .status == "active" and .who != "auto")) | length == 1' \
+	"$T/blocks2.json" > /dev/null || fail "admin block downgraded: $(cat "$T/blocks2.json")"
 
 # Bad reports: a forward with nothing inside, garbage, a report of an alert.
 printf 'From: maria.garcia@example.com\nSubject: Fwd: weird\n\nI deleted it already, sorry.\n' > "$T/empty-fwd.eml"
