@@ -4,16 +4,7 @@
 #include <string.h>
 
 #include "leak/hash.h"
-
-static uint64_t fmix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
+#include "util/mix.h"
 
 static uint64_t load64(const unsigned char *p, size_t n)
 {
@@ -46,5 +37,5 @@ uint64_t leak_hash64(uint64_t seed, const void *p, size_t n)
 		h = (h ^ (load64(s, n) * 0x87c37b91114253d5ULL)) * 0x4cf5ad432745937fULL;
 		h ^= h >> 29;
 	}
-	return fmix64(h);
+	return mix64(h);
 }

@@ -6,6 +6,7 @@
 #include "learn/tokens.h"
 #include "mail/url.h"
 #include "report/fingerprint.h"
+#include "util/mix.h"
 
 #define SHINGLE 3
 #define MAX_WORDS 500 /* a campaign shows in its first lines */
@@ -13,16 +14,6 @@
 /* Greeting words: a line starting with one of these is the salutation and
  * carries the recipient's name, so it is left out. */
 static const char *const greetings[] = {"hi", "hello", "dear", "hey", "good", "greetings", NULL};
-
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb3fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
 
 struct shingler {
 	uint64_t window[SHINGLE];
@@ -38,14 +29,14 @@ static void add_word(struct shingler *s, const char *w, size_t n)
 	if (++s->words < SHINGLE)
 		return;
 	for (size_t i = 0; i < SHINGLE; i++)
-		sh = mix(sh ^ s->window[(s->words - SHINGLE + i) % SHINGLE]);
+		sh = mix64(sh ^ s->window[(s->words - SHINGLE + i) % SHINGLE]);
 	s->fp->shingles++;
 	/* 64 hash functions from two (Kirsch and Mitzenmacher's double
 	 * hashing): the i-th is h1 + i * h2, the high 32 bits kept. One multiply
 	 * and add each, where a full remix per function cost most of check's
 	 * time with a report index. */
 	{
-		uint64_t h1 = sh, h2 = mix(sh ^ 0x9e3779b97f4a7c15ULL) | 1;
+		uint64_t h1 = sh, h2 = mix64(sh ^ 0x9e3779b97f4a7c15ULL) | 1;
 
 		for (unsigned i = 0; i < FP_HASHES; i++) {
 			uint32_t v = (uint32_t)((h1 + i * h2) >> 32);
@@ -161,9 +152,9 @@ double fingerprint_similarity(const struct fingerprint *a, const struct fingerpr
 uint64_t fingerprint_band_key(const struct fingerprint *fp, unsigned band)
 {
 	const unsigned rows = FP_HASHES / FP_BANDS;
-	uint64_t h = mix(band + 1);
+	uint64_t h = mix64(band + 1);
 
 	for (unsigned r = 0; r < rows; r++)
-		h = mix(h ^ fp->minhash[band * rows + r]);
+		h = mix64(h ^ fp->minhash[band * rows + r]);
 	return h;
 }
