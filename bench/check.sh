@@ -89,48 +89,10 @@ fi
 # --- tools and data ---------------------------------------------------------
 command -v taskset >/dev/null || lg_die "taskset (util-linux) is missing"
 command -v jq >/dev/null || lg_die "jq is missing (apt-get install jq)"
-if [ ! -x /usr/bin/time ]; then
-	if [ "$(id -u)" -eq 0 ]; then
-		lg_log "installing the 'time' package (/usr/bin/time measures CPU and peak memory)"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2 ||
-			lg_die "could not install 'time'"
-	else
-		lg_die "/usr/bin/time is missing: apt-get install time"
-	fi
-fi
-if [ ! -f build/corpus/.complete ]; then
-	lg_log "laying out the corpus split (scripts/corpus-split.sh)"
-	scripts/corpus-split.sh build/corpus >&2
-fi
-
-if [ -n "$rev" ]; then
-	sha=$(git rev-parse --verify "$rev^{commit}") || lg_die "no commit '$rev'"
-	revdir=build/bench/rev-$sha
-	if [ ! -x "$revdir/build/leakguard" ]; then
-		lg_log "building leakguard at ${sha:0:10} in $revdir"
-		rm -rf "$revdir"
-		mkdir -p "$revdir"
-		git archive "$sha" | tar -x -C "$revdir"
-		make -s -C "$revdir" build/leakguard >&2 || lg_die "make failed for $rev"
-	fi
-	leakguard=$revdir/build/leakguard
-	leakguard_origin="commit $(git rev-parse --short "$sha"), built from git archive in $revdir"
-elif [ -n "${LEAKGUARD:-}" ]; then
-	leakguard=$LEAKGUARD
-	leakguard_origin="binary given by LEAKGUARD"
-elif [ "$make_first" = 1 ] && [ -z "${MAKELEVEL:-}" ]; then
-	lg_log "make"
-	make -s >&2 || lg_die "make failed (use --no-make or LEAKGUARD=PATH to measure an existing binary)"
-	leakguard=build/leakguard
-else
-	leakguard=build/leakguard
-fi
-[ -x "$leakguard" ] || lg_die "$leakguard does not exist (run make)"
-if [ -z "${leakguard_origin:-}" ]; then
-	leakguard_origin="working tree at commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-	git diff --quiet HEAD -- src Makefile 2>/dev/null ||
-		leakguard_origin+=" with uncommitted changes to src/ or Makefile"
-fi
+lg_need_gnu_time
+lg_need_corpus
+lg_pick_binary "$rev" "$make_first"
+leakguard=$LG_BIN leakguard_origin=$LG_BIN_ORIGIN
 
 mkdir -p "$work"
 work=$(cd "$work" && pwd)

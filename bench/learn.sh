@@ -87,44 +87,10 @@ fi
 for t in taskset jq python3; do
 	command -v "$t" >/dev/null || lg_die "$t is missing"
 done
-if [ ! -x /usr/bin/time ]; then
-	if [ "$(id -u)" -eq 0 ]; then
-		lg_log "installing the 'time' package (/usr/bin/time measures CPU and peak memory)"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2 || lg_die "could not install 'time'"
-	else
-		lg_die "/usr/bin/time is missing: apt-get install time"
-	fi
-fi
-if [ ! -f build/corpus/.complete ]; then
-	lg_log "laying out the corpus split (scripts/corpus-split.sh)"
-	scripts/corpus-split.sh build/corpus >&2
-fi
-
-if [ -n "$rev" ]; then
-	sha=$(git rev-parse --verify "$rev^{commit}") || lg_die "no commit '$rev'"
-	revdir=build/bench/rev-$sha
-	if [ ! -x "$revdir/build/leakguard" ]; then
-		lg_log "building leakguard at ${sha:0:10} in $revdir"
-		rm -rf "$revdir"
-		mkdir -p "$revdir"
-		git archive "$sha" | tar -x -C "$revdir"
-		make -s -C "$revdir" build/leakguard >&2 || lg_die "make failed for $rev"
-	fi
-	src_bin=$revdir/build/leakguard
-	origin="commit $(git rev-parse --short "$sha"), built from git archive in $revdir"
-elif [ -n "${LEAKGUARD:-}" ]; then
-	src_bin=$LEAKGUARD
-	origin="binary given by LEAKGUARD=$LEAKGUARD"
-else
-	if [ "$make_first" = 1 ]; then
-		lg_log "make"
-		make -s >&2 || lg_die "make failed (use --no-make or LEAKGUARD=PATH to measure an existing binary)"
-	fi
-	src_bin=build/leakguard
-	origin="build/leakguard from the working tree at commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-	git diff --quiet HEAD -- src Makefile 2>/dev/null || origin+=" with uncommitted changes to src/ or Makefile"
-fi
-[ -x "$src_bin" ] || lg_die "$src_bin does not exist (run make)"
+lg_need_gnu_time
+lg_need_corpus
+lg_pick_binary "$rev" "$make_first"
+src_bin=$LG_BIN origin=$LG_BIN_ORIGIN
 
 mkdir -p "$work"
 work=$(cd "$work" && pwd)

@@ -277,3 +277,56 @@ ${LG_SETUP_HELP:-  (none)}"
 	done
 	"${name}_stop"
 }
+
+# --- what every leakguard benchmark needs ------------------------------------
+
+# lg_need_gnu_time: /usr/bin/time (CPU seconds and peak RSS of one run),
+# installed on the spot when running as root.
+lg_need_gnu_time() {
+	[ -x /usr/bin/time ] && return 0
+	[ "$(id -u)" -eq 0 ] || lg_die "/usr/bin/time is missing: apt-get install time"
+	lg_log "installing the 'time' package (/usr/bin/time measures CPU and peak memory)"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >&2 || lg_die "could not install 'time'"
+}
+
+# lg_need_corpus: the fixed train/test split of the SpamAssassin corpus.
+lg_need_corpus() {
+	[ -f build/corpus/.complete ] && return 0
+	lg_log "laying out the corpus split (scripts/corpus-split.sh)"
+	scripts/corpus-split.sh build/corpus >&2
+}
+
+# lg_pick_binary REV MAKE_FIRST: chooses the leakguard to measure and says
+# where it came from, in LG_BIN and LG_BIN_ORIGIN. REV (may be empty) builds
+# `git archive REV` in build/bench/rev-SHA (kept for the next run); else
+# $LEAKGUARD; else build/leakguard, made first when MAKE_FIRST is 1 and we
+# are not already inside make.
+lg_pick_binary() {
+	local rev=$1 make_first=$2 sha revdir
+	if [ -n "$rev" ]; then
+		sha=$(git rev-parse --verify "$rev^{commit}") || lg_die "no commit '$rev'"
+		revdir=build/bench/rev-$sha
+		if [ ! -x "$revdir/build/leakguard" ]; then
+			lg_log "building leakguard at ${sha:0:10} in $revdir"
+			rm -rf "$revdir"
+			mkdir -p "$revdir"
+			git archive "$sha" | tar -x -C "$revdir"
+			make -s -C "$revdir" build/leakguard >&2 || lg_die "make failed for $rev"
+		fi
+		LG_BIN=$revdir/build/leakguard
+		LG_BIN_ORIGIN="commit $(git rev-parse --short "$sha"), built from git archive in $revdir"
+	elif [ -n "${LEAKGUARD:-}" ]; then
+		LG_BIN=$LEAKGUARD
+		LG_BIN_ORIGIN="binary given by LEAKGUARD=$LEAKGUARD"
+	else
+		if [ "$make_first" = 1 ] && [ -z "${MAKELEVEL:-}" ]; then
+			lg_log "make"
+			make -s >&2 || lg_die "make failed (use --no-make or LEAKGUARD=PATH to measure an existing binary)"
+		fi
+		LG_BIN=build/leakguard
+		LG_BIN_ORIGIN="build/leakguard from the working tree at commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+		git diff --quiet HEAD -- src Makefile 2>/dev/null ||
+			LG_BIN_ORIGIN+=" with uncommitted changes to src/ or Makefile"
+	fi
+	[ -x "$LG_BIN" ] || lg_die "$LG_BIN does not exist (run make)"
+}
