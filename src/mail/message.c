@@ -385,6 +385,26 @@ static void finish_bodies(struct walk *w)
 	msg->html_text = body_finish(&w->html_text, msg->arena, &msg->html_text_len);
 }
 
+/* True when at least one header has a name RFC 5322 allows (printable
+ * ASCII but ':'): GMime reads a header out of any bytes before a colon, so
+ * random binary data would otherwise pass for mail now and then. */
+static bool has_mail_header(GMimeMessage *gm)
+{
+	GMimeHeaderList *list = gm ? g_mime_object_get_header_list(GMIME_OBJECT(gm)) : NULL;
+	int n = list ? g_mime_header_list_get_count(list) : 0;
+
+	for (int i = 0; i < n; i++) {
+		const char *name = g_mime_header_get_name(g_mime_header_list_get_header_at(list, i));
+		const char *c = name;
+
+		while (c && *c > ' ' && *c < 127 && *c != ':')
+			c++;
+		if (c && c != name && !*c)
+			return true;
+	}
+	return false;
+}
+
 struct mail_message *mail_message_parse(const char *raw, size_t len)
 {
 	struct mail_message *msg = message_new(len);
@@ -403,8 +423,7 @@ struct mail_message *mail_message_parse(const char *raw, size_t len)
 		add_defect(msg, MAIL_DEFECT_NUL_BYTES, "The message contains NUL bytes, which mail never should.");
 
 	gm = run_parser(msg, raw + skip, len - skip, opts);
-	if (gm && g_mime_object_get_header_list(GMIME_OBJECT(gm)) &&
-	    g_mime_header_list_get_count(g_mime_object_get_header_list(GMIME_OBJECT(gm))) > 0) {
+	if (has_mail_header(gm)) {
 		read_envelope(msg, gm, opts);
 		walk_part(&w, g_mime_message_get_mime_part(gm), 0);
 	} else {

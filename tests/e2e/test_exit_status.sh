@@ -3,22 +3,10 @@
 # mail systems: exit status (0 clean, 1 not clean, 2 usage or unreadable
 # input), --help/--version, "-" for standard input, JSON Lines that parse,
 # and nothing but results on standard output.
-set -u
-BIN=$1
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-CASES=$ROOT/tests/cases
-CONF=$CASES/leakguard.conf
+. "$(dirname "$0")/lib.sh" exit "$@"
 CLEAN=$CASES/ham-colleague-lunch.eml
 PHISH=$CASES/bec-ceo-wire-spoofed-replyto.eml
-T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-exit.XXXXXX")
-trap 'rm -rf "$T"' EXIT
 export LEAKGUARD_DB=$T/store.db # no model trained elsewhere
-fails=0
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
 
 # run NAME ARGS...: runs the binary with a time limit; stdout in $T/NAME.out,
 # stderr in $T/NAME.err, status in $rc.
@@ -140,4 +128,4 @@ if grep -lE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$T"/*.err 
 	fail "sanitizer reports in the files above"
 fi
 
-[ "$fails" -eq 0 ]
+e2e_done

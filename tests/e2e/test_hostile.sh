@@ -4,19 +4,8 @@
 # checked on its own (60 s limit): it must give exactly one JSON line, exit
 # 0, 1 or 2, leave no sanitizer report, and where the message is damaged say
 # so (a non-empty "defects" array or the MESSAGE_MALFORMED signal).
-set -u
-BIN=$1
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-CONF=$ROOT/tests/cases/leakguard.conf
-T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-hostile.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh" hostile "$@"
 export LEAKGUARD_DB=$T/store.db # no model trained elsewhere
-fails=0
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
 
 HDR='Received: from mx.example.com (mx.example.com [10.20.0.25])
 	by mailstore.example.com (Postfix) with ESMTPS id 4VHOSTILE01
@@ -251,4 +240,4 @@ hostile header-line-1mib result
 hostile parts-10000 damaged
 hostile bad-base64 damaged
 
-[ "$fails" -eq 0 ]
+e2e_done

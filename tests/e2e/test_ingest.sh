@@ -6,13 +6,7 @@
 # positional, with the source's --date), kill -9 at several
 # moments of an ingest, and the SpamAssassin corpus (when build/corpus
 # exists) as a leaked mailbox. Prints failures; exits non-zero on any.
-set -u
-BIN=${1:?usage: test_ingest.sh BINARY}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-ingest.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-failures=0
-fail() { echo "    FAIL: $*"; failures=$((failures + 1)); }
+. "$(dirname "$0")/lib.sh" ingest "$@"
 db="$T/leak.db"
 lg() { "$BIN" "$@" --db "$db"; }
 
@@ -122,4 +116,4 @@ else
 	echo "    (skipping the SpamAssassin corpus: build/corpus missing; scripts/corpus-split.sh makes it)"
 fi
 
-[ "$failures" = 0 ]
+e2e_done

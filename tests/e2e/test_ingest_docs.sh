@@ -7,12 +7,7 @@
 # document part, each reported with its place and skipped while the rest is
 # indexed. Also --date, positional queries, --json fields, --range, and -
 # for stdin. Prints failures; exits non-zero on any.
-set -u
-BIN=${1:?usage: test_ingest_docs.sh BINARY}
-T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-docs.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-failures=0
-fail() { echo "    FAIL: $*"; failures=$((failures + 1)); }
+. "$(dirname "$0")/lib.sh" docs "$@"
 db="$T/leak.db"
 lg() { "$BIN" "$@" --db "$db"; }
 
@@ -174,4 +169,4 @@ lg lookup --range "$miss" --json | jq -e '(.suffixes | length) == 256 and (.suff
 lg lookup --range 12 > /dev/null 2>&1; [ $? = 2 ] || fail "bad prefix exit"
 lg ingest --source x --date 2022-02-30 "$T/docs" > /dev/null 2>&1; [ $? = 2 ] || fail "bad date accepted"
 
-[ "$failures" = 0 ]
+e2e_done

@@ -2,12 +2,7 @@
 # leakguard learn end to end: learning, stats, idempotence, forgetting,
 # a kill in the middle of learning, a damaged store, and check using the
 # model. Generates its own mail; prints failures and exits non-zero on any.
-set -u
-BIN=${1:?usage: test_learn.sh BINARY}
-T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-learn.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-failures=0
-fail() { echo "    FAIL: $*"; failures=$((failures + 1)); }
+. "$(dirname "$0")/lib.sh" learn "$@"
 
 # gen_mbox FILE KIND COUNT SEED: an mbox of COUNT messages of one kind.
 gen_mbox() {
@@ -111,4 +106,4 @@ grep -q "junk.bin" "$T/err" || fail "non-mail not reported"
 "$BIN" learn --db "$db" "$T/spam.mbox" 2> /dev/null
 [ $? = 2 ] || fail "learn without --spam/--ham should exit 2"
 
-[ $failures -eq 0 ]
+e2e_done

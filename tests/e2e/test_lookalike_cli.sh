@@ -3,18 +3,9 @@
 # DOMAIN...` (or domains one per line on stdin) says which domains imitate a
 # protected one: JSON {"domain","lookalike_of","technique","score"}; exit 0
 # when none does, 1 when some does, 2 on a usage error.
-set -u
-BIN=$1
-T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-lookalike.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh" lookalike "$@"
 export LEAKGUARD_DB=$T/store.db # no model trained elsewhere
-fails=0
 PROTECT=example.com,partner.org
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
 
 run() {
 	local name=$1
@@ -113,4 +104,4 @@ if grep -lE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$T"/*.err 
 	fail "sanitizer reports in the files above"
 fi
 
-[ "$fails" -eq 0 ]
+e2e_done

@@ -3,20 +3,8 @@
 # (RFC 4155, ">From " quoting), a Maildir (cur/ and new/, not tmp/) and a
 # directory tree, gives one result per message, and names each one so a
 # person can find it.
-set -u
-BIN=$1
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-CASES=$ROOT/tests/cases
-CONF=$CASES/leakguard.conf
-T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-mailbox.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh" mailbox "$@"
 export LEAKGUARD_DB=$T/store.db # no model trained elsewhere
-fails=0
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
 
 # check_paths NAME EXPECTED_COUNT PATH...: runs check --json over the paths;
 # leaves the results in $T/NAME.out.
@@ -135,4 +123,4 @@ if grep -lE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$T"/*.err 
 	fail "sanitizer reports in the files above"
 fi
 
-[ "$fails" -eq 0 ]
+e2e_done

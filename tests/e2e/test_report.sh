@@ -5,16 +5,9 @@
 # phishing; one alert (links defanged) reaches an SMTP sink, however many
 # reports follow; a protected sender blocks nothing; bad reports are refused
 # with a clear message. Exits non-zero on any failure.
-set -u
-BIN=${1:?usage: test_report.sh BINARY}
-CASES=$(cd "$(dirname "$0")/../cases" && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-report.XXXXXX")
+. "$(dirname "$0")/lib.sh" report "$@"
 chmod 755 "$T"
 sink_pid=
-cleanup() { [ -n "$sink_pid" ] && kill "$sink_pid" 2> /dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-failures=0
-fail() { echo "    FAIL: $*"; failures=$((failures + 1)); }
 export LEAKGUARD_DB="$T/state.db"
 
 # An SMTP sink on a free loopback port stores each mail as a file.
@@ -23,6 +16,7 @@ mkdir -p "$T/sink" && chmod 777 "$T/sink"
 if command -v smtp-sink > /dev/null; then
 	smtp-sink -u nobody -d "$T/sink/%M." "127.0.0.1:$port" 10 &
 	sink_pid=$!
+	PIDS+=("$sink_pid")
 	sleep 0.5
 fi
 sed "s|^\[relays\]|[report]\nalert_to = all-staff@example.com\nsmtp = 127.0.0.1:$port\nfrom = leakguard@example.com\nauto_block_reporters = 2\n\n[relays]|" \
@@ -98,7 +92,8 @@ jq -se 'map(select(.value == "fabrikam.com" and .status == "active" and .who != 
 printf 'From: maria.garcia@example.com\nSubject: Fwd: weird\n\nI deleted it already, sorry.\n' > "$T/empty-fwd.eml"
 "$BIN" report --no-mail --forwarded --config "$CONF" "$T/empty-fwd.eml" 2> "$T/err" > /dev/null
 [ $? = 2 ] && grep -q "no original message inside" "$T/err" || fail "empty forward: $(cat "$T/err")"
-head -c 3000 /dev/urandom > "$T/garbage.bin"
+# Fixed bytes (not /dev/urandom): a test must fail or pass the same way each run.
+python3 -c 'import random, sys; random.seed(7); sys.stdout.buffer.write(random.randbytes(3000))' > "$T/garbage.bin"
 "$BIN" report --no-mail --config "$CONF" "$T/garbage.bin" 2> "$T/err" > /dev/null
 [ $? = 2 ] && grep -q "not a mail message" "$T/err" || fail "garbage: $(cat "$T/err")"
 if [ -n "$sink_pid" ] && [ -n "${alert:-}" ]; then
@@ -108,4 +103,4 @@ fi
 "$BIN" block --config "$CONF" domain "not a domain" 2> /dev/null
 [ $? = 2 ] || fail "bad block accepted"
 
-[ $failures -eq 0 ]
+e2e_done

@@ -7,22 +7,7 @@
 # show, paging, the page cap, Range sampling and the byte budget, a stalled
 # target that must not stall the others, back-off, that only GET and HEAD
 # are ever sent, SARIF, and the configuration audit.
-set -u
-BIN=$1
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-scan.XXXXXX")
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/lib.sh" scan "$@"
 
 if [ ! -f "$ROOT/node_modules/azurite/dist/src/blob/main.js" ] || [ ! -d "$ROOT/node_modules/@azure/storage-blob" ]; then
 	(cd "$ROOT" && npm install --no-audit --no-fund --silent >&2) || { echo "FAIL: npm install azurite"; exit 1; }
@@ -189,4 +174,4 @@ timeout 10 "$BIN" scan azure://UPPER_case >/dev/null 2>&1
 [ $? -eq 2 ] || fail "usage: an invalid account name was accepted"
 
 [ $fails -eq 0 ] && echo "test_scan: all passed"
-[ $fails -eq 0 ]
+e2e_done

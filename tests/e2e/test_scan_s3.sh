@@ -7,22 +7,7 @@
 # s3rver's paged listings need the legacy OpenSSL provider on Node 20
 # (NODE_OPTIONS=--openssl-legacy-provider; its continuation tokens use a
 # cipher Node 17+ no longer loads by default).
-set -u
-BIN=$1
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-scan-s3.XXXXXX")
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/lib.sh" scan_s3 "$@"
 
 S3RVER=$ROOT/node_modules/s3rver/bin/s3rver.js
 if [ ! -f "$S3RVER" ]; then
@@ -119,4 +104,4 @@ timeout 30 "$BIN" lookup --db "$T/lg.db" --email nobody.here@scanseed.example >/
 [ $? -eq 0 ] || fail "ingest: an address never seeded was found"
 
 [ $fails -eq 0 ] && echo "test_scan_s3: all passed"
-[ $fails -eq 0 ]
+e2e_done

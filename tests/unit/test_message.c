@@ -84,6 +84,9 @@ static void test_hostile_inputs_never_crash(void **state)
 		{"From: a@b.example\r\nContent-Type: text/plain; charset=x-nonsense\r\n\r\n\xff\xfe text", 0, MAIL_DEFECT_BAD_CHARSET},
 		{"Subject: trunc", 0, 0},
 		{"From: a@b\0.example\r\n\r\nbody\0with nul", 36, MAIL_DEFECT_NUL_BYTES},
+		/* binary whose first colon GMime would read as a header name */
+		{"-\xb6\xd0\xb8\xa8\x93\xf5\x62:\x9e\xe6-\xad\x74", 0, MAIL_DEFECT_NO_HEADERS},
+		{"\x01\x02:\x03 x\r\n\r\nbody", 0, MAIL_DEFECT_NO_HEADERS},
 	};
 
 	(void)state;
