@@ -416,6 +416,18 @@ report_to() { # report_to FILE FROM: swaks to the report address
 	swaks --server "127.0.0.1:$PF_PORT" --from "$2" --to "$REPORT" --data "@$WORK/send.eml" --timeout 60 >/dev/null 2>&1
 }
 inbox_has() { grep -rlF -- "$1" "$MAILDIR" 2>/dev/null | head -n 1; }
+# wait_reloaded_after TEXT: up to 20 s until the milter, on its own, has
+# reloaded the state store after logging TEXT (a report's log line comes
+# once all its store writes are done, so the reload holds all of them).
+wait_reloaded_after() {
+	for _ in $(seq 200); do
+		awk -v t="$1" 'index($0, t) { seen = 1 }
+			seen && /state store \(model, reports, blocks\) reloaded/ { found = 1 }
+			END { exit !found }' "$LOG" && return 0
+		sleep 0.1
+	done
+	return 1
+}
 wait_inbox() { # wait_inbox TEXT: up to 20 s for a delivered mail holding TEXT
 	for _ in $(seq 200); do
 		[ -n "$(inbox_has "$1")" ] && return 0
@@ -443,7 +455,7 @@ else
 fi
 check "report: the forward itself is not delivered" test -z "$(inbox_has "This looks fake.")"
 check "report: recorded in the store" sh -c "'$BIN' reports --db '$WORK/state.db' --json | grep -q '\"reports\":1'"
-sleep 3 # the milter notices the store changed within 2 s
+wait_reloaded_after "(report 1, " || fail "report: the milter reloads the store after the report"
 reply=$(send "$WORK/copy.eml" admin@rnicrosoft.com)
 qid=$(queue_id "$reply")
 sleep 1
@@ -460,7 +472,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 check "report: a second reporter blocks the sender domain" sh -c "'$BIN' blocks --db '$WORK/state.db' | grep -q 'domain rnicrosoft.com *active'"
-sleep 3
+wait_reloaded_after "(report 2, " || fail "report: the milter reloads the store after the block"
 printf 'From: Payroll <pay@rnicrosoft.com>\nTo: user@example.com\nSubject: lunch\nMessage-ID: <later-block@x>\n\nsee you\n' >"$WORK/blocked.eml"
 reply=$(send "$WORK/blocked.eml" pay@rnicrosoft.com)
 qid=$(queue_id "$reply")
