@@ -91,18 +91,55 @@ static void bands_grow(struct report_index *idx)
 	lg_free(old);
 }
 
-void report_index_add(struct report_index *idx, int64_t id, int64_t campaign, int64_t at, const struct fingerprint *fp)
+/* The key of the k-th (entry, band) pair, k = entry * FP_BANDS + band. */
+static uint64_t pair_key(const struct report_index *idx, size_t k)
 {
-	uint32_t pos = (uint32_t)idx->n;
+	return band_key(&idx->entries[k / FP_BANDS].fp, (unsigned)(k % FP_BANDS));
+}
 
+/* Files the band keys of entries [from, to). In a table of tens of
+ * megabytes each key's slot is a cache and TLB miss; computing keys AHEAD
+ * pairs early and prefetching their slots overlaps those misses. */
+static void file_bands(struct report_index *idx, size_t from, size_t to)
+{
+	enum { AHEAD = 16 };
+	uint64_t ring[AHEAD];
+	size_t first = from * FP_BANDS, end = to * FP_BANDS;
+
+	for (size_t k = first; k < end && k < first + AHEAD; k++) {
+		ring[k % AHEAD] = pair_key(idx, k);
+		__builtin_prefetch(&idx->bands[band_home(idx, ring[k % AHEAD])], 1);
+	}
+	for (size_t k = first; k < end; k++) {
+		uint64_t key = ring[k % AHEAD];
+
+		if (k + AHEAD < end) {
+			ring[k % AHEAD] = pair_key(idx, k + AHEAD);
+			__builtin_prefetch(&idx->bands[band_home(idx, ring[k % AHEAD])], 1);
+		}
+		band_put(idx, key, (uint32_t)(k / FP_BANDS));
+	}
+}
+
+/* Appends one report without filing its bands; false when its fingerprint
+ * is unusable (too little text). */
+static bool entry_append(struct report_index *idx, int64_t id, int64_t campaign, int64_t at,
+			 const struct fingerprint *fp)
+{
 	if (!fingerprint_usable(fp))
-		return;
+		return false;
 	idx->entries = lg_grow(idx->entries, &idx->cap, idx->n + 1, sizeof(*idx->entries));
 	idx->entries[idx->n++] = (struct entry){id, campaign, at, *fp};
+	return true;
+}
+
+void report_index_add(struct report_index *idx, int64_t id, int64_t campaign, int64_t at, const struct fingerprint *fp)
+{
+	if (!entry_append(idx, id, campaign, at, fp))
+		return;
 	while ((idx->bused + FP_BANDS) * 2 > idx->bmask + 1)
 		bands_grow(idx);
-	for (unsigned b = 0; b < FP_BANDS; b++)
-		band_put(idx, band_key(fp, b), pos);
+	file_bands(idx, idx->n - 1, idx->n);
 }
 
 bool report_index_best(const struct report_index *idx, const struct fingerprint *fp, double threshold,
@@ -183,7 +220,7 @@ static bool load_report(void *ctx, const struct report_row *r)
 
 	if (r->fingerprint_len == sizeof(fp)) {
 		memcpy(&fp, r->fingerprint, sizeof(fp));
-		report_index_add(l->idx, r->id, r->campaign, r->at, &fp);
+		entry_append(l->idx, r->id, r->campaign, r->at, &fp); /* bands filed once all are in */
 	}
 	if (g_hash_table_add(l->reporters, key)) {
 		gint64 c = r->campaign;
@@ -227,8 +264,11 @@ enum lg_status report_index_load(const char *path, struct report_index **out, st
 			l.idx->bmask = l.idx->bmask * 2 + 1;
 		lg_free(l.idx->bands);
 		l.idx->bands = lg_calloc(l.idx->bmask + 1, sizeof(*l.idx->bands));
+		l.idx->entries = lg_grow(l.idx->entries, &l.idx->cap, (size_t)n, sizeof(*l.idx->entries));
 		rc = report_store_each(rs, load_report, &l, err);
 	}
+	if (!rc)
+		file_bands(l.idx, 0, l.idx->n);
 	if (!rc)
 		rc = report_store_blocks(rs, load_block, l.idx, err);
 	report_store_close(&rs);
