@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mail/html.h"
+#include "util/ascii.h"
 
 #define LINKS_FIRST 16 /* first size of the link array; it doubles */
 #define TAG_NAME_MAX 16
@@ -187,11 +188,6 @@ static bool is_alnum(unsigned char c)
 	return is_alpha(c) || (c >= '0' && c <= '9');
 }
 
-static unsigned char to_lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
 /* Printable ASCII that needs no further look: the text fast path. */
 static bool is_plain(unsigned char c)
 {
@@ -202,16 +198,6 @@ static bool is_plain(unsigned char c)
 static bool is_tag_end(unsigned char c)
 {
 	return is_space(c) || c == '/' || c == '>';
-}
-
-static bool same_ci(const char *s, const char *lower, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (to_lower((unsigned char)s[i]) != (unsigned char)lower[i])
-			return false;
-	return true;
 }
 
 /* Characters with no width or that reorder text: they are used to break up
@@ -415,7 +401,7 @@ static int hex_value(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = to_lower(c);
+	c = ascii_lower(c);
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
@@ -579,13 +565,6 @@ static char *attr_value(struct state *st, const struct span *v)
 	return d;
 }
 
-static bool starts_ci(const char *s, const char *lower_prefix)
-{
-	size_t n = strlen(lower_prefix);
-
-	return strlen(s) >= n && same_ci(s, lower_prefix, n);
-}
-
 static void start_tag_links(struct state *st, enum tag_id id, const struct span *v)
 {
 	char *val;
@@ -612,11 +591,11 @@ static void start_tag_links(struct state *st, enum tag_id id, const struct span 
 		break;
 	case TAG_IMG:
 		/* data: and cid: images point nowhere; only remote ones matter. */
-		if (starts_ci(val, "http://") || starts_ci(val, "https://"))
+		if (ascii_starts_ci(val, "http://") || ascii_starts_ci(val, "https://"))
 			add_link(st, val, MAIL_LINK_HTML_OTHER);
 		break;
 	case TAG_INPUT:
-		if (strlen(val) == 8 && same_ci(val, "password", 8))
+		if (strlen(val) == 8 && ascii_same_ci(val, "password", 8))
 			st->out->has_password_field = true;
 		break;
 	case TAG_OTHER:
@@ -695,7 +674,7 @@ static const char *attributes(const char *q, const char *end, const char *want,
 		while (q < end && !is_tag_end((unsigned char)*q) && *q != '=')
 			q++;
 		keep = want && !found->found && (size_t)(q - name) == want_len &&
-		       same_ci(name, want, want_len);
+		       ascii_same_ci(name, want, want_len);
 		q = skip_space(q, end);
 		if (q < end && *q == '=') {
 			q = skip_space(q + 1, end);
@@ -720,7 +699,7 @@ static const char *skip_raw(const char *q, const char *end, const char *name)
 	const char *r;
 
 	while ((r = memchr(q, '<', (size_t)(end - q))) != NULL) {
-		if ((size_t)(end - r) >= n + 2 && r[1] == '/' && same_ci(r + 2, name, n) &&
+		if ((size_t)(end - r) >= n + 2 && r[1] == '/' && ascii_same_ci(r + 2, name, n) &&
 		    ((size_t)(end - r) == n + 2 || is_tag_end((unsigned char)r[n + 2])))
 			return r;
 		q = r + 1;
@@ -739,7 +718,7 @@ static const char *tag(struct state *st, const char *q, bool is_end)
 
 	for (; q < end && !is_tag_end((unsigned char)*q); q++, n++)
 		if (n < sizeof(name))
-			name[n] = (char)to_lower((unsigned char)*q);
+			name[n] = (char)ascii_lower((unsigned char)*q);
 	info = n <= sizeof(name) ? tag_find(name, n) : NULL;
 	q = attributes(q, end, info && !is_end ? wanted_attr[info->id] : NULL, &v);
 	if (!q)

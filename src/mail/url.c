@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mail/url.h"
+#include "util/ascii.h"
 
 #define UNWRAP_LEVELS 4
 
@@ -41,33 +42,11 @@ static bool is_alnum(unsigned char c)
 	return is_alpha(c) || is_digit(c);
 }
 
-static unsigned char to_lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-static bool same_ci(const char *s, const char *lower, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (to_lower((unsigned char)s[i]) != (unsigned char)lower[i])
-			return false;
-	return true;
-}
-
-static bool starts_ci(const char *s, const char *lower_prefix)
-{
-	size_t n = strlen(lower_prefix);
-
-	return strnlen(s, n) == n && same_ci(s, lower_prefix, n);
-}
-
 static int hex_value(unsigned char c)
 {
 	if (is_digit(c))
 		return c - '0';
-	c = to_lower(c);
+	c = ascii_lower(c);
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
@@ -134,7 +113,7 @@ static bool url_start(const char *text, size_t len, size_t i, size_t floor,
 			return false;
 		for (k = 0; k < sizeof(schemes) / sizeof(schemes[0]); k++) {
 			n = strlen(schemes[k]);
-			if (i - floor >= n && same_ci(text + i - n, schemes[k], n)) {
+			if (i - floor >= n && ascii_same_ci(text + i - n, schemes[k], n)) {
 				*start = i - n;
 				*body = i + 3;
 				return true;
@@ -142,7 +121,7 @@ static bool url_start(const char *text, size_t len, size_t i, size_t floor,
 		}
 		return false;
 	}
-	if (len - i < 5 || !same_ci(text + i, "www.", 4) ||
+	if (len - i < 5 || !ascii_same_ci(text + i, "www.", 4) ||
 	    !is_host_start((unsigned char)text[i + 4]))
 		return false;
 	/* "www." must start a word: not "awww.", "user@www.", "x.www." */
@@ -263,7 +242,7 @@ static char *lower_dup(struct arena *a, const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		d[i] = (char)to_lower((unsigned char)d[i]);
+		d[i] = (char)ascii_lower((unsigned char)d[i]);
 	return d;
 }
 
@@ -339,7 +318,7 @@ static char *host_normalise(struct arena *a, const char *s, size_t n)
 			*w++ = '.';
 			r += k;
 		} else {
-			*w++ = (char)to_lower((unsigned char)*r++);
+			*w++ = (char)ascii_lower((unsigned char)*r++);
 		}
 	}
 	while (w > d && w[-1] == '.')
@@ -405,7 +384,7 @@ bool url_parse(struct arena *a, const char *url, struct url_parts *out)
 	if (!url)
 		return false;
 	s = clean(a, url);
-	if (starts_ci(s, "www.")) {
+	if (ascii_starts_ci(s, "www.")) {
 		out->scheme = "http";
 		p = s;
 	} else if ((k = scheme_len(s)) > 0) {
@@ -449,7 +428,7 @@ static const char *query_param(struct arena *a, const char *query, const char *n
 
 	while (p && *p) {
 		len = strcspn(p, "&");
-		if (len > n && p[n] == '=' && same_ci(p, name, n))
+		if (len > n && p[n] == '=' && ascii_same_ci(p, name, n))
 			return percent_decode(a, p + n + 1, len - n - 1);
 		p = p[len] ? p + len + 1 : NULL;
 	}
@@ -479,7 +458,7 @@ static bool is_google(const char *host)
 
 static bool is_http(const char *s)
 {
-	return s && (starts_ci(s, "http://") || starts_ci(s, "https://"));
+	return s && (ascii_starts_ci(s, "http://") || ascii_starts_ci(s, "https://"));
 }
 
 /* Proofpoint v2 writes '%' as '-' and '/' as '_' so the target survives
@@ -659,11 +638,11 @@ static bool ends_word(unsigned char c)
 /* The scheme at s if it is one we defang, with its length. */
 static size_t defang_scheme(const char *s, size_t left)
 {
-	if (left >= 8 && same_ci(s, "https://", 8))
+	if (left >= 8 && ascii_same_ci(s, "https://", 8))
 		return 5;
-	if (left >= 7 && same_ci(s, "http://", 7))
+	if (left >= 7 && ascii_same_ci(s, "http://", 7))
 		return 4;
-	if (left >= 6 && same_ci(s, "ftp://", 6))
+	if (left >= 6 && ascii_same_ci(s, "ftp://", 6))
 		return 3;
 	return 0;
 }
@@ -716,7 +695,7 @@ static bool looks_like_host(const char *s, size_t n)
 		letters += is_alpha(c) || c >= 0x80;
 		digits += is_digit(c);
 	}
-	if (n - top >= 4 && same_ci(s + top, "xn--", 4))
+	if (n - top >= 4 && ascii_same_ci(s + top, "xn--", 4))
 		return true;
 	if (letters == n - top && letters >= 2)
 		return true;
