@@ -22,7 +22,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all test unit e2e milter demo deps fuzz bench clean lint
+.PHONY: all test unit e2e milter portal demo deps fuzz bench clean lint
 all: $(BUILD)/leakguard
 
 $(BUILD)/leakguard: $(CLI_OBJ) $(BUILD)/libleakguard.a
@@ -54,12 +54,17 @@ e2e: $(BUILD)/leakguard
 milter: $(BUILD)/leakguard
 	tests/milter/run.sh $(BUILD)/leakguard
 
+# The leak portal in headless Chromium (Playwright), with an SMTP sink and
+# dnsmasq on loopback; screenshots in $(BUILD)/portal-artifacts/.
+portal: $(BUILD)/leakguard
+	tests/portal/run.sh $(BUILD)/leakguard
+
 # The full suite: dependencies, a normal build, then everything again under
 # ASan+UBSan, then the fuzz corpus replay.
 test: deps
 	$(MAKE) lint
-	$(MAKE) unit e2e milter
-	$(MAKE) SANITIZE=1 unit e2e milter
+	$(MAKE) unit e2e milter portal
+	$(MAKE) SANITIZE=1 unit e2e milter portal
 	$(MAKE) fuzz-replay
 
 lint:
