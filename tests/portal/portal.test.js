@@ -328,8 +328,16 @@ async function main() {
   await step('home page fits a phone screen (no sideways scrolling)', async () => {
     const phone = await client(IP.phone, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     await phone.page.goto(`${BASE}/`);
-    const { sw, w } = await phone.page.evaluate(() => ({ sw: document.documentElement.scrollWidth, w: window.innerWidth }));
+    // Without a device-width viewport a phone lays the page out 980 px wide.
+    const { sw, w, meta } = await phone.page.evaluate(() => ({
+      sw: document.documentElement.scrollWidth, w: window.innerWidth,
+      meta: (document.querySelector('meta[name="viewport"]') || {}).content || '',
+    }));
+    assert(/width=device-width/.test(meta), `meta viewport is "${meta}"`);
+    eq(w, 360, 'layout width on a 360 px phone');
     assert(sw <= w, `the page is ${sw} px wide on a ${w} px screen`);
+    const box = await phone.page.locator('#check-submit').boundingBox();
+    assert(box && box.height >= 24 && box.x + box.width <= w, `#check-submit on the phone: ${JSON.stringify(box)}`);
     await shot(phone.page, '01-home-phone');
   });
 
