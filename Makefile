@@ -3,11 +3,11 @@
 # SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer.
 
 CC       ?= cc
-PKGS     := gmime-3.0 libcurl libxml-2.0 libpsl hunspell jansson libidn2 icu-uc icu-i18n libmagic libcrypto sqlite3 poppler-glib libzip libarchive
+PKGS     := gmime-3.0 libcurl libxml-2.0 libpsl hunspell jansson libidn2 icu-uc icu-i18n libmagic libcrypto sqlite3 poppler-glib libzip libarchive libmicrohttpd
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wno-unused-parameter -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmilter -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmilter -lresolv -lm
 BUILD    := build
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -18,7 +18,8 @@ endif
 SRC      := $(sort $(wildcard src/*/*.c))
 LIB_SRC  := $(filter-out src/cli/%,$(SRC))
 CLI_SRC  := $(filter src/cli/%,$(SRC)) src/main.c
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/portal_assets.o
+WEB      := $(sort $(wildcard web/*.html web/*.css web/*.js))
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
@@ -30,6 +31,15 @@ $(BUILD)/leakguard: $(CLI_OBJ) $(BUILD)/libleakguard.a
 
 $(BUILD)/libleakguard.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
+
+# The portal's web files, compiled into the binary (src/portal/assets.h).
+$(BUILD)/gen/portal_assets.c: web/embed.sh $(WEB)
+	@mkdir -p $(dir $@)
+	web/embed.sh $@ $(WEB)
+
+$(BUILD)/obj/gen/portal_assets.o: $(BUILD)/gen/portal_assets.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -31,6 +31,7 @@ static const struct subcommand subcommands[] = {
 	{"lookup", cli_lookup, "is a domain, address or phone number in an ingested leak?"},
 	{"sources", cli_sources, "list ingested leaks with their counts and status"},
 	{"scan", cli_scan, "find cloud storage anyone can read (Azure Blob, S3) and audit its settings"},
+	{"serve", cli_serve, "run the leak portal: web pages and a JSON API for proven owners"},
 };
 
 static void usage(FILE *f)

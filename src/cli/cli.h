@@ -29,6 +29,7 @@ int cli_ingest(int argc, char **argv);
 int cli_lookup(int argc, char **argv);
 int cli_sources(int argc, char **argv);
 int cli_scan(int argc, char **argv);
+int cli_serve(int argc, char **argv);
 
 /* Options every subcommand accepts. */
 struct cli_common {

@@ -1227,3 +1227,59 @@ enum lg_status leak_source_distinct(struct leak_index *ix, int64_t source_id, ui
 	lg_free(at);
 	return LG_OK;
 }
+
+void leak_group_each(struct leak_index *ix, uint32_t group,
+		     bool (*fn)(void *ctx, int64_t source_id, const struct leak_entry *e), void *ctx)
+{
+	for (size_t i = 0; i < ix->nsegs; i++) {
+		const struct leak_segment *sg = ix->segs[i].seg;
+		const struct leak_entry *e = leak_segment_entries(sg);
+		size_t lo = leak_segment_lower_bound(sg, group, 0);
+		size_t hi = group == UINT32_MAX ? leak_segment_count(sg) : leak_segment_lower_bound(sg, group + 1, 0);
+		int64_t id = ix->segs[i].src < ix->nsources ? ix->sources[ix->segs[i].src].id : 0;
+
+		for (size_t k = lo; k < hi; k++)
+			if (!fn(ctx, id, &e[k]))
+				return;
+	}
+}
+
+enum lg_status leak_file_emails(struct store *s, uint32_t file_id, const uint64_t *pos, size_t n,
+				void (*fn)(void *ctx, size_t i, const char *email), void *ctx, struct errbuf *err)
+{
+	struct store_leak_file f;
+	enum lg_status rc = store_leak_file_get(s, file_id, &f, err);
+	const char *data = NULL, *text = NULL;
+	size_t dn = 0, tn = 0, map_len = 0;
+	void *map = NULL;
+	char *owned = NULL;
+	struct leak_doc doc;
+	enum leak_doc_kind kind;
+
+	if (rc)
+		return rc;
+	leak_doc_init(&doc);
+	if (place_bytes(&f, &data, &dn, &map, &map_len, &owned)) {
+		kind = leak_doc_kind_of(f.format);
+		if (kind == LEAK_DOC_PLAIN || kind == LEAK_DOC_ARCHIVE || !leak_doc_convert(&doc, kind, data, dn)) {
+			text = doc.text ? doc.text : data;
+			tn = doc.text ? doc.len : dn;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		char norm[LEAK_MAX_EMAIL + 1];
+		size_t start, end, at;
+		/* the address is the first one found from the entry's place on
+		 * (a reader's place may be its field's opening quote or "<");
+		 * the caller checks it against the entry's hash */
+		bool ok = text && pos[i] < tn && leak_email_find(text, tn, (size_t)pos[i], &start, &end) &&
+			  start - pos[i] <= 16 && leak_email_norm(text + start, end - start, norm, &at) > 0;
+
+		fn(ctx, i, ok ? norm : NULL);
+	}
+	leak_doc_cleanup(&doc);
+	lg_free(owned);
+	if (map)
+		munmap(map, map_len);
+	return LG_OK;
+}

@@ -131,6 +131,19 @@ void leak_place_decoy(struct leak_index *ix, struct store *s);
 /* Distinct values per kind across all segments of a source (a merge). */
 enum lg_status leak_source_distinct(struct leak_index *ix, int64_t source_id, uint64_t distinct[LEAK_KINDS]);
 
+/* Calls fn for every entry filed under group (a domain's range), with the
+ * id of the source holding it, in segment order; stops when fn returns
+ * false. For the portal's per-domain facts (documents, addresses). */
+void leak_group_each(struct leak_index *ix, uint32_t group,
+		     bool (*fn)(void *ctx, int64_t source_id, const struct leak_entry *e), void *ctx);
+
+/* Reads file file_id once (converted as at ingest) and calls fn with the
+ * normalised address found at each of the n byte positions pos[] (the
+ * email entries' places), or NULL where none is found any more (file moved
+ * or changed). Positions may come in any order. */
+enum lg_status leak_file_emails(struct store *s, uint32_t file_id, const uint64_t *pos, size_t n,
+				void (*fn)(void *ctx, size_t i, const char *email), void *ctx, struct errbuf *err);
+
 /* True when an ingest holds the store's ingest lock right now. */
 bool leak_ingest_running(struct store *s);
 

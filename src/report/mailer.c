@@ -76,6 +76,20 @@ void mailer_compose_thanks(struct buf *out, const char *from, const char *report
 			    problem ? problem : "We could not find the original message in your report.");
 }
 
+void mailer_compose_plain(struct buf *out, const char *from, const char *to, const char *subject, const char *body)
+{
+	char *subj = one_line(subject);
+
+	headers(out, from, &to, 1, subj);
+	for (const char *p = body; *p; p++) {
+		if (*p == '\n')
+			buf_append(out, "\r\n", 2);
+		else
+			buf_putc(out, *p);
+	}
+	g_free(subj);
+}
+
 struct upload {
 	const struct buf *text;
 	size_t sent;

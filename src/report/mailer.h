@@ -24,6 +24,10 @@ void mailer_compose_alert(struct buf *out, const char *from, const char *const *
 void mailer_compose_thanks(struct buf *out, const char *from, const char *reporter, bool found,
 			   const char *problem);
 
+/* A plain-text mail from leakguard to one recipient: the same headers as
+ * the alerts, then body (lines separated by "\n", sent as CRLF). */
+void mailer_compose_plain(struct buf *out, const char *from, const char *to, const char *subject, const char *body);
+
 /* Sends text to the recipients through relay ("host:port"). */
 enum lg_status mailer_send(const char *relay, const char *from, const char *const *to, size_t nto,
 			   const struct buf *text, struct errbuf *err);

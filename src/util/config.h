@@ -51,6 +51,17 @@ struct config {
 	char *report_from;           /* [report] from: sender of alerts and replies */
 	double report_auto_block;    /* [report] auto_block_reporters: 0 = always ask an admin */
 	double report_similarity;    /* [report] similarity: share of shingles that makes "similar" */
+	/* [portal]: `leakguard serve` (src/portal/ROUTES.md) */
+	char *portal_listen;         /* HOST:PORT */
+	char *portal_base_url;       /* start of mailed links; NULL: http:// + listen */
+	char *portal_smtp, *portal_from; /* relay HOST:PORT and sender of the portal's mail */
+	char *portal_dns_resolver;   /* IP:PORT asked for TXT records; NULL: the system's */
+	char *portal_web_verify_url; /* verification file URL, {domain} replaced */
+	double portal_link_ttl, portal_challenge_ttl, portal_mail_link_ttl, portal_session_ttl; /* seconds */
+	double portal_rate_pages, portal_rate_mail, portal_rate_range, portal_rate_api; /* see leakguard.conf */
+	double portal_threads;       /* HTTP worker threads */
+	char *portal_tls_cert, *portal_tls_key; /* PEM files; both set: HTTPS */
+	char *portal_trusted_proxy;  /* IP of a reverse proxy trusted for X-Forwarded-For */
 };
 
 /* Fills cfg with built-in defaults. */

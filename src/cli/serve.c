@@ -1,0 +1,121 @@
+/* serve.c: `leakguard serve` — the leak portal (src/portal/ROUTES.md) — and
+ * `leakguard serve --add-operator NAME`, which creates an operator account
+ * with the password read from the first line of stdin. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "cli/cli.h"
+#include "portal/password.h"
+#include "portal/server.h"
+#include "store/store.h"
+#include "util/alloc.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: leakguard serve [--listen HOST:PORT] [--config FILE] [--db FILE]\n"
+		"       leakguard serve --add-operator NAME [--config FILE] [--db FILE] < password\n\n"
+		"Runs the leak portal: web pages and a JSON API over the leak index in the state store.\n"
+		"A person checks an address and gets a private link by mail; an organisation proves it\n"
+		"controls its domain (DNS TXT record, web file or mailed link) and sees what leaked about\n"
+		"it; anyone may use the k-anonymity range endpoint; operators see the sources and the\n"
+		"audit log. Settings: [portal] in the configuration; routes: src/portal/ROUTES.md.\n"
+		"When ready it prints \"leakguard serve: listening on URL\" on stderr. SIGTERM stops it.\n\n"
+		"Options:\n"
+		"  --listen HOST:PORT   where to listen (default [portal] listen; port 0: any free port)\n"
+		"  --add-operator NAME  create an operator account (or set its password) and exit;\n"
+		"                       the password (8 to 256 bytes) is the first line of stdin\n"
+		"  --db FILE            state store\n"
+		"  --config FILE        configuration file\n"
+		"  -h, --help           this help\n\n"
+		"Exit status: 0 stopped by a signal or account created, 2 usage, configuration or store error.\n");
+}
+
+static int add_operator(const struct config *cfg, const char *name)
+{
+	char *path = cfg->db ? g_strdup(cfg->db) : store_default_path();
+	const char *file = g_str_has_prefix(path, "sqlite:") ? path + 7 : path;
+	char line[PASSWORD_MAX + 2];
+	struct portal_operator op = {0};
+	struct portal_store *ps = NULL;
+	struct errbuf err = {""};
+	int status = EXIT_ERROR;
+	size_t n;
+
+	if (!*name || strlen(name) > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+						   strlen(name)) {
+		cli_error("serve", "operator names are 1 to 64 letters, digits, '.', '_' or '-'");
+		goto out;
+	}
+	if (!fgets(line, sizeof(line), stdin)) {
+		cli_error("serve", "give the password on the first line of stdin");
+		goto out;
+	}
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n < PASSWORD_MIN || n > PASSWORD_MAX) {
+		cli_error("serve", "the password must be %d to %d bytes long", PASSWORD_MIN, PASSWORD_MAX);
+		goto out;
+	}
+	g_strlcpy(op.name, name, sizeof(op.name));
+	if (!password_set(&op, line)) {
+		cli_error("serve", "no random bytes for the password salt");
+		goto out;
+	}
+	if (portal_store_open(file, &ps, &err) || portal_operator_put(ps, &op, &err)) {
+		cli_error("serve", "%s", err.msg);
+		goto out;
+	}
+	fprintf(stderr, "leakguard serve: operator %s can log in at /operator/login\n", name);
+	status = EXIT_CLEAN;
+out:
+	memset(line, 0, sizeof(line));
+	portal_store_close(&ps);
+	g_free(path);
+	return status;
+}
+
+int cli_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"listen", required_argument, NULL, 'l'}, {"add-operator", required_argument, NULL, 'o'},
+		{"db", required_argument, NULL, 'd'},     {"config", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	};
+	struct cli_common opt = {0};
+	const char *listen = NULL, *operator = NULL;
+	struct config cfg;
+	struct portal *p = NULL;
+	struct errbuf err = {""};
+	int c, status = EXIT_ERROR;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': listen = optarg; break;
+		case 'o': operator = optarg; break;
+		case 'd': opt.db_path = optarg; break;
+		case 'c': opt.config_path = optarg; break;
+		case 'h': usage(stdout); return EXIT_CLEAN;
+		default: usage(stderr); return EXIT_ERROR;
+		}
+	}
+	if (optind < argc) {
+		cli_error("serve", "unexpected argument '%s'", argv[optind]);
+		return EXIT_ERROR;
+	}
+	if (!cli_load_config(&opt, &cfg))
+		return EXIT_ERROR;
+	if (operator) {
+		status = add_operator(&cfg, operator);
+	} else if (portal_open(&cfg, listen, &p, &err) || portal_serve(p, &err)) {
+		cli_error("serve", "%s", err.msg);
+	} else {
+		status = EXIT_CLEAN;
+	}
+	portal_close(&p);
+	config_cleanup(&cfg);
+	return status;
+}

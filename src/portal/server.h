@@ -1,0 +1,62 @@
+/* server.h: the leak portal as one object — settings, the stores it reads
+ * and writes, the rate limits and the mail queue — shared by every request
+ * handler; and its life: start (libmicrohttpd), run until a signal, stop.
+ *
+ * Threads: libmicrohttpd's pool runs handlers concurrently. The leak index
+ * is read-only (mapped segments) and is replaced when an ingest adds
+ * segments: reading it takes index_lock for reading; re-reading dump files
+ * behind it goes through the store's one SQLite handle, so that takes it
+ * for writing, as does the swap. The portal store locks itself; rate
+ * limits lock per set. */
+#ifndef LG_PORTAL_SERVER_H
+#define LG_PORTAL_SERVER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/portal.h"
+#include "util/config.h"
+
+struct leak_index;
+struct store;
+struct ratelimit;
+struct mailq;
+
+struct portal_settings {
+	char host[64];
+	unsigned port;
+	char *base_url;          /* owned, no trailing '/' */
+	const char *smtp, *from; /* borrowed from the config */
+	const char *dns_resolver, *web_verify_url, *trusted_proxy;
+	int64_t link_ttl, challenge_ttl, mail_link_ttl, session_ttl;
+	unsigned threads;
+	bool tls, secure_cookies;
+};
+
+struct portal {
+	struct portal_settings set;
+	const struct config *cfg;
+	struct store *store;
+	struct leak_index *ix;     /* NULL when nothing was ingested yet */
+	pthread_rwlock_t index_lock; /* read: index only; write: index and store */
+	struct portal_store *ps;
+	uint8_t secret[PORTAL_SECRET_LEN];
+	struct ratelimit *rl_pages, *rl_mail, *rl_range, *rl_api;
+	struct mailq *mq;
+};
+
+/* Opens the stores named by cfg (db) and builds the portal, listen being
+ * "HOST:PORT" (NULL: the configuration's). LG_ECONFIG/LG_EIO with err. */
+enum lg_status portal_open(const struct config *cfg, const char *listen, struct portal **out, struct errbuf *err);
+void portal_close(struct portal **p);
+
+/* Serves until SIGINT or SIGTERM; prints the listening line on stderr once
+ * ready (ROUTES.md). LG_EIO with err when it cannot listen. */
+enum lg_status portal_serve(struct portal *p, struct errbuf *err);
+
+/* Writes one audit row (failures are logged, never fatal to a request). */
+void portal_audit(struct portal *p, const char *actor, const char *client, const char *action,
+		  const char *subject, const char *detail);
+
+#endif
