@@ -109,13 +109,17 @@ static const char *client_of(struct portal *p, struct MHD_Connection *con, struc
 
 /* Parses what MHD read into r; a parse failure answers 400/414 itself. */
 static bool build(struct http_req *r, struct http_resp *out, struct MHD_Connection *con, struct conn *c,
-		  const char *method)
+		  const char *method, const char *version)
 {
 	const char *cookie = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
 	const char *ctype = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	enum lg_status rc;
 
 	r->method = strcmp(method, "HEAD") == 0 ? "GET" : method;
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && !MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)) {
+		resp_error(r, out, 400, "Bad request", "HTTP/1.1 requests must name the host (RFC 9112 section 3.2).");
+		return false;
+	}
 	r->client = client_of(r->p, con, r->arena);
 	r->authorization = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	rc = http_parse_target(r->arena, c->target, strlen(c->target), &r->target);
@@ -158,7 +162,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	struct http_resp out = {0};
 	enum MHD_Result rc;
 
-	(void)url, (void)version;
+	(void)url;
 	if (!c)
 		return MHD_NO;
 	if (!c->started) {
@@ -181,7 +185,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	r.p = p;
 	r.arena = c->arena;
 	buf_init(&out.body);
-	if (build(&r, &out, con, c, method))
+	if (build(&r, &out, con, c, method, version))
 		router_dispatch(&r, &out);
 	rc = send_resp(con, &out, false);
 	buf_cleanup(&out.body);

@@ -1,0 +1,279 @@
+/* test_portal.c: the portal's pure parts — request parsing, escaping and
+ * templates, tokens, rate limits (time injected), the DNS TXT match,
+ * domain normalisation, passwords, and the portal store's expiry and
+ * audit log. */
+#include "testutil.h"
+
+#include <unistd.h>
+
+#include "portal/facts.h"
+#include "portal/html.h"
+#include "portal/parse.h"
+#include "portal/password.h"
+#include "portal/ratelimit.h"
+#include "portal/token.h"
+#include "portal/verify.h"
+#include "store/portal.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+static void test_target(void **state)
+{
+	static const struct {
+		const char *in;
+		enum lg_status rc;
+		size_t nsegs;
+		const char *seg1; /* second segment when nsegs > 1 */
+		const char *qkey, *qval;
+	} cases[] = {
+		{"/", LG_OK, 0, NULL, NULL, NULL},
+		{"/verify/abc/dns", LG_OK, 3, "abc", NULL, NULL},
+		{"/r/a%41b?x=1&y=%20z", LG_OK, 2, "aAb", "y", " z"},
+		{"/static/%2e%2e", LG_EPARSE, 0, NULL, NULL, NULL},   /* ".." decoded */
+		{"/static/../x", LG_EPARSE, 0, NULL, NULL, NULL},
+		{"/static/a%2fb", LG_EPARSE, 0, NULL, NULL, NULL},    /* encoded "/" */
+		{"/static/a%5cb", LG_EPARSE, 0, NULL, NULL, NULL},    /* encoded "\" */
+		{"/r/%00", LG_EPARSE, 0, NULL, NULL, NULL},           /* NUL */
+		{"/r/%0d%0aSet-Cookie:x", LG_EPARSE, 0, NULL, NULL, NULL},
+		{"/r/%zz", LG_EPARSE, 0, NULL, NULL, NULL},
+		{"/r/%4", LG_EPARSE, 0, NULL, NULL, NULL},
+		{"//x", LG_EPARSE, 0, NULL, NULL, NULL},
+		{"x/y", LG_EPARSE, 0, NULL, NULL, NULL},
+		{"", LG_EPARSE, 0, NULL, NULL, NULL},
+		{"/a/b/c/d/e/f/g/h/i", LG_ELIMIT, 0, NULL, NULL, NULL},
+		{"/a#frag", LG_EPARSE, 0, NULL, NULL, NULL},
+	};
+	struct arena *a = arena_new();
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct http_target t;
+		enum lg_status rc = http_parse_target(a, cases[i].in, strlen(cases[i].in), &t);
+
+		if (rc != cases[i].rc)
+			fail_msg("case %zu (%s): status %d, expected %d", i, cases[i].in, rc, cases[i].rc);
+		if (rc)
+			continue;
+		assert_int_equal(t.nsegs, cases[i].nsegs);
+		if (cases[i].seg1)
+			assert_string_equal(t.segs[1], cases[i].seg1);
+		if (cases[i].qkey)
+			assert_string_equal(http_param(&t.query, cases[i].qkey), cases[i].qval);
+	}
+	{
+		char big[HTTP_MAX_TARGET + 10];
+		struct http_target t;
+
+		memset(big, 'a', sizeof(big));
+		big[0] = '/';
+		assert_int_equal(http_parse_target(a, big, sizeof(big), &t), LG_ELIMIT);
+	}
+	arena_free(&a);
+}
+
+static void test_form_and_cookies(void **state)
+{
+	struct arena *a = arena_new();
+	struct http_params ps;
+	const char *form = "csrf=abc&email=jane.doe%40example.com&flag&name=J+D&empty=";
+	const char *cookie = "lg_csrf=abc; bad; =x; q=\"quoted\"; lg_session=def";
+	char many[HTTP_MAX_PARAMS * 4 + 8] = "";
+
+	(void)state;
+	assert_int_equal(http_parse_form(a, form, strlen(form), &ps), LG_OK);
+	assert_int_equal(ps.n, 5);
+	assert_string_equal(http_param(&ps, "email"), "jane.doe@example.com");
+	assert_string_equal(http_param(&ps, "flag"), "");
+	assert_string_equal(http_param(&ps, "name"), "J D");
+	assert_null(http_param(&ps, "missing"));
+	assert_int_equal(http_parse_form(a, "a=%0a", 5, &ps), LG_EPARSE);
+	for (int i = 0; i <= HTTP_MAX_PARAMS; i++)
+		strcat(many, "a=1&");
+	assert_int_equal(http_parse_form(a, many, strlen(many), &ps), LG_ELIMIT);
+
+	assert_int_equal(http_parse_cookies(a, cookie, strlen(cookie), &ps), LG_OK);
+	assert_int_equal(ps.n, 2); /* malformed pairs are skipped */
+	assert_string_equal(http_param(&ps, "lg_csrf"), "abc");
+	assert_string_equal(http_param(&ps, "lg_session"), "def");
+	arena_free(&a);
+}
+
+static void test_escape_and_render(void **state)
+{
+	struct buf b;
+	struct html_var v[] = {{"heading", "<b>\"x\" & 'y'</b>"}, {"text", "plain"}};
+
+	(void)state;
+	buf_init(&b);
+	html_escape(&b, "<script>alert('x')</script>&\"");
+	assert_string_equal(b.data, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;");
+	buf_reset(&b);
+	html_render(&b, "error.html", v, ARRAY_LEN(v));
+	assert_non_null(strstr(b.data, "<h1 id=\"error-title\">&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;</h1>"));
+	assert_null(strstr(b.data, "{{"));
+	buf_reset(&b);
+	html_page(&b, "T<", "error.html", v, ARRAY_LEN(v));
+	assert_non_null(strstr(b.data, "<title>T&lt; · leakguard</title>"));
+	/* no inline script or style anywhere: the CSP would block it */
+	assert_null(strstr(b.data, "<script>"));
+	assert_null(strstr(b.data, "style="));
+	buf_cleanup(&b);
+}
+
+static void test_tokens(void **state)
+{
+	char t1[TOKEN_LEN + 1], t2[TOKEN_LEN + 1], h[TOKEN_HEX], m1[TOKEN_LEN + 1], m2[TOKEN_LEN + 1];
+	const uint8_t key[32] = {1, 2, 3};
+
+	(void)state;
+	assert_true(token_new(t1));
+	assert_true(token_new(t2));
+	assert_true(token_valid(t1));
+	assert_string_not_equal(t1, t2);
+	assert_false(token_valid("short"));
+	assert_false(token_valid("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/"));
+	token_hash("abc", h);
+	assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	token_hmac(key, sizeof(key), "csrf:a", m1);
+	token_hmac(key, sizeof(key), "csrf:b", m2);
+	assert_string_not_equal(m1, m2);
+	assert_true(token_equal(m1, m1));
+	assert_false(token_equal(m1, m2));
+	assert_false(token_equal("abc", "abcd"));
+	assert_false(token_equal("abcd", "abc"));
+	assert_false(token_equal("", "a"));
+}
+
+static void test_ratelimit(void **state)
+{
+	struct ratelimit *rl = ratelimit_new(3, 60), *off = ratelimit_new(0, 60);
+	int retry;
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		assert_true(ratelimit_take(rl, "10.0.0.1", 1000, &retry));
+	assert_false(ratelimit_take(rl, "10.0.0.1", 1000, &retry));
+	assert_int_equal(retry, 20); /* one token per 20 s */
+	assert_true(ratelimit_take(rl, "10.0.0.2", 1000, &retry)); /* others unaffected */
+	assert_false(ratelimit_take(rl, "10.0.0.1", 1010, &retry));
+	assert_int_equal(retry, 10);
+	assert_true(ratelimit_take(rl, "10.0.0.1", 1020, &retry));
+	/* many clients: memory stays bounded, and a returning client starts fresh */
+	for (int i = 0; i < 100000; i++) {
+		char k[32];
+
+		snprintf(k, sizeof(k), "c%d", i);
+		ratelimit_take(rl, k, 2000, &retry);
+	}
+	for (int i = 0; i < 1000; i++)
+		assert_true(ratelimit_take(off, "x", 0, &retry));
+	ratelimit_free(&rl);
+	ratelimit_free(&off);
+	assert_null(rl);
+}
+
+static void test_txt_and_domains(void **state)
+{
+	static const struct {
+		const char *in, *out; /* out NULL: refused */
+	} domains[] = {
+		{"example.com", "example.com"},       {"Mail.Example.COM.", "example.com"},
+		{"  example.co.uk ", "example.co.uk"}, {"co.uk", NULL},
+		{"127.0.0.1", NULL},                   {"localhost", NULL},
+		{"exa mple.com", NULL},                {"<script>.com", NULL},
+		{"", NULL},                            {"bücher.de", "xn--bcher-kva.de"},
+	};
+	char out[PORTAL_TEXT_MAX];
+
+	(void)state;
+	assert_true(verify_txt_matches("leakguard-verification=TOK", 26, "TOK"));
+	assert_true(verify_txt_matches(" leakguard-verification=TOK ", 28, "TOK"));
+	assert_false(verify_txt_matches("leakguard-verification=TOKX", 27, "TOK"));
+	assert_false(verify_txt_matches("leakguard-verification=", 23, "TOK"));
+	assert_false(verify_txt_matches("TOK", 3, "TOK"));
+	for (size_t i = 0; i < ARRAY_LEN(domains); i++) {
+		bool ok = facts_domain_norm(domains[i].in, out);
+
+		if (ok != (domains[i].out != NULL) || (ok && strcmp(out, domains[i].out) != 0))
+			fail_msg("case %zu (%s): got %s", i, domains[i].in, ok ? out : "(refused)");
+	}
+	{
+		char *u = verify_web_url("http://127.0.0.1:1/{domain}/x?d={domain}", "example.com");
+
+		assert_string_equal(u, "http://127.0.0.1:1/example.com/x?d=example.com");
+		free(u);
+	}
+}
+
+static void test_password(void **state)
+{
+	struct portal_operator op = {.name = "alice"};
+
+	(void)state;
+	assert_true(password_set(&op, "correct horse"));
+	assert_int_equal(op.iterations, PASSWORD_ITERATIONS);
+	assert_true(password_check(&op, "correct horse"));
+	assert_false(password_check(&op, "correct horsf"));
+	assert_false(password_check(password_dummy(), ""));
+	op.iterations = 0; /* a damaged row never matches */
+	assert_false(password_check(&op, "correct horse"));
+}
+
+static bool count_rows(void *ctx, const struct portal_audit_row *r)
+{
+	int *n = ctx;
+
+	if (*n == 0)
+		assert_string_equal(r->action, "second"); /* newest first */
+	(*n)++;
+	return true;
+}
+
+static void test_store(void **state)
+{
+	char path[] = "/tmp/lg-portal-test-XXXXXX";
+	int fd = mkstemp(path);
+	struct portal_store *ps = NULL;
+	char subject[PORTAL_TEXT_MAX], ref[PORTAL_TEXT_MAX];
+	uint8_t s1[PORTAL_SECRET_LEN], s2[PORTAL_SECRET_LEN];
+	struct portal_audit_row a1 = {1, "anonymous", "127.0.0.1", "first", "x", ""};
+	struct portal_audit_row a2 = {2, "link", "127.0.0.1", "second", "y", ""};
+	bool found;
+	int n = 0;
+
+	(void)state;
+	close(fd);
+	assert_int_equal(portal_store_open(path, &ps, NULL), LG_OK);
+	assert_int_equal(portal_secret(ps, s1, NULL), LG_OK);
+	assert_int_equal(portal_secret(ps, s2, NULL), LG_OK);
+	assert_memory_equal(s1, s2, sizeof(s1)); /* created once, then kept */
+	assert_int_equal(portal_link_add(ps, "h1", "address", "a@example.com", "", 100, NULL), LG_OK);
+	assert_int_equal(portal_link_get(ps, "h1", "address", 99, subject, ref, &found, NULL), LG_OK);
+	assert_true(found);
+	assert_string_equal(subject, "a@example.com");
+	portal_link_get(ps, "h1", "address", 100, subject, ref, &found, NULL); /* expired */
+	assert_false(found);
+	portal_link_get(ps, "h1", "confirm", 99, subject, ref, &found, NULL); /* other kind */
+	assert_false(found);
+	assert_int_equal(portal_store_expire(ps, 101, NULL), LG_OK);
+	portal_link_get(ps, "h1", "address", 0, subject, ref, &found, NULL); /* deleted */
+	assert_false(found);
+	assert_int_equal(portal_audit_add(ps, &a1, NULL), LG_OK);
+	assert_int_equal(portal_audit_add(ps, &a2, NULL), LG_OK);
+	assert_int_equal(portal_audit_each(ps, 10, count_rows, &n, NULL), LG_OK);
+	assert_int_equal(n, 2);
+	portal_store_close(&ps);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_target),       cmocka_unit_test(test_form_and_cookies),
+		cmocka_unit_test(test_escape_and_render), cmocka_unit_test(test_tokens),
+		cmocka_unit_test(test_ratelimit),    cmocka_unit_test(test_txt_and_domains),
+		cmocka_unit_test(test_password),     cmocka_unit_test(test_store),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
