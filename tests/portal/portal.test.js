@@ -68,6 +68,7 @@ const IP = {
 
 // ------------------------------------------------------------ reporting
 let failures = 0;
+let lastPage = null; // the page most recently opened or navigated, for failure screenshots
 const problems = []; // CSP violations and script errors seen in any page
 
 async function step(name, fn) {
@@ -79,6 +80,11 @@ async function step(name, fn) {
   } catch (e) {
     failures++;
     console.log(`FAIL: ${name}`);
+    // The page the failed check was looking at, kept beside the others.
+    if (lastPage && !lastPage.isClosed()) {
+      const slug = name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 60);
+      await lastPage.screenshot({ path: path.join(ARTIFACTS, `FAIL-${slug}.png`), fullPage: true }).catch(() => {});
+    }
     const msg = (e && e.stack && !(e instanceof Check) ? e.stack : String(e && e.message || e));
     console.log(msg.split('\n').slice(0, 12).map((l) => `    ${l}`).join('\n'));
   }
@@ -111,6 +117,9 @@ async function client(ip, options = {}) {
   context.setDefaultNavigationTimeout(TIMEOUT);
   contexts.push(context);
   const page = await context.newPage();
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) lastPage = page;
+  });
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`${page.url()}: ${m.text()}`);
   });
@@ -395,6 +404,24 @@ async function main() {
     const advice = await text(phone.page, '#advice');
     assert(advice.length > 40, `#advice is "${advice}"`);
     await shot(phone.page, '03-address-result');
+    s.resultKinds = Object.fromEntries(rows.map((r) => [r.name, r.kinds]));
+  });
+
+  // What the fixtures hold with alice's own records: in bluebleed-2022 her
+  // CSV row (name, phone, password) and a mail she sent; in
+  // partner-crm-2023 a JSON record (name, company) and a combo line
+  // (password), but no phone: Fiona's and Gustav's phones sit in the
+  // neighbouring lines of the same file. Organisations may or may not be
+  // named (the contract lists them as a kind; her records hold her company).
+  await step('the result page names the kinds of data in the address\'s own records, and no others', async () => {
+    const kinds = need(s.resultKinds, 'the result page');
+    const want = {
+      'bluebleed-2022': ['email addresses', 'names', 'phone numbers', 'email content', 'passwords'],
+      'partner-crm-2023': ['email addresses', 'names', 'passwords'],
+    };
+    for (const [src, w] of Object.entries(want)) {
+      eq((kinds[src] || []).filter((k) => k !== 'organisations').sort(), [...w].sort(), `kinds of ${src}`);
+    }
   });
 
   await step('a wrong or made-up result token shows nothing (404, one page for all)', async () => {
@@ -529,6 +556,60 @@ async function main() {
     eq(h.headers()['content-disposition'], `attachment; filename="${ORG}-addresses.csv"`, 'Content-Disposition');
   });
 
+  await step(`API key from the dashboard: the JSON equals lookup for ${ORG}, 403 for other domains leaked or not`, async () => {
+    need(s.orgVerified, `${ORG} verified`);
+    const p = admin.page;
+    await p.goto(`${BASE}/dashboard/${ORG}`);
+    const resp = await submit(p, () => p.click('#apikey-submit'));
+    eq(resp.status(), 200, 'status of the API key page');
+    const key = await text(p, '#apikey');
+    assert(/^lgk_[A-Za-z0-9_-]{16,}$/.test(key), `#apikey is "${key}"`);
+    await shot(p, '07-apikey');
+    // A client without the browser's cookies.
+    const api = await browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': IP.admin } });
+    contexts.push(api);
+    const auth = { Authorization: `Bearer ${key}` };
+    const r = await api.request.get(`${BASE}/api/v1/domain/${ORG}`, { headers: auth });
+    eq(r.status(), 200, 'API status with the key');
+    const j = await r.json();
+    eq(j.domain, ORG, 'API domain');
+    const got = {};
+    for (const src of j.sources) {
+      got[src.name] = { date: src.date || '', email: src.counts.email || 0, phone: src.counts.phone || 0,
+        name: src.counts.name || 0, organisation: src.counts.organisation || 0,
+        occurrences: src.occurrences, with_password: src.with_password || 0 };
+    }
+    const want = {};
+    for (const src of lookupJson(ORG).sources) {
+      want[src.name] = { date: src.date || '', email: src.counts.email || 0, phone: src.counts.phone || 0,
+        name: src.counts.name || 0, organisation: src.counts.organisation || 0,
+        occurrences: src.occurrences, with_password: src.with_password || 0 };
+    }
+    eq(got, want, 'API counts vs lookup --json --domain');
+    const a = await api.request.get(`${BASE}/api/v1/domain/${ORG}/addresses`, { headers: auth });
+    eq(a.status(), 200, 'API addresses status');
+    const addrs = (await a.json()).addresses.map((x) => x.address);
+    assert(addrs.includes(PERSON), `the API's addresses lack ${PERSON}`);
+    const other = [];
+    for (const d of [MAIL_ORG, ABSENT]) {
+      const o = await api.request.get(`${BASE}/api/v1/domain/${d}`, { headers: auth });
+      eq(o.status(), 403, `API status for ${d} with ${ORG}'s key`);
+      other.push(normalise(await o.text(), [d]));
+    }
+    eq(other[1], other[0], `the API answer for ${ABSENT} vs ${MAIL_ORG} with ${ORG}'s key`);
+  });
+
+  await step('log out ends the session: the dashboard is closed again', async () => {
+    need(s.orgVerified, `${ORG} verified`);
+    const p = admin.page;
+    await p.goto(`${BASE}/dashboard/${ORG}`);
+    const resp = await submit(p, () => p.click('form[action="/logout"] button[type="submit"]'));
+    eq(await redirectStatus(resp), 303, 'status of POST /logout');
+    eq(p.url(), `${BASE}/`, 'page after logging out');
+    const d = await admin.request.get(`${BASE}/dashboard/${ORG}`, { maxRedirects: 0 });
+    eq(d.status(), 403, 'dashboard status after logging out');
+  });
+
   // 2b. A domain verified by a link mailed to postmaster@ -------------------
   const mailAdmin = await client(IP.mailAdmin);
   await step(`${MAIL_ORG}: the verification link is mailed to postmaster@`, async () => {
@@ -538,7 +619,7 @@ async function main() {
     eq(resp.status(), 200, 'status after asking for the mail');
     const st = await text(mailAdmin.page, '#verify-status');
     assert(st.includes(`We sent a link to postmaster@${MAIL_ORG}`), `#verify-status says "${st}"`);
-    await shot(mailAdmin.page, '07-verify-mail-sent');
+    await shot(mailAdmin.page, '08-verify-mail-sent');
     const re = new RegExp(`^(${BASE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/confirm/[A-Za-z0-9_-]+)\\r?$`, 'm');
     const m = await waitMail(`postmaster@${MAIL_ORG}`, `Confirm leakguard access for ${MAIL_ORG}`, re);
     s.confirmLink = m.link;
@@ -563,7 +644,7 @@ async function main() {
     eq(await redirectStatus(resp), 303, 'status of the confirmation');
     eq(mailAdmin.page.url(), `${BASE}/dashboard/${MAIL_ORG}`, 'page after the confirmation');
     compareWithLookup(await dashboardRows(mailAdmin.page), MAIL_ORG);
-    await shot(mailAdmin.page, '08-dashboard-mail-verified');
+    await shot(mailAdmin.page, '09-dashboard-mail-verified');
     // Verified for other-company.test only.
     const d = await mailAdmin.request.get(`${BASE}/dashboard/${ORG}`, { maxRedirects: 0 });
     eq(d.status(), 403, `${ORG}'s dashboard for the ${MAIL_ORG} administrator`);
@@ -577,7 +658,7 @@ async function main() {
       eq(resp.status(), 403, `dashboard status of ${d} for a stranger`);
       pages[d] = normalise(await stranger.page.content(), [d]);
       assert(!pages[d].includes('bluebleed') && !pages[d].includes('dashboard-sources'), `the 403 page of ${d} shows data`);
-      if (d === ORG) await shot(stranger.page, '09-stranger-403');
+      if (d === ORG) await shot(stranger.page, '10-stranger-403');
     }
     eq(pages[ABSENT], pages[ORG], 'the 403 page of an absent domain vs a leaked one');
     for (const d of [ORG, ABSENT]) {
@@ -611,7 +692,7 @@ async function main() {
       assert(wrong.page.url().startsWith(c.url), `page after the DNS check of ${d}: ${wrong.page.url()}`);
       st[d] = (await text(wrong.page, '#verify-status')).split(d).join('DOMAIN');
       assert(st[d].length > 0, `#verify-status empty for ${d}`);
-      if (d === PARTNER) await shot(wrong.page, '10-wrong-dns-token');
+      if (d === PARTNER) await shot(wrong.page, '11-wrong-dns-token');
       const r = await wrong.request.get(`${BASE}/dashboard/${d}`, { maxRedirects: 0 });
       eq(r.status(), 403, `dashboard of ${d} after a wrong token`);
     }
@@ -648,7 +729,7 @@ async function main() {
     assert(retry > 0, `Retry-After is "${last.headers()['retry-after']}"`);
     const body = await flood.page.textContent('body');
     assert(/Too many requests/.test(body), 'the 429 page does not say "Too many requests"');
-    await shot(flood.page, '11-rate-limited');
+    await shot(flood.page, '12-rate-limited');
     const other = await client(IP.bystander);
     await other.page.goto(`${BASE}/`);
     await other.page.fill('#email', `bystander@${ABSENT}`);
@@ -693,7 +774,7 @@ async function main() {
       errors.push(await text(op.page, '#login-error'));
     }
     eq(errors, ['Wrong name or password.', 'Wrong name or password.'], 'the refusals');
-    await shot(op.page, '12-operator-login-failed');
+    await shot(op.page, '13-operator-login-failed');
   });
 
   await step('operator login shows the leaks as `leakguard sources` lists them', async () => {
@@ -713,7 +794,7 @@ async function main() {
       .map((l) => JSON.parse(l))
       .map((o) => [o.source, o.date || '', o.status, String(o.files), String(o.records), String(o.unreadable_records)]);
     eq(rows.map((x) => x.map((v) => (v || '').replace(/[ ,]/g, ''))).sort(), expected.sort(), 'the operator\'s sources vs sources --json');
-    await shot(op.page, '13-operator-sources');
+    await shot(op.page, '14-operator-sources');
   });
 
   await step('the audit log shows who saw what, from where, newest first', async () => {
@@ -727,7 +808,7 @@ async function main() {
       const c = (k) => (tr.querySelector(`.${k}`) || {}).textContent?.trim() || '';
       return { at: c('audit-at'), actor: c('audit-actor'), client: c('audit-client'), action: c('audit-action'), subject: c('audit-subject') };
     }));
-    await shot(p, '14-operator-audit');
+    await shot(p, '15-operator-audit');
     fs.writeFileSync(path.join(ARTIFACTS, 'audit-log.json'), JSON.stringify(rows, null, 1));
     assert(rows.length > 0, 'no rows in #audit-log');
     const problemsHere = [];
