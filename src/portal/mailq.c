@@ -60,10 +60,9 @@ static void do_address(struct mailq *q, const struct mailq_job *j)
 	if (!found)
 		return;
 	short_hash(j->to, hs);
-	if (!ratelimit_take(q->per_rcpt, j->to, (double)time(NULL), &retry)) {
-		portal_audit(p, "mailer", "-", "mail-limited", hs, "recipient over its hourly mail limit");
+	/* over the recipient's hourly limit: nothing to log, nothing was shown */
+	if (!ratelimit_take(q->per_rcpt, j->to, (double)time(NULL), &retry))
 		return;
-	}
 	if (!token_new(tok))
 		return;
 	token_hash(tok, th);
@@ -88,10 +87,8 @@ static void do_confirm(struct mailq *q, const struct mailq_job *j)
 	int retry;
 	char *body, *subject;
 
-	if (!ratelimit_take(q->per_rcpt, j->to, (double)time(NULL), &retry)) {
-		portal_audit(q->p, "mailer", "-", "mail-limited", j->domain, "recipient over its hourly mail limit");
+	if (!ratelimit_take(q->per_rcpt, j->to, (double)time(NULL), &retry))
 		return;
-	}
 	body = g_strdup_printf("Hello,\n\nsomeone asked the leakguard portal to show what leaked about %s,\n"
 			       "and chose this mailbox to prove they may see it. If that was you or a colleague,\n"
 			       "open this link and press Confirm:\n\n%s\n\nThe link works for %lld minutes. "
