@@ -1253,20 +1253,22 @@ void leak_group_each(struct leak_index *ix, uint32_t group,
 	}
 }
 
-enum lg_status leak_file_emails(struct store *s, uint32_t file_id, const uint64_t *pos, size_t n,
-				void (*fn)(void *ctx, size_t i, const char *email), void *ctx, struct errbuf *err)
+enum lg_status leak_file_text(struct store *s, uint32_t file_id,
+			      void (*fn)(void *ctx, const char *text, size_t n, const char *format), void *ctx,
+			      struct errbuf *err)
 {
 	struct store_leak_file f;
 	enum lg_status rc = store_leak_file_get(s, file_id, &f, err);
 	const char *data = NULL, *text = NULL;
 	size_t dn = 0, tn = 0, map_len = 0;
 	void *map = NULL;
-	char *owned = NULL;
+	char *owned = NULL, *format;
 	struct leak_doc doc;
 	enum leak_doc_kind kind;
 
 	if (rc)
 		return rc;
+	format = lg_strdup(f.format); /* f's strings live until the next store call */
 	leak_doc_init(&doc);
 	if (place_bytes(&f, &data, &dn, &map, &map_len, &owned)) {
 		kind = leak_doc_kind_of(f.format);
@@ -1275,19 +1277,10 @@ enum lg_status leak_file_emails(struct store *s, uint32_t file_id, const uint64_
 			tn = doc.text ? doc.len : dn;
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		char norm[LEAK_MAX_EMAIL + 1];
-		size_t start, end, at;
-		/* the address is the first one found from the entry's place on
-		 * (a reader's place may be its field's opening quote or "<");
-		 * the caller checks it against the entry's hash */
-		bool ok = text && pos[i] < tn && leak_email_find(text, tn, (size_t)pos[i], &start, &end) &&
-			  start - pos[i] <= 16 && leak_email_norm(text + start, end - start, norm, &at) > 0;
-
-		fn(ctx, i, ok ? norm : NULL);
-	}
+	fn(ctx, text, tn, format);
 	leak_doc_cleanup(&doc);
 	lg_free(owned);
+	lg_free(format);
 	if (map)
 		munmap(map, map_len);
 	return LG_OK;

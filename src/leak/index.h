@@ -137,12 +137,13 @@ enum lg_status leak_source_distinct(struct leak_index *ix, int64_t source_id, ui
 void leak_group_each(struct leak_index *ix, uint32_t group,
 		     bool (*fn)(void *ctx, int64_t source_id, const struct leak_entry *e), void *ctx);
 
-/* Reads file file_id once (converted as at ingest) and calls fn with the
- * normalised address found at each of the n byte positions pos[] (the
- * email entries' places), or NULL where none is found any more (file moved
- * or changed). Positions may come in any order. */
-enum lg_status leak_file_emails(struct store *s, uint32_t file_id, const uint64_t *pos, size_t n,
-				void (*fn)(void *ctx, size_t i, const char *email), void *ctx, struct errbuf *err);
+/* Reads file file_id as it was indexed (converted again for PDF, DOCX,
+ * XLSX, UTF-16 and Latin-1; places are offsets into this text) and calls
+ * fn once with it and the file's format name; text is NULL when the file
+ * moved or changed since ingest. The text is borrowed for the call. */
+enum lg_status leak_file_text(struct store *s, uint32_t file_id,
+			      void (*fn)(void *ctx, const char *text, size_t n, const char *format), void *ctx,
+			      struct errbuf *err);
 
 /* True when an ingest holds the store's ingest lock right now. */
 bool leak_ingest_running(struct store *s);

@@ -11,7 +11,7 @@
 #include "util/alloc.h"
 #include "util/arena.h"
 
-#define COLOCATED 512 /* bytes around an address within which a name or phone counts as its record's */
+#define COLOCATED 4096 /* bytes around an address within which a name or phone may be its record's */
 
 void facts_free(struct facts *f)
 {
@@ -154,25 +154,37 @@ static int by_file(const void *a, const void *b)
 }
 
 struct emit {
-	const struct email_place *p;
+	const struct email_place *p; /* the places in one file */
+	size_t np;
 	const struct facts *f;
 	struct facts_address *out;
 	size_t n;
 };
 
-static void on_email(void *ctx, size_t i, const char *email)
+/* The address at each place of one file's text, kept only when it hashes
+ * to its entry: a file edited since ingest is not trusted. A reader's
+ * place may be its field's opening quote or "<", hence the slack. */
+static void file_emails(void *ctx, const char *text, size_t tn, const char *format)
 {
 	struct emit *em = ctx;
-	const struct email_place *p = &em->p[i];
-	const struct facts_source *s = source_of(em->f, p->source_id);
 
-	/* only what hashes to the entry: a file edited since is not trusted */
-	if (!email || !s || leak_value_key(LEAK_EMAIL, email, strlen(email)) != p->value)
-		return;
-	g_strlcpy(em->out[em->n].address, email, sizeof(em->out[em->n].address));
-	em->out[em->n].source = s->name;
-	em->out[em->n].date = s->date;
-	em->n++;
+	(void)format;
+	for (size_t i = 0; text && i < em->np; i++) {
+		const struct email_place *p = &em->p[i];
+		const struct facts_source *s = source_of(em->f, p->source_id);
+		char norm[LEAK_MAX_EMAIL + 1];
+		size_t start, end, at, len;
+
+		if (!s || p->pos >= tn || !leak_email_find(text, tn, (size_t)p->pos, &start, &end) || start - p->pos > 16)
+			continue;
+		len = leak_email_norm(text + start, end - start, norm, &at);
+		if (!len || leak_value_key(LEAK_EMAIL, norm, len) != p->value)
+			continue;
+		g_strlcpy(em->out[em->n].address, norm, sizeof(em->out[em->n].address));
+		em->out[em->n].source = s->name;
+		em->out[em->n].date = s->date;
+		em->n++;
+	}
 }
 
 static int by_address(const void *a, const void *b)
@@ -204,16 +216,12 @@ enum lg_status facts_addresses(struct leak_index *ix, struct store *s, const cha
 	em.out = lg_calloc(c.n + 1, sizeof(*em.out));
 	for (size_t i = 0; i < c.n && !rc;) {
 		size_t j = i;
-		uint64_t *pos;
 
 		while (j < c.n && c.p[j].file == c.p[i].file)
 			j++;
-		pos = lg_malloc((j - i) * sizeof(*pos));
-		for (size_t k = i; k < j; k++)
-			pos[k - i] = c.p[k].pos;
 		em.p = c.p + i;
-		rc = leak_file_emails(s, c.p[i].file, pos, j - i, on_email, &em, err);
-		lg_free(pos);
+		em.np = j - i;
+		rc = leak_file_text(s, c.p[i].file, file_emails, &em, err);
 		i = j;
 	}
 	qsort(em.out, em.n, sizeof(*em.out), by_address);
@@ -228,38 +236,95 @@ enum lg_status facts_addresses(struct leak_index *ix, struct store *s, const cha
 
 /* ---- one address ---- */
 
-struct coloc {
-	const struct leak_result *r;
-	struct facts *f;
+/* A name or phone near one of the address's places, in the same file of
+ * the same leak: a candidate for the same record. */
+struct candidate {
+	uint32_t file;
+	uint64_t pos, place;
+	int64_t source_id;
+	enum leak_kind kind;
 };
 
-/* A name or phone of the address's organisation within COLOCATED bytes of
- * one of its places, in the same file: most likely the same record. */
-static bool colocated(void *ctx, int64_t source_id, const struct leak_entry *e)
+struct coloc {
+	const struct leak_result *r;
+	struct candidate *c; /* lg_grow'n */
+	size_t n, cap;
+};
+
+static bool near_place(void *ctx, int64_t source_id, const struct leak_entry *e)
 {
 	struct coloc *c = ctx;
 	enum leak_kind k = leak_entry_kind(e);
-	struct facts_source *fs;
+	uint64_t pos = e->pos & LEAK_POS_MASK;
 
 	if (k != LEAK_NAME && k != LEAK_PHONE)
 		return true;
-	fs = source_of(c->f, source_id);
-	for (size_t i = 0; fs && i < c->r->nsrc; i++) {
+	for (size_t i = 0; i < c->r->nsrc; i++) {
 		const struct leak_source_hits *h = &c->r->src[i];
 
-		if (h->source_id != source_id)
-			continue;
-		for (size_t p = 0; p < h->nplaces; p++) {
-			uint64_t pos = e->pos & LEAK_POS_MASK;
+		for (size_t p = 0; h->source_id == source_id && p < h->nplaces; p++) {
+			uint64_t at = h->places[p].pos;
 
-			if (h->places[p].file_id == leak_entry_file(e) &&
-			    (pos > h->places[p].pos ? pos - h->places[p].pos : h->places[p].pos - pos) <= COLOCATED) {
-				fs->k_name |= k == LEAK_NAME;
-				fs->k_phone |= k == LEAK_PHONE;
-			}
+			if (h->places[p].file_id != leak_entry_file(e) || (pos > at ? pos - at : at - pos) > COLOCATED)
+				continue;
+			c->c = lg_grow(c->c, &c->cap, c->n + 1, sizeof(*c->c));
+			c->c[c->n++] = (struct candidate){leak_entry_file(e), pos, at, source_id, k};
+			return true;
 		}
 	}
 	return true;
+}
+
+struct same_record {
+	const struct candidate *c; /* the candidates in one file */
+	size_t n;
+	struct facts *f;
+};
+
+/* Which candidates share the address's record: its line in line-based
+ * dumps (CSV, JSON Lines, text, converted documents); in mail, where a
+ * record is a whole message and signatures sit lines below the sender,
+ * the byte window alone. Nothing is claimed for a file changed since. */
+static void mark_same_record(void *ctx, const char *text, size_t tn, const char *format)
+{
+	struct same_record *sr = ctx;
+	bool mail = strstr(format, "mail") != NULL;
+
+	for (size_t i = 0; text && i < sr->n; i++) {
+		const struct candidate *c = &sr->c[i];
+		uint64_t lo = c->pos < c->place ? c->pos : c->place, hi = c->pos < c->place ? c->place : c->pos;
+		struct facts_source *fs = source_of(sr->f, c->source_id);
+
+		if (!fs || hi >= tn || (!mail && memchr(text + lo, '\n', (size_t)(hi - lo))))
+			continue;
+		fs->k_name |= c->kind == LEAK_NAME;
+		fs->k_phone |= c->kind == LEAK_PHONE;
+	}
+}
+
+static int candidate_cmp(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+
+	return (x->file > y->file) - (x->file < y->file);
+}
+
+static void colocated_kinds(struct leak_index *ix, struct store *s, uint32_t group, const struct leak_result *r,
+			    struct facts *f)
+{
+	struct coloc c = {.r = r};
+
+	leak_group_each(ix, group, near_place, &c);
+	qsort(c.c, c.n, sizeof(*c.c), candidate_cmp);
+	for (size_t i = 0; i < c.n;) {
+		struct same_record sr = {c.c + i, 0, f};
+
+		while (i + sr.n < c.n && c.c[i + sr.n].file == c.c[i].file)
+			sr.n++;
+		leak_file_text(s, c.c[i].file, mark_same_record, &sr, NULL);
+		i += sr.n;
+	}
+	lg_free(c.c);
 }
 
 /* Mail and document formats, from the file rows of the places. */
@@ -286,7 +351,6 @@ void facts_address(struct leak_index *ix, struct store *s, const char *address, 
 	uint32_t group;
 	uint64_t value;
 	struct leak_result r;
-	struct coloc c;
 
 	memset(out, 0, sizeof(*out));
 	if (!ix || !leak_query_key(LEAK_Q_EMAIL, address, &group, &value, norm))
@@ -294,10 +358,8 @@ void facts_address(struct leak_index *ix, struct store *s, const char *address, 
 	leak_lookup(ix, LEAK_Q_EMAIL, group, value, &r);
 	from_result(ix, &r, out);
 	kinds_of_files(s, &r, out);
-	c.r = &r;
-	c.f = out;
 	if (r.found)
-		leak_group_each(ix, group, colocated, &c);
+		colocated_kinds(ix, s, group, &r, out);
 	leak_result_cleanup(&r);
 }
 

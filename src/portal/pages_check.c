@@ -52,7 +52,7 @@ static void kinds_cell(struct buf *b, const struct facts_source *s)
 	const char *k[8];
 	int n = 0;
 
-	k[n++] = "email address";
+	k[n++] = "email addresses";
 	if (s->k_name)
 		k[n++] = "names";
 	if (s->k_phone)

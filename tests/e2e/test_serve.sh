@@ -152,7 +152,7 @@ link=$(grep -ho "$B/r/[A-Za-z0-9_-]\{43\}" "$(mail_to jane.doe@example.com)" | h
 [ -n "$link" ] || fail "no link in the mail"
 expect "result link" 200 "$(req c GET "${link#"$B"}")"
 grep -q '<td class="source-name">dump-2022</td>' "$T/body" || fail "result: no dump-2022 row"
-grep -q 'class="source-kinds">email address, names, phone numbers, passwords<' "$T/body" || fail "result kinds: $(grep -o 'source-kinds">[^<]*' "$T/body")"
+grep -q 'class="source-kinds">email addresses, names, phone numbers, passwords<' "$T/body" || fail "result kinds: $(grep -o 'source-kinds">[^<]*' "$T/body")"
 grep -q 'id="advice"' "$T/body" || fail "result: no advice"
 expect "wrong token" 404 "$(req c GET /r/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA)"
 expect "short token" 404 "$(req c GET /r/abc)"
