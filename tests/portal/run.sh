@@ -50,6 +50,7 @@ fail() {
 	return 0
 }
 finish() {
+	echo "portal: $SECONDS s" >&2
 	echo "portal: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit
