@@ -34,9 +34,10 @@ CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 OPERATOR=auditor
 OPERATOR_PASS='correct horse battery staple'
 # The address-check limit per client and hour, and the range limit per
-# client and minute, low enough for the test to reach them.
+# client and minute, low enough for the test to reach them (the buckets
+# refill one request every 600 s and 12 s).
 RATE_MAIL=6
-RATE_RANGE=20
+RATE_RANGE=5
 
 passed=0 failed=0
 pass() {
