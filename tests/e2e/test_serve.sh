@@ -8,21 +8,9 @@
 # injection attempts, slow clients, 429s, identical answers whether or not
 # an address or domain is in the data, the range endpoint, API keys, the
 # operator's audit log. Exits non-zero on any failure.
-set -u
-BIN=${1:?usage: test_serve.sh BINARY}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-serve.XXXXXX")
+. "$(dirname "$0")/lib.sh" serve "$@"
 chmod 755 "$T"
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2> /dev/null; done
-	wait 2> /dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-failures=0
-fail() { echo "    FAIL: $*"; failures=$((failures + 1)); }
-need() { command -v "$1" > /dev/null || { echo "test_serve: $1 is required (scripts/install-deps.sh)"; exit 1; }; }
+need() { command -v "$1" > /dev/null || { echo "FAIL: $1 is required (scripts/install-deps.sh)"; exit 1; }; }
 for c in curl jq python3 smtp-sink dnsmasq; do need "$c"; done
 
 DB=$T/state.db
@@ -36,9 +24,9 @@ for s in ss: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in ss])')
 mkdir -p "$T/sink" "$T/www" && chmod 777 "$T/sink"
 smtp-sink -u nobody -d "$T/sink/%M." "127.0.0.1:$SMTP" 10 &
-pids+=($!)
+PIDS+=($!)
 (cd "$T/www" && exec python3 -m http.server --bind 127.0.0.1 "$WEB" > /dev/null 2>&1) &
-pids+=($!)
+PIDS+=($!)
 dns_pid=
 dns() { # (re)starts dnsmasq serving TXT records "NAME,VALUE"...
 	[ -n "$dns_pid" ] && kill "$dns_pid" 2> /dev/null && wait "$dns_pid" 2> /dev/null
@@ -47,7 +35,7 @@ dns() { # (re)starts dnsmasq serving TXT records "NAME,VALUE"...
 	dnsmasq --keep-in-foreground --port="$DNS" --listen-address=127.0.0.1 --bind-interfaces --no-resolv \
 		--no-hosts --pid-file= --log-facility=- "${args[@]}" > /dev/null 2>&1 &
 	dns_pid=$!
-	pids+=($dns_pid)
+	PIDS+=($dns_pid)
 	sleep 0.3
 }
 
@@ -63,7 +51,7 @@ rate_range = 40
 EOF
 "$BIN" serve --db "$DB" --config "$T/leakguard.conf" --listen 127.0.0.1:0 2> "$T/serve.err" &
 serve_pid=$!
-pids+=($serve_pid)
+PIDS+=($serve_pid)
 for _ in $(seq 50); do grep -q 'listening on' "$T/serve.err" && break; sleep 0.1; done
 B=$(sed -n 's/^leakguard serve: listening on //p' "$T/serve.err")
 [ -n "$B" ] || { echo "server did not start:"; cat "$T/serve.err"; exit 1; }
@@ -339,4 +327,4 @@ rc=$?
 expect "exit status on SIGTERM" 0 "$rc"
 san=$(grep -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$T/serve.err" | head -5)
 [ -z "$san" ] || fail "sanitizer report from the server: $san"
-exit $((failures > 0))
+e2e_done
