@@ -96,7 +96,13 @@ function assert(cond, msg) {
 }
 function eq(actual, expected, what) {
   const a = JSON.stringify(actual), e = JSON.stringify(expected);
-  if (a !== e) throw new Check(`${what}: got ${a}, expected ${e}`);
+  if (a === e) return;
+  if (a.length + e.length < 400) throw new Check(`${what}: got ${a}, expected ${e}`);
+  // Long texts (whole pages): where they part, with some context.
+  let i = 0;
+  while (i < a.length && a[i] === e[i]) i++;
+  const from = Math.max(0, i - 80);
+  throw new Check(`${what}: differ at character ${i}:\n  got      ...${a.slice(from, i + 120)}...\n  expected ...${e.slice(from, i + 120)}...`);
 }
 function need(value, what) {
   if (value === undefined || value === null || value === '') throw new Check(`not run: needs ${what}, which an earlier check failed to get`);
