@@ -11,6 +11,7 @@
 //   CHROMIUM       the browser (Debian's /usr/bin/chromium)
 //   LG_BIN, LG_DB  leakguard and its store, for `lookup` to compare with
 //   WORK           run.sh's work folder (lookup-DOMAIN.json, sources.json)
+//   WEB_ROOT, WEB_PORT  the web server behind the portal's web_verify_url
 //   OPERATOR, OPERATOR_PASS, RATE_MAIL, RATE_RANGE  as configured
 //
 // Each browser context is one client: the portal trusts 127.0.0.1 as a
@@ -47,10 +48,12 @@ const OPERATOR = env('OPERATOR');
 const OPERATOR_PASS = env('OPERATOR_PASS');
 const RATE_MAIL = Number(env('RATE_MAIL'));
 const RATE_RANGE = Number(env('RATE_RANGE'));
+const WEB_ROOT = env('WEB_ROOT');
+const WEB_PORT = Number(env('WEB_PORT'));
 
 const ORG = 'example-victim.test';        // in both leaks, verified by DNS
 const MAIL_ORG = 'other-company.test';    // in one leak, verified by mail
-const PARTNER = 'partner-supplier.test';  // in one leak, wrong TXT token
+const PARTNER = 'partner-supplier.test';  // in one leak, wrong TXT token, verified by a web file
 const ABSENT = 'absent-org.test';         // in no leak, wrong TXT token
 const PERSON = 'alice@example-victim.test'; // in both leaks
 const SOURCES = { 'bluebleed-2022': '2022-09-24', 'partner-crm-2023': '2023-03-15' };
@@ -61,7 +64,7 @@ const TIMEOUT = 30000; // generous: the portal may run under ASan
 // Client addresses (X-Forwarded-For), one per role.
 const IP = {
   person: '198.51.100.10', personPhone: '198.51.100.11', admin: '198.51.100.20',
-  mailAdmin: '198.51.100.30', stranger: '198.51.100.40', wrongToken: '198.51.100.41',
+  webAdmin: '198.51.100.25', mailAdmin: '198.51.100.30', stranger: '198.51.100.40', wrongToken: '198.51.100.41',
   csrf: '198.51.100.50', flood: '198.51.100.60', bystander: '198.51.100.61',
   range: '198.51.100.62', operator: '198.51.100.70', phone: '198.51.100.80',
 };
@@ -133,8 +136,29 @@ async function client(ip, options = {}) {
   return { context, page, request: context.request };
 }
 
+// shot(page, name): a screenshot to keep, and a look at the page as a
+// screen reader or keyboard user meets it (reported by the last check).
+const a11yProblems = [];
 async function shot(page, name) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const found = await page.evaluate(() => {
+    const out = [];
+    const visible = (el) => el.getClientRects().length > 0;
+    if (!document.documentElement.lang) out.push('no lang on <html>');
+    if (!document.querySelector('h1')) out.push('no <h1>');
+    for (const el of document.querySelectorAll('input, select, textarea')) {
+      if (el.type === 'hidden' || !visible(el)) continue;
+      const labelled = (el.id && document.querySelector(`label[for="${el.id}"]`)) || el.closest('label') ||
+        el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+      if (!labelled) out.push(`<${el.tagName.toLowerCase()} name="${el.name}"> has no label`);
+    }
+    for (const el of document.querySelectorAll('button, a[href]')) {
+      if (visible(el) && !(el.textContent.trim() || el.getAttribute('aria-label'))) out.push(`a ${el.tagName.toLowerCase()} without a name`);
+    }
+    for (const el of document.querySelectorAll('img')) if (!el.hasAttribute('alt')) out.push('an <img> without alt');
+    return out;
+  });
+  for (const f of found) a11yProblems.push(`${name} (${page.url()}): ${f}`);
 }
 
 // submit(page, action): runs action (a click, a key press) and returns the
@@ -711,6 +735,27 @@ async function main() {
     eq(st[ABSENT], st[PARTNER], '#verify-status for the absent domain vs the leaked one');
   });
 
+  await step(`a file at /.well-known/ on its web server verifies ${PARTNER} (after a failed check without it)`, async () => {
+    const web = await client(IP.webAdmin);
+    const c = await startChallenge(web.page, PARTNER);
+    const url = `http://127.0.0.1:${WEB_PORT}/${PARTNER}/.well-known/leakguard-verification.txt`;
+    eq(await text(web.page, '#web-url'), url, '#web-url (web_verify_url with the domain)');
+    const token = await text(web.page, '#web-value');
+    eq(token, c.token, '#web-value');
+    const before = await submit(web.page, () => web.page.click('#web-submit'));
+    eq(before.status(), 200, 'status of the web check without the file');
+    eq(await web.page.locator('#web-form').count(), 1, 'the verify page after the failed web check');
+    assert((await text(web.page, '#verify-status')).length > 0, '#verify-status is empty after the failed web check');
+    const dir = path.join(WEB_ROOT, PARTNER, '.well-known');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'leakguard-verification.txt'), `${token}\n`);
+    const resp = await submit(web.page, () => web.page.click('#web-submit'));
+    eq(await redirectStatus(resp), 303, 'status of the successful web check');
+    eq(web.page.url(), `${BASE}/dashboard/${PARTNER}`, 'page after the web check');
+    compareWithLookup(await dashboardRows(web.page), PARTNER);
+    await shot(web.page, '11b-dashboard-web-verified');
+  });
+
   await step('a form posted without the CSRF value, or with a wrong one, is refused (403)', async () => {
     const c = await client(IP.csrf);
     await c.page.goto(`${BASE}/`);
@@ -857,6 +902,7 @@ async function main() {
     has(`the verification mail for ${MAIL_ORG}`, (r) => r.action === 'verify-mail-sent' && r.subject.includes(MAIL_ORG) && r.client === IP.mailAdmin);
     has(`the confirmation of ${MAIL_ORG}`, (r) => r.action === 'verify-confirmed' && r.subject.includes(MAIL_ORG) && r.client === IP.mailAdmin);
     has(`the dashboard view of ${MAIL_ORG}`, (r) => r.action === 'dashboard-view' && r.subject.includes(MAIL_ORG) && r.client === IP.mailAdmin);
+    has(`the web verification of ${PARTNER}`, (r) => r.action === 'verify-web' && r.subject.includes(PARTNER) && r.client === IP.webAdmin && session(r));
     has(`the stranger denied ${ORG}'s dashboard`, (r) => r.action === 'denied' && r.client === IP.stranger);
     has(`the failed operator logins`, (r) => r.action === 'operator-login-failed' && r.client === IP.operator);
     has(`the operator login`, (r) => r.action === 'operator-login' && r.client === IP.operator && r.actor.includes(OPERATOR));
@@ -873,6 +919,10 @@ async function main() {
 
   await step('no page broke its Content-Security-Policy or threw a script error', async () => {
     assert(problems.length === 0, problems.slice(0, 10).join('\n'));
+  });
+
+  await step('every page shown: a language, a heading, a label for each field, a name for each button and link', async () => {
+    assert(a11yProblems.length === 0, a11yProblems.slice(0, 10).join('\n'));
   });
 }
 
