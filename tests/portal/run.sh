@@ -101,7 +101,7 @@ done
 
 WORK=$(mktemp -d /tmp/leakguard-portal.XXXXXX)
 chmod 755 "$WORK"
-SERVE_PID= SINK_PID= WEB_PID=
+SERVE_PID= SINK_PID= WEB_PID= NODE_PID=
 DNS_PIDFILE=$WORK/dnsmasq.pid
 stop_pid() { # stop_pid PID: TERM, then KILL after 10 s
 	local pid=$1 n=200
@@ -116,6 +116,8 @@ stop_pid() { # stop_pid PID: TERM, then KILL after 10 s
 	return 0
 }
 cleanup() {
+	# Playwright closes its Chromium when node gets SIGTERM.
+	stop_pid "$NODE_PID"
 	stop_pid "$SERVE_PID"
 	stop_pid "$SINK_PID"
 	stop_pid "$WEB_PID"
@@ -225,8 +227,11 @@ fi
 # ---------------------------------------------------------------- browser
 export BASE_URL SINK_DIR=$WORK/mail DNS_PORT DNS_PIDFILE ARTIFACTS CHROMIUM WEB_ROOT=$WORK/www WEB_PORT
 export LG_BIN=$LG LG_DB=$DB WORK OPERATOR OPERATOR_PASS RATE_MAIL RATE_RANGE
-node "$here/portal.test.js" >"$WORK/browser.out" 2>"$WORK/browser.err"
+node "$here/portal.test.js" >"$WORK/browser.out" 2>"$WORK/browser.err" &
+NODE_PID=$!
+wait "$NODE_PID"
 rc=$?
+NODE_PID=
 cat "$WORK/browser.out"
 passed=$((passed + $(grep -c '^ok: ' "$WORK/browser.out")))
 failed=$((failed + $(grep -c '^FAIL: ' "$WORK/browser.out")))
