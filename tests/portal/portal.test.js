@@ -13,6 +13,7 @@
 //   WORK           run.sh's work folder (lookup-DOMAIN.json, sources.json)
 //   WEB_ROOT, WEB_PORT  the web server behind the portal's web_verify_url
 //   OPERATOR, OPERATOR_PASS, RATE_MAIL, RATE_RANGE  as configured
+//   HOSTILE_SOURCE the name of a third leak: markup, to be shown as text
 //
 // Each browser context is one client: the portal trusts 127.0.0.1 as a
 // proxy, so the X-Forwarded-For header each context sends is its client
@@ -48,6 +49,8 @@ const OPERATOR = env('OPERATOR');
 const OPERATOR_PASS = env('OPERATOR_PASS');
 const RATE_MAIL = Number(env('RATE_MAIL'));
 const RATE_RANGE = Number(env('RATE_RANGE'));
+const HOSTILE_SOURCE = env('HOSTILE_SOURCE'); // a leak named with markup
+const HOSTILE_NAME = '<img src=x onerror="document.title=\'XSS\'">'; // an operator name tried at the login
 const WEB_ROOT = env('WEB_ROOT');
 const WEB_PORT = Number(env('WEB_PORT'));
 
@@ -133,6 +136,10 @@ async function client(ip, options = {}) {
     if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`${page.url()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`${page.url()}: script error: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`${page.url()}: a script opened a ${d.type()} dialog: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
   return { context, page, request: context.request };
 }
 
@@ -858,7 +865,7 @@ async function main() {
     eq(resp.status(), 200, 'login page status');
     const errors = [];
     // The second try uses the form the first refusal answered with.
-    for (const [u, pw] of [[OPERATOR, 'not the password'], ['nosuchoperator', OPERATOR_PASS]]) {
+    for (const [u, pw] of [[OPERATOR, 'not the password'], [HOSTILE_NAME, OPERATOR_PASS]]) {
       await op.page.fill('#username', u);
       await op.page.fill('#password', pw);
       const r = await submit(op.page, () => op.page.click('#login-submit'));
@@ -885,7 +892,11 @@ async function main() {
     const expected = fs.readFileSync(path.join(WORK, 'sources.json'), 'utf8').split('\n').filter(Boolean)
       .map((l) => JSON.parse(l))
       .map((o) => [o.source, o.date || '', o.status, String(o.files), String(o.records), String(o.unreadable_records)]);
-    eq(rows.map((x) => x.map((v) => (v || '').replace(/[ ,]/g, ''))).sort(), expected.sort(), 'the operator\'s sources vs sources --json');
+    const plain = (v) => (/^[0-9][0-9 ,]*$/.test(v || '') ? v.replace(/[ ,]/g, '') : (v || ''));
+    eq(rows.map((x) => x.map(plain)).sort(), expected.sort(), 'the operator\'s sources vs sources --json');
+    // The leak named with markup shows as that text, not as an element.
+    eq(await op.page.locator('#operator-sources img').count(), 0, 'img elements in #operator-sources');
+    assert(rows.some((x) => x[0] === HOSTILE_SOURCE), `no source shown as the text ${HOSTILE_SOURCE}`);
     await shot(op.page, '14-operator-sources');
   });
 
@@ -930,6 +941,9 @@ async function main() {
     has(`the web verification of ${PARTNER}`, (r) => r.action === 'verify-web' && r.subject.includes(PARTNER) && r.client === IP.webAdmin && session(r));
     has(`the stranger denied ${ORG}'s dashboard`, (r) => r.action === 'denied' && r.client === IP.stranger);
     has(`the failed operator logins`, (r) => r.action === 'operator-login-failed' && r.client === IP.operator);
+    has(`the failed login of the name made of markup, shown as text`, (r) => r.action === 'operator-login-failed' && r.subject === HOSTILE_NAME);
+    if (await p.locator('#audit-log img').count()) problemsHere.push('an img element in #audit-log (markup from a subject)');
+    if ((await p.title()) === 'XSS') problemsHere.push('markup from the audit log ran');
     has(`the operator login`, (r) => r.action === 'operator-login' && r.client === IP.operator && r.actor.includes(OPERATOR));
     has(`the operator's view of the audit log`, (r) => r.action === 'audit-view' && r.actor === `operator:${OPERATOR}`);
     assert(problemsHere.length === 0, problemsHere.join('\n'));

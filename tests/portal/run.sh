@@ -38,6 +38,7 @@ OPERATOR_PASS='correct horse battery staple'
 # The address-check limit per client and hour, and the range limit per
 # client and minute, low enough for the test to reach them (the buckets
 # refill one request every 600 s and 12 s).
+HOSTILE_SOURCE='<img src=x onerror=alert(1)>'
 RATE_MAIL=6
 RATE_RANGE=5
 
@@ -140,14 +141,14 @@ mkdir -p "$ARTIFACTS"
 # The fixture dumps, and a DOCX built from its document.xml (a document
 # holding the organisation's data; kept as text in the tree).
 mkdir -p "$WORK/dumps"
-cp -r "$here/dumps/bluebleed-2022" "$here/dumps/partner-crm-2023" "$WORK/dumps/"
+cp -r "$here/dumps/bluebleed-2022" "$here/dumps/partner-crm-2023" "$here/dumps/hostile" "$WORK/dumps/"
 python3 "$here/make_docx.py" "$here/dumps/invoice-2022-0917.document.xml" \
 	"$WORK/dumps/bluebleed-2022/invoice-2022-0917.docx" ||
 	{ fail "setup: cannot build the DOCX fixture"; finish; }
 
-ingest() { # ingest SOURCE DATE
+ingest() { # ingest SOURCE DATE [DIR]
 	local out
-	if out=$("$LG" ingest --db "$DB" --source "$1" --date "$2" "$WORK/dumps/$1" 2>&1) &&
+	if out=$("$LG" ingest --db "$DB" --source "$1" --date "$2" "$WORK/dumps/${3:-$1}" 2>&1) &&
 		[ -z "$(sanitizer_errors <(printf '%s\n' "$out"))" ]; then
 		pass "ingest of the fixture leak $1"
 	else
@@ -157,6 +158,8 @@ ingest() { # ingest SOURCE DATE
 }
 ingest bluebleed-2022 2022-09-24
 ingest partner-crm-2023 2023-03-15
+# A leak whose name is markup, as the operator pages must show it: as text.
+ingest "$HOSTILE_SOURCE" 2024-01-01 hostile
 
 # What the command line says, for the browser script to compare with.
 for d in example-victim.test other-company.test partner-supplier.test absent-org.test; do
@@ -226,7 +229,7 @@ fi
 
 # ---------------------------------------------------------------- browser
 export BASE_URL SINK_DIR=$WORK/mail DNS_PORT DNS_PIDFILE ARTIFACTS CHROMIUM WEB_ROOT=$WORK/www WEB_PORT
-export LG_BIN=$LG LG_DB=$DB WORK OPERATOR OPERATOR_PASS RATE_MAIL RATE_RANGE
+export LG_BIN=$LG LG_DB=$DB WORK OPERATOR OPERATOR_PASS RATE_MAIL RATE_RANGE HOSTILE_SOURCE
 node "$here/portal.test.js" >"$WORK/browser.out" 2>"$WORK/browser.err" &
 NODE_PID=$!
 wait "$NODE_PID"
