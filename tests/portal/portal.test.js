@@ -521,6 +521,15 @@ async function main() {
     await shot(admin.page, '05-verify-domain');
   });
 
+  await step('the Copy button puts the TXT value on the clipboard (portal.js)', async () => {
+    const c = need(s.challenge, 'the challenge');
+    await admin.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+    const button = admin.page.locator('button.copy[data-copy="dns-value"]');
+    await button.click();
+    await admin.page.waitForFunction(() => document.querySelector('button.copy[data-copy="dns-value"]').textContent === 'Copied');
+    eq(await admin.page.evaluate(() => navigator.clipboard.readText()), c.dnsValue, 'the clipboard');
+  });
+
   await step('before the TXT record exists, the DNS check fails and the dashboard stays closed', async () => {
     const c = need(s.challenge, 'the challenge');
     await admin.page.goto(c.url);
