@@ -93,7 +93,7 @@ sanitizer_errors() {
 }
 
 # ------------------------------------------------------------------ setup
-for tool in node python3 jq dnsmasq smtp-sink "$CHROMIUM"; do
+for tool in node python3 dnsmasq smtp-sink "$CHROMIUM"; do
 	command -v "$tool" >/dev/null || { fail "setup: $tool is missing (scripts/install-deps.sh)"; finish; }
 done
 [ -d "$top/node_modules/playwright-core" ] ||
