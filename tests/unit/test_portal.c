@@ -4,6 +4,9 @@
  * audit log. */
 #include "testutil.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "portal/facts.h"
@@ -205,6 +208,25 @@ static void test_txt_and_domains(void **state)
 	}
 }
 
+/* A domain that resolves inward is never fetched: with a server listening
+ * on loopback, the default-style URL (host = the domain) still refuses. */
+static void test_web_private(void **state)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	char url[64], why[512] = "";
+
+	(void)state;
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	getsockname(fd, (struct sockaddr *)&sa, &len);
+	snprintf(url, sizeof(url), "http://{domain}:%u/x", ntohs(sa.sin_port));
+	assert_false(verify_web(url, "127.0.0.1", "tok", why, sizeof(why)));
+	assert_non_null(strstr(why, "private networks"));
+	close(fd);
+}
+
 static void test_password(void **state)
 {
 	struct portal_operator op = {.name = "alice"};
@@ -273,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_escape_and_render), cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_ratelimit),    cmocka_unit_test(test_txt_and_domains),
 		cmocka_unit_test(test_password),     cmocka_unit_test(test_store),
+		cmocka_unit_test(test_web_private),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
