@@ -19,8 +19,9 @@
 # web file, the dashboard against `leakguard lookup --json --domain`, the
 # CSV download, API keys, log-out,
 # strangers and wrong tokens seeing nothing, rate limits (429), operator
-# login and audit log. Screenshots go to BINARY's folder/portal-artifacts/
-# (build/portal-artifacts/, build/asan/portal-artifacts/).
+# login and audit log. Screenshots, the mails, the CSV, the audit log and
+# the server's log go to build/portal-artifacts/ (build/asan/portal-artifacts/
+# for build/asan/leakguard; ARTIFACTS=DIR elsewhere).
 #
 # Prints one line per check ("ok: ..." or "FAIL: ...") and ends with exactly
 # one line "portal: N passed, M failed"; exits non-zero on any failure.
@@ -31,7 +32,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 BIN=${1:-$top/build/leakguard}
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-ARTIFACTS=${ARTIFACTS:-$(dirname "$BIN")/portal-artifacts}
+# Screenshots beside the binary's build (build/, build/asan/), else build/.
+case $BIN in
+"$top"/build/*) ARTIFACTS=${ARTIFACTS:-$(dirname "$BIN")/portal-artifacts} ;;
+*) ARTIFACTS=${ARTIFACTS:-$top/build/portal-artifacts} ;;
+esac
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 OPERATOR=auditor
 OPERATOR_PASS='correct horse battery staple'
