@@ -164,6 +164,37 @@ static int answer_cmp(const void *a, const void *b)
 	return x != y ? (x < y ? -1 : 1) : memcmp(a, b, LEAK_SHA1_LEN);
 }
 
+struct sort_key {
+	uint64_t k; /* bits 20..83 of the digest */
+	uint32_t i; /* its index */
+};
+
+/* The order of n digests of one answer, by LSD radix sort on the 64 bits
+ * after the prefix (qsort with a comparison callback was a fifth of the
+ * range endpoint's time). Digests equal in those 64 bits (never seen:
+ * 2^-64 a pair) keep their input order; real ones arrive sorted. */
+static void answer_order(const uint8_t (*d)[LEAK_SHA1_LEN], size_t n, struct sort_key *a, struct sort_key *tmp)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k;
+
+		memcpy(&k, d[i] + 2, 8);
+		a[i].k = __builtin_bswap64(k);
+		a[i].i = (uint32_t)i;
+	}
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t count[257] = {0};
+
+		for (size_t i = 0; i < n; i++)
+			count[((a[i].k >> shift) & 255) + 1]++;
+		for (int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(a[i].k >> shift) & 255]++] = a[i];
+		memcpy(a, tmp, n * sizeof(*a));
+	}
+}
+
 static void hex_suffix(const uint8_t *d, char out[36])
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -206,6 +237,7 @@ size_t leak_range_answer(uint32_t prefix, const uint8_t (*real)[LEAK_SHA1_LEN], 
 {
 	size_t total = (n / LEAK_RANGE_PAD + 1) * LEAK_RANGE_PAD, k = 0;
 	uint8_t (*d)[LEAK_SHA1_LEN] = lg_malloc(total * sizeof(*d));
+	struct sort_key *order;
 	char (*s)[36];
 
 	if (n)
@@ -216,10 +248,12 @@ size_t leak_range_answer(uint32_t prefix, const uint8_t (*real)[LEAK_SHA1_LEN], 
 			memmove(d[k++], d[i], sizeof(*d));
 	total = (k / LEAK_RANGE_PAD + 1) * LEAK_RANGE_PAD;
 	decoys(prefix, key, d + k, total - k);
-	qsort(d, total, sizeof(*d), answer_cmp);
+	order = lg_malloc(2 * total * sizeof(*order));
+	answer_order((const uint8_t(*)[LEAK_SHA1_LEN])d, total, order, order + total);
 	s = lg_malloc(total * sizeof(*s));
 	for (size_t i = 0; i < total; i++)
-		hex_suffix(d[i], s[i]);
+		hex_suffix(d[order[i].i], s[i]);
+	lg_free(order);
 	lg_free(d);
 	*out = s;
 	return total;

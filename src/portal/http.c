@@ -57,10 +57,18 @@ static void on_done(void *cls, struct MHD_Connection *con, void **con_cls, enum 
 
 static enum MHD_Result send_resp(struct MHD_Connection *con, struct http_resp *out, bool close)
 {
-	struct MHD_Response *mr = MHD_create_response_from_buffer(out->body.len, out->body.data ? out->body.data : (void *)"",
-								  MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *mr;
 	enum MHD_Result rc;
 
+	/* the body is handed over, not copied (lg_malloc is malloc): a range
+	 * answer is 9 KB */
+	if (out->body.data) {
+		mr = MHD_create_response_from_buffer(out->body.len, out->body.data, MHD_RESPMEM_MUST_FREE);
+		if (mr)
+			buf_init(&out->body);
+	} else {
+		mr = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	}
 	if (!mr)
 		return MHD_NO;
 	MHD_add_response_header(mr, "Content-Type", out->type ? out->type : "text/plain; charset=utf-8");

@@ -18,7 +18,7 @@ struct mailq {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	struct mailq_job jobs[MAILQ_MAX];
+	struct mailq_job **jobs; /* MAILQ_MAX slots, a ring; each job lg_malloc'd */
 	size_t head, n;
 	bool stopping;
 	struct ratelimit *per_rcpt;
@@ -106,7 +106,7 @@ static void *run(void *arg)
 
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
-		struct mailq_job j;
+		struct mailq_job *j;
 
 		while (!q->n && !q->stopping)
 			pthread_cond_wait(&q->cond, &q->lock);
@@ -116,10 +116,11 @@ static void *run(void *arg)
 		q->head = (q->head + 1) % MAILQ_MAX;
 		q->n--;
 		pthread_mutex_unlock(&q->lock);
-		if (j.kind == MAILQ_ADDRESS)
-			do_address(q, &j);
+		if (j->kind == MAILQ_ADDRESS)
+			do_address(q, j);
 		else
-			do_confirm(q, &j);
+			do_confirm(q, j);
+		lg_free(j);
 		pthread_mutex_lock(&q->lock);
 	}
 	pthread_mutex_unlock(&q->lock);
@@ -131,6 +132,7 @@ struct mailq *mailq_start(struct portal *p)
 	struct mailq *q = lg_calloc(1, sizeof(*q));
 
 	q->p = p;
+	q->jobs = lg_calloc(MAILQ_MAX, sizeof(*q->jobs));
 	q->per_rcpt = ratelimit_new(MAILQ_PER_RCPT, 3600);
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->cond, NULL);
@@ -140,16 +142,20 @@ struct mailq *mailq_start(struct portal *p)
 
 bool mailq_push(struct mailq *q, const struct mailq_job *j)
 {
+	struct mailq_job *copy = lg_malloc(sizeof(*copy));
 	bool ok;
 
+	*copy = *j;
 	pthread_mutex_lock(&q->lock);
 	ok = q->n < MAILQ_MAX && !q->stopping;
 	if (ok) {
-		q->jobs[(q->head + q->n) % MAILQ_MAX] = *j;
+		q->jobs[(q->head + q->n) % MAILQ_MAX] = copy;
 		q->n++;
 		pthread_cond_signal(&q->cond);
 	}
 	pthread_mutex_unlock(&q->lock);
+	if (!ok)
+		lg_free(copy);
 	return ok;
 }
 
@@ -166,6 +172,7 @@ void mailq_stop(struct mailq **qp)
 	pthread_mutex_unlock(&q->lock);
 	pthread_join(q->thread, NULL);
 	ratelimit_free(&q->per_rcpt);
+	lg_free(q->jobs);
 	pthread_mutex_destroy(&q->lock);
 	pthread_cond_destroy(&q->cond);
 	lg_free(q);

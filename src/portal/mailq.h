@@ -11,7 +11,7 @@
 
 #include "portal/server.h"
 
-#define MAILQ_MAX 1024
+#define MAILQ_MAX 65536 /* jobs waiting; a job is a few dozen bytes until pushed */
 #define MAILQ_PER_RCPT 3
 
 enum mailq_kind {
