@@ -102,7 +102,7 @@ IFS='|' read -r check_rps check_p50 check_p99 check_err <<< "$(run_wrk check "$W
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$srv/status")
 
 echo "timing present vs absent..." >&2
-cc -O2 -Wall -Werror -o "$W/serve_timing" bench/serve_timing.c
+cc -O2 -Wall -Werror -o "$W/serve_timing" bench/serve_timing.c -lm
 "$W/serve_timing" 127.0.0.1 "$PORT" "$COOKIE" "$CSRF" "$present" "$absent" 10000 1000 > "$W/timing.txt"
 mails=$(ls "$W/sink" | wc -l)
 

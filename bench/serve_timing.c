@@ -9,6 +9,7 @@
  * usage: serve_timing HOST PORT COOKIE CSRF PRESENT ABSENT SAMPLES WARMUP */
 #define _GNU_SOURCE /* strcasestr */
 #include <arpa/inet.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -73,18 +74,21 @@ static int cmp(const void *a, const void *b)
 }
 
 struct stats {
-	double mean, median, trimmed;
+	double mean, median, trimmed, sd;
 };
 
 static struct stats summarise(double *v, size_t n)
 {
-	struct stats s = {0, 0, 0};
+	struct stats s = {0, 0, 0, 0};
 	size_t lo = n / 10, hi = n - n / 10;
 
 	qsort(v, n, sizeof(*v), cmp);
 	for (size_t i = 0; i < n; i++)
 		s.mean += v[i];
 	s.mean /= (double)n;
+	for (size_t i = 0; i < n; i++)
+		s.sd += (v[i] - s.mean) * (v[i] - s.mean);
+	s.sd = sqrt(s.sd / (double)(n - 1));
 	s.median = v[n / 2];
 	for (size_t i = lo; i < hi; i++)
 		s.trimmed += v[i];
@@ -146,11 +150,14 @@ int main(int argc, char **argv)
 		struct stats p = summarise(t[0], samples), a = summarise(t[1], samples);
 
 		printf("samples %zu each (after %zu warm-up pairs), microseconds\n", samples, warmup);
-		printf("present: mean %.2f median %.2f trimmed-mean %.2f\n", p.mean, p.median, p.trimmed);
-		printf("absent:  mean %.2f median %.2f trimmed-mean %.2f\n", a.mean, a.median, a.trimmed);
-		printf("difference of means %.2f%%, of medians %.2f%%, of trimmed means %.2f%%\n",
-		       100 * (p.mean - a.mean) / a.mean, 100 * (p.median - a.median) / a.median,
-		       100 * (p.trimmed - a.trimmed) / a.trimmed);
+		double se = sqrt(p.sd * p.sd / (double)samples + a.sd * a.sd / (double)samples);
+
+		printf("present: mean %.2f median %.2f trimmed-mean %.2f sd %.2f\n", p.mean, p.median, p.trimmed, p.sd);
+		printf("absent:  mean %.2f median %.2f trimmed-mean %.2f sd %.2f\n", a.mean, a.median, a.trimmed, a.sd);
+		printf("difference of means %.2f%% (standard error of the difference %.2f%%, Welch t %.2f), "
+		       "of medians %.2f%%, of trimmed means %.2f%%\n",
+		       100 * (p.mean - a.mean) / a.mean, 100 * se / a.mean, (p.mean - a.mean) / se,
+		       100 * (p.median - a.median) / a.median, 100 * (p.trimmed - a.trimmed) / a.trimmed);
 	}
 	return 0;
 }
