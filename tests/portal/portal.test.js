@@ -117,7 +117,6 @@ function need(value, what) {
 
 // ------------------------------------------------------------- browser
 let browser;
-const contexts = [];
 
 async function client(ip, options = {}) {
   const context = await browser.newContext({
@@ -127,7 +126,6 @@ async function client(ip, options = {}) {
   });
   context.setDefaultTimeout(TIMEOUT);
   context.setDefaultNavigationTimeout(TIMEOUT);
-  contexts.push(context);
   const page = await context.newPage();
   page.on('framenavigated', (f) => {
     if (f === page.mainFrame()) lastPage = page;
@@ -998,7 +996,6 @@ main()
     console.log(String(e && e.stack || e).split('\n').slice(0, 12).map((l) => `    ${l}`).join('\n'));
   })
   .finally(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
     for (const c of apiContexts) await c.dispose().catch(() => {});
     if (browser) await browser.close().catch(() => {});
     await stopDns().catch(() => {});

@@ -65,8 +65,14 @@ finish() {
 	exit
 }
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# free_ports N: N distinct free TCP ports on 127.0.0.1, on one line.
+free_ports() {
+	python3 -c '
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
 }
 
 # wait_port PORT [SECONDS]: until something listens on 127.0.0.1:PORT (TCP).
@@ -184,7 +190,7 @@ else
 	fail "serve --add-operator creates the operator account" "$out"
 fi
 
-SMTP_PORT=$(free_port) DNS_PORT=$(free_port) WEB_PORT=$(free_port) PORT=$(free_port)
+read -r SMTP_PORT DNS_PORT WEB_PORT PORT < <(free_ports 4)
 BASE_URL=http://127.0.0.1:$PORT
 
 # smtp-sink: one file per message under mail/ (writable by the user it
