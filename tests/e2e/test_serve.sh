@@ -7,11 +7,11 @@
 # cookies, CSRF, malformed targets, path traversal, oversized bodies,
 # injection attempts, slow clients, 429s, identical answers whether or not
 # an address or domain is in the data, the range endpoint, API keys, the
-# operator's audit log. Exits non-zero on any failure.
+# operator's audit log, and HTTPS. Exits non-zero on any failure.
 . "$(dirname "$0")/lib.sh" serve "$@"
 chmod 755 "$T"
 need() { command -v "$1" > /dev/null || { echo "FAIL: $1 is required (scripts/install-deps.sh)"; exit 1; }; }
-for c in curl jq python3 smtp-sink dnsmasq dig; do need "$c"; done
+for c in curl jq python3 smtp-sink dnsmasq dig openssl; do need "$c"; done
 
 DB=$T/state.db
 "$BIN" ingest --db "$DB" --source dump-2022 --date 2022-09-24 "$ROOT/tests/leak" > /dev/null 2>&1 ||
@@ -331,6 +331,26 @@ kill -TERM "$serve_pid"
 wait "$serve_pid"
 rc=$?
 expect "exit status on SIGTERM" 0 "$rc"
+# ---- HTTPS: libmicrohttpd with GnuTLS, cookies marked Secure
+if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 1 -subj /CN=127.0.0.1 \
+	> /dev/null 2>&1; then
+	printf '[portal]\ntls_cert = %s\ntls_key = %s\n' "$T/cert.pem" "$T/key.pem" > "$T/tls.conf"
+	"$BIN" serve --db "$DB" --config "$T/tls.conf" --listen 127.0.0.1:0 2> "$T/tls.err" &
+	tls_pid=$!
+	PIDS+=($tls_pid)
+	for _ in $(seq 100); do grep -q 'listening on' "$T/tls.err" && break; sleep 0.1; done
+	U=$(sed -n 's/^leakguard serve: listening on //p' "$T/tls.err")
+	[[ $U == https://127.0.0.1:* ]] || fail "TLS server: $(cat "$T/tls.err")"
+	st=$(curl -sk -o /dev/null -D "$T/tls.hdr" -w '%{http_code}' "$U/")
+	expect "GET / over TLS" 200 "$st"
+	tr -d '\r' < "$T/tls.hdr" | grep -q '^Set-Cookie: lg_csrf=.*; HttpOnly; SameSite=Strict; Secure$' || fail "TLS cookie not Secure"
+	kill -TERM "$tls_pid"
+	wait "$tls_pid" || fail "TLS server exit status"
+	cat "$T/tls.err" >> "$T/serve.err"
+else
+	fail "openssl could not make a test certificate"
+fi
+
 san=$(grep -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$T/serve.err" | head -5)
 [ -z "$san" ] || fail "sanitizer report from the server: $san"
 e2e_done
