@@ -12,6 +12,7 @@
 
 #include "leak/hash.h"
 #include "leak/range.h"
+#include "util/ascii.h"
 #include "util/durable.h"
 #include "util/alloc.h"
 
@@ -139,7 +140,7 @@ bool leak_range_prefix(const char *s, uint32_t *prefix)
 
 	for (int i = 0; i < 5; i++) {
 		char c = s[i];
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		int d = ascii_hex_value((unsigned char)c);
 
 		if (d < 0)
 			return false;

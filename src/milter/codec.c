@@ -3,19 +3,9 @@
 #include <string.h>
 
 #include "milter/codec.h"
+#include "util/ascii.h"
 
 #define QP_LINE_MAX 76
-
-static int hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /* Decodes one step at s[i]: *byte gets the decoded byte, or -1 when the step
  * produced none (a soft line break). Returns the offset after the step. Both
@@ -29,8 +19,8 @@ static size_t qp_step(const char *s, size_t len, size_t i, int *byte)
 		*byte = (unsigned char)s[i];
 		return i + 1;
 	}
-	if (i + 2 < len && (hi = hex_value((unsigned char)s[i + 1])) >= 0 &&
-	    (lo = hex_value((unsigned char)s[i + 2])) >= 0) {
+	if (i + 2 < len && (hi = ascii_hex_value((unsigned char)s[i + 1])) >= 0 &&
+	    (lo = ascii_hex_value((unsigned char)s[i + 2])) >= 0) {
 		*byte = hi * 16 + lo;
 		return i + 3;
 	}

@@ -2,17 +2,7 @@
 #include <string.h>
 
 #include "portal/parse.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util/ascii.h"
 
 char *http_decode(struct arena *a, const char *s, size_t n, bool plus, size_t max, enum lg_status *rc)
 {
@@ -23,11 +13,11 @@ char *http_decode(struct arena *a, const char *s, size_t n, bool plus, size_t ma
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '%') {
-			if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+			if (i + 2 >= n || ascii_hex_value((unsigned char)s[i + 1]) < 0 || ascii_hex_value((unsigned char)s[i + 2]) < 0) {
 				*rc = LG_EPARSE;
 				return NULL;
 			}
-			c = (unsigned char)(hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
+			c = (unsigned char)(ascii_hex_value((unsigned char)s[i + 1]) << 4 | ascii_hex_value((unsigned char)s[i + 2]));
 			i += 2;
 		} else if (c == '+' && plus) {
 			c = ' ';

@@ -1,5 +1,6 @@
-/* ascii.h: locale-free ASCII case helpers for parsers of mail, HTML and
- * URLs, whose keywords are ASCII whatever the text around them. */
+/* ascii.h: locale-free ASCII case and hex-digit helpers for parsers of
+ * mail, HTML, URLs and HTTP requests, whose keywords are ASCII whatever
+ * the text around them. */
 #ifndef LG_UTIL_ASCII_H
 #define LG_UTIL_ASCII_H
 
@@ -10,6 +11,18 @@
 static inline unsigned char ascii_lower(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* The value of a hex digit (either case), -1 for any other byte. */
+static inline int ascii_hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
 /* The n bytes at s equal lower (lowercase already) but for ASCII case. */
