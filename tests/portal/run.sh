@@ -288,5 +288,5 @@ else
 	fail "no sanitizer report from serve" "$(grep -B2 -A25 -m1 -E 'ERROR: |runtime error:' "$WORK/serve.log")"
 fi
 cp "$WORK/serve.log" "$ARTIFACTS/serve.log" 2>/dev/null
-cp "$WORK/browser.err" "$ARTIFACTS/browser.err" 2>/dev/null
+cp "$WORK/browser.out" "$WORK/browser.err" "$ARTIFACTS/" 2>/dev/null
 finish
