@@ -135,6 +135,10 @@ cleanup() {
 	stop_pid "$WEB_PID"
 	# dnsmasq is (re)started by the browser script, which records its pid.
 	[ -s "$DNS_PIDFILE" ] && kill -TERM "$(cat "$DNS_PIDFILE")" 2>/dev/null
+	# The logs beside the screenshots, also after an early stop.
+	for f in serve.log browser.out browser.err smtp-sink.log dnsmasq.log; do
+		[ -f "$WORK/$f" ] && cp "$WORK/$f" "$ARTIFACTS/" 2>/dev/null
+	done
 	if [ -n "${KEEP:-}" ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -287,6 +291,4 @@ if [ -z "$san" ]; then
 else
 	fail "no sanitizer report from serve" "$(grep -B2 -A25 -m1 -E 'ERROR: |runtime error:' "$WORK/serve.log")"
 fi
-cp "$WORK/serve.log" "$ARTIFACTS/serve.log" 2>/dev/null
-cp "$WORK/browser.out" "$WORK/browser.err" "$ARTIFACTS/" 2>/dev/null
 finish
