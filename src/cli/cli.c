@@ -30,6 +30,8 @@ static const struct subcommand subcommands[] = {
 	{"ingest", cli_ingest, "index leak dumps (CSV, JSON, mail, text) into a named source"},
 	{"lookup", cli_lookup, "is a domain, address or phone number in an ingested leak?"},
 	{"sources", cli_sources, "list ingested leaks with their counts and status"},
+	{"context", cli_context, "what leaked about your organisation: partners, business identifiers, people"},
+	{"history", cli_history, "correspondent history: learn who writes to whom from delivered mail"},
 	{"scan", cli_scan, "find cloud storage anyone can read (Azure Blob, S3) and audit its settings"},
 	{"serve", cli_serve, "run the leak portal: web pages and a JSON API for proven owners"},
 };

@@ -30,6 +30,8 @@ int cli_lookup(int argc, char **argv);
 int cli_sources(int argc, char **argv);
 int cli_scan(int argc, char **argv);
 int cli_serve(int argc, char **argv);
+int cli_context(int argc, char **argv);
+int cli_history(int argc, char **argv);
 
 /* Options every subcommand accepts. */
 struct cli_common {

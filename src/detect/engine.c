@@ -23,6 +23,7 @@ struct engine {
 static const detector_fn detectors[] = {
 	detect_sender, detect_domains, detect_urgency, detect_spelling,
 	detect_links,  detect_attachments, detect_auth, detect_blocklist, detect_reported,
+	detect_leaked, detect_correspondents, detect_replychain, detect_diversion, detect_leaked_people,
 };
 
 /* ---- names ---------------------------------------------------------------- */
@@ -169,6 +170,7 @@ static enum lg_status build(struct detect_env *env, const struct config *cfg, st
 			return rc;
 	}
 	env->speller = speller_new(cfg->dictionary_dir, cfg->dictionary);
+	env->bank_change = diversion_pattern();
 	return LG_OK;
 }
 
@@ -214,6 +216,9 @@ void engine_free(struct engine **ep)
 	speller_free(&env->speller);
 	model_free(&env->model);
 	report_index_free(&env->reports);
+	env_context_cleanup(env);
+	if (env->bank_change)
+		g_regex_unref(env->bank_change);
 	lg_free(env->authserv_id);
 	lg_free(*ep);
 	*ep = NULL;
@@ -229,6 +234,11 @@ void engine_set_reports(struct engine *e, struct report_index *idx)
 {
 	report_index_free(&e->env.reports);
 	e->env.reports = idx;
+}
+
+void engine_set_context(struct engine *e, struct ctx_store *ctx, struct history *h, int64_t frequent)
+{
+	env_context_attach(&e->env, ctx, h, frequent);
 }
 
 void engine_set_report_threshold(struct engine *e, double similarity)
@@ -361,6 +371,7 @@ void engine_check(const struct engine *e, const struct mail_message *msg, struct
 	facts_links(msg, &facts);
 	facts.sender_ip = facts_sender_ip(env, msg);
 	facts.from_registrable = *msg->from.domain ? env_org_of(msg->arena, msg->from.domain) : NULL;
+	facts_context(env, msg, &facts);
 	for (size_t i = 0; i < sizeof(detectors) / sizeof(detectors[0]); i++)
 		detectors[i](env, msg, &facts, &out->signals);
 	detect_classify(env, msg, &facts, &out->signals);

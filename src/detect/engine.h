@@ -6,6 +6,7 @@
 #define LG_DETECT_ENGINE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "detect/signal.h"
 #include "mail/message.h"
@@ -41,6 +42,15 @@ struct report_index;
  * the engine from now on, NULL removes them. Not thread-safe, like
  * engine_set_model. */
 void engine_set_reports(struct engine *e, struct report_index *idx);
+struct ctx_store;
+struct history;
+/* Gives the engine what leaked about the organisation (context/store.h)
+ * and the correspondent history (context/history.h), either may be NULL;
+ * owned by the engine from now on. Domains seen in at least `frequent`
+ * messages of the history count as frequent correspondents. Not
+ * thread-safe, like engine_set_model. */
+void engine_set_context(struct engine *e, struct ctx_store *ctx, struct history *h, int64_t frequent);
+
 /* The similarity at which a message counts as like a reported one. */
 void engine_set_report_threshold(struct engine *e, double similarity);
 

@@ -25,6 +25,16 @@ struct colleague {
 
 struct urgency;
 struct speller;
+struct ctx_store;
+struct history;
+
+/* A domain the organisation is known to deal with: a leaked partner, a
+ * frequent correspondent, or both (leakctx.c). */
+struct related_domain {
+	const char *partner_source; /* leak it was a partner in, NULL when not one */
+	uint32_t partner_count;     /* leaked messages and documents shared */
+	int64_t messages;           /* correspondent history count, 0 when not frequent */
+};
 
 struct detect_env {
 	struct signal_weights weights;
@@ -45,6 +55,11 @@ struct detect_env {
 	struct model *model;             /* NULL: heuristics only */
 	struct report_index *reports;    /* NULL: no staff reports */
 	double report_similarity;
+	struct ctx_store *context;       /* NULL: nothing known about leaks */
+	struct history *history;         /* NULL: no correspondent history */
+	struct lookalike_set *related;   /* leaked partners and frequent correspondents; NULL when none */
+	GHashTable *related_info;        /* domain -> struct related_domain */
+	GRegex *bank_change;             /* wording of changed bank details */
 	double t_suspicious, t_spam, t_phishing;
 	enum verdict_action act_suspicious, act_spam, act_phishing;
 };
@@ -64,6 +79,10 @@ struct detect_facts {
 	size_t nlinks;
 	const char *sender_ip;        /* first untrusted Received hop, NULL when unknown */
 	const char *from_registrable; /* NULL when no From domain */
+	bool sender_known;            /* own domain, a leaked partner's, or in the history */
+	bool history_ready;           /* a correspondent history that knows enough domains */
+	const struct related_domain *from_imitates; /* what the From domain imitates, NULL: nothing */
+	struct lookalike_match from_match;          /* how, when from_imitates */
 };
 
 typedef void (*detector_fn)(const struct detect_env *env, const struct mail_message *msg,
@@ -81,6 +100,24 @@ void detect_attachments(const struct detect_env *, const struct mail_message *, 
 void detect_auth(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 void detect_reported(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 void detect_blocklist(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+void detect_leaked(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+void detect_correspondents(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+void detect_replychain(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+void detect_diversion(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+/* Runs last: it only sharpens a verdict other signals already started. */
+void detect_leaked_people(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+
+/* The wording of changed bank details (diversion.c); g_regex_unref. */
+GRegex *diversion_pattern(void);
+
+/* The leak context and history (leakctx.c): attaching them, and the facts
+ * they give about one message. */
+void env_context_attach(struct detect_env *env, struct ctx_store *ctx, struct history *h, int64_t frequent);
+void env_context_cleanup(struct detect_env *env);
+void facts_context(const struct detect_env *env, const struct mail_message *msg, struct detect_facts *f);
+/* The leaked partner or frequent correspondent domain imitates, or NULL. */
+const struct related_domain *env_related_lookalike(const struct detect_env *env, const char *domain,
+						   struct lookalike_match *m);
 
 /* Helpers shared by detectors. */
 /* True when domain is one of the organisation's own domains or below one. */

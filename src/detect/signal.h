@@ -62,6 +62,14 @@ enum signal_class { SIGNAL_PHISH, SIGNAL_SPAM, SIGNAL_INFO };
 	X(BLOCKED_IP,                10.0, SIGNAL_PHISH, "sending server is on the local blocklist") \
 	X(BLOCKED_URL,               10.0, SIGNAL_PHISH, "a link is on the local blocklist") \
 	X(REPORTED_SIMILAR,           9.0, SIGNAL_PHISH, "the message is like one a colleague reported as phishing") \
+	X(LOOKALIKE_LEAKED_PARTNER,   7.0, SIGNAL_PHISH, "sender or reply-to domain imitates a partner whose correspondence with the organisation leaked") \
+	X(LEAKED_CONTEXT_QUOTED,      4.0, SIGNAL_PHISH, "a sender who never wrote before quotes invoice numbers, projects or documents that leaked") \
+	X(LEAKED_PERSON_TARGETED,     1.5, SIGNAL_PHISH, "suspicious mail to a member of staff whose address leaked") \
+	X(FIRST_CONTACT_DOMAIN,       0.5, SIGNAL_PHISH, "nobody at the sender's domain has corresponded with the organisation before") \
+	X(FIRST_CONTACT_LOOKALIKE,    6.0, SIGNAL_PHISH, "first mail from a domain imitating a frequent correspondent's") \
+	X(KNOWN_NAME_NEW_ADDRESS,     3.0, SIGNAL_PHISH, "a known contact's name with an address never seen before") \
+	X(REPLY_CHAIN_HIJACK,         4.0, SIGNAL_PHISH, "poses as a reply in a conversation it does not belong to") \
+	X(PAYMENT_DIVERSION,          4.0, SIGNAL_PHISH, "changed bank details or an urgent payment from a new sender or via a free-mail reply address") \
 	X(LEARNED_SPAM,               8.5, SIGNAL_SPAM,  "the wording resembles mail learnt as spam") \
 	X(LEARNED_HAM,               -3.0, SIGNAL_INFO,  "the wording resembles mail learnt as legitimate") \
 	X(MESSAGE_MALFORMED,          0.5, SIGNAL_INFO,  "the message is malformed; scored on what could be read")

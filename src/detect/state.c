@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "context/history.h"
+#include "context/store.h"
 #include "detect/state.h"
 #include "learn/model.h"
 #include "report/index.h"
@@ -12,6 +14,23 @@
 static char *store_path(const struct config *cfg)
 {
 	return cfg->db ? g_strdup(cfg->db) : store_default_path();
+}
+
+/* The leak context and the correspondent history, when there are any. */
+static void attach_context(struct engine *e, const struct config *cfg, const char *path)
+{
+	struct ctx_store *ctx = NULL;
+	struct history *h = NULL;
+	struct errbuf err = {""};
+	enum lg_status rc = ctx_store_open(path, &ctx, &err);
+
+	if (rc && rc != LG_ENOTFOUND)
+		fprintf(stderr, "leakguard: warning: no leak context: %s\n", err.msg);
+	rc = history_open(path, false, &h, &err);
+	if (rc && rc != LG_ENOTFOUND)
+		fprintf(stderr, "leakguard: warning: no correspondent history: %s\n", err.msg);
+	if (ctx || h)
+		engine_set_context(e, ctx, h, (int64_t)cfg->context_frequent);
 }
 
 void state_attach(struct engine *e, const struct config *cfg)
@@ -37,6 +56,7 @@ void state_attach(struct engine *e, const struct config *cfg)
 		else
 			fprintf(stderr, "leakguard: warning: no staff reports: %s\n", err.msg);
 	}
+	attach_context(e, cfg, path);
 	g_free(path);
 }
 
@@ -53,10 +73,11 @@ static unsigned long long file_version(const char *path)
 unsigned long long state_version(const struct config *cfg)
 {
 	char *path = store_path(cfg);
-	char *wal = g_strdup_printf("%s-wal", path);
-	unsigned long long v = file_version(path) * 31 + file_version(wal);
+	char *wal = g_strdup_printf("%s-wal", path), *ctx = ctx_store_path(path);
+	unsigned long long v = (file_version(path) * 31 + file_version(wal)) * 31 + file_version(ctx);
 
 	g_free(wal);
+	g_free(ctx);
 	g_free(path);
 	return v;
 }

@@ -1163,6 +1163,14 @@ out:
 	return LG_OK;
 }
 
+const char *leak_index_source_name(const struct leak_index *ix, int64_t source_id)
+{
+	for (size_t i = 0; i < ix->nsources; i++)
+		if (ix->sources[i].id == source_id)
+			return ix->sources[i].name;
+	return NULL;
+}
+
 void leak_place_decoy(struct leak_index *ix, struct store *s)
 {
 	struct buf path, snip;

@@ -128,6 +128,9 @@ enum lg_status leak_place_resolve(struct store *s, const struct leak_place *p, s
 /* The same work as leak_place_resolve on a decoy place, for misses. */
 void leak_place_decoy(struct leak_index *ix, struct store *s);
 
+/* The name of a source open in ix, NULL when not. */
+const char *leak_index_source_name(const struct leak_index *ix, int64_t source_id);
+
 /* Distinct values per kind across all segments of a source (a merge). */
 enum lg_status leak_source_distinct(struct leak_index *ix, int64_t source_id, uint64_t distinct[LEAK_KINDS]);
 

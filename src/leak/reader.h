@@ -42,6 +42,11 @@ void leak_read_csv(const char *data, size_t n, struct leak_collector *c);
 void leak_read_json(const char *data, size_t n, struct leak_collector *c);
 void leak_read_mail(const char *data, size_t n, struct leak_collector *c);
 
+/* Calls fn for each message of one RFC 5322 message or an mbox (RFC 4155)
+ * in d[0..n): its bytes, byte offset and first line in d. */
+void leak_mail_each(const char *d, size_t n,
+		    void (*fn)(void *ctx, const char *raw, size_t len, uint64_t base, uint64_t line), void *ctx);
+
 /* What a CSV column or JSON key holds, from its (case-insensitive) name. */
 enum leak_role {
 	LEAK_ROLE_OTHER, LEAK_ROLE_EMAIL, LEAK_ROLE_NAME, LEAK_ROLE_FIRST, LEAK_ROLE_LAST, LEAK_ROLE_PHONE,

@@ -193,7 +193,8 @@ static void message(struct leak_collector *c, const char *raw, size_t len, uint6
 	mail_message_free(&m);
 }
 
-void leak_read_mail(const char *d, size_t n, struct leak_collector *c)
+void leak_mail_each(const char *d, size_t n,
+		    void (*fn)(void *ctx, const char *raw, size_t len, uint64_t base, uint64_t line), void *ctx)
 {
 	size_t i = 0;
 	uint64_t line = 1;
@@ -201,7 +202,7 @@ void leak_read_mail(const char *d, size_t n, struct leak_collector *c)
 	if (n >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
 	if (!(n - i >= 5 && memcmp(d + i, "From ", 5) == 0)) {
-		message(c, d + i, n - i, i, 1);
+		fn(ctx, d + i, n - i, i, 1);
 		return;
 	}
 	while (i < n) {
@@ -225,8 +226,18 @@ void leak_read_mail(const char *d, size_t n, struct leak_collector *c)
 			me = (size_t)(p - d) + 1;
 		}
 		if (me > mb)
-			message(c, d + mb, me - mb, mb, line + 1);
+			fn(ctx, d + mb, me - mb, mb, line + 1);
 		line += lines;
 		i = me;
 	}
+}
+
+static void each_message(void *ctx, const char *raw, size_t len, uint64_t base, uint64_t line)
+{
+	message(ctx, raw, len, base, line);
+}
+
+void leak_read_mail(const char *d, size_t n, struct leak_collector *c)
+{
+	leak_mail_each(d, n, each_message, c);
 }

@@ -259,28 +259,48 @@ static const char *lower_dup(struct arena *a, const char *s)
 	return d;
 }
 
-/* Fills *out from the first mailbox in list; returns false when none. */
-static bool take_address(struct arena *a, InternetAddressList *list, struct mail_address *out)
+/* Fills out[0..max) from the mailboxes in list (groups skipped); returns how many. */
+static size_t take_addresses(struct arena *a, InternetAddressList *list, struct mail_address *out, size_t max)
 {
 	int n = list ? internet_address_list_length(list) : 0;
+	size_t k = 0;
 
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && k < max; i++) {
 		InternetAddress *ia = internet_address_list_get_address(list, i);
 		const char *addr, *at, *name;
+		struct mail_address *o = &out[k];
 
 		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
 			continue;
 		addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
 		name = internet_address_get_name(ia);
-		out->display = arena_strdup(a, name ? name : "");
-		out->addr = lower_dup(a, addr);
-		at = strrchr(out->addr, '@');
-		out->local = at ? arena_strndup(a, out->addr, (size_t)(at - out->addr)) : out->addr;
-		out->domain = at ? at + 1 : "";
-		return true;
+		o->display = arena_strdup(a, name ? name : "");
+		o->addr = lower_dup(a, addr);
+		at = strrchr(o->addr, '@');
+		o->local = at ? arena_strndup(a, o->addr, (size_t)(at - o->addr)) : o->addr;
+		o->domain = at ? at + 1 : "";
+		k++;
 	}
+	return k;
+}
+
+/* Fills *out from the first mailbox in list; returns false when none. */
+static bool take_address(struct arena *a, InternetAddressList *list, struct mail_address *out)
+{
+	if (take_addresses(a, list, out, 1))
+		return true;
 	*out = (struct mail_address){"", "", "", ""};
 	return false;
+}
+
+size_t mail_address_list(struct arena *a, const char *value, struct mail_address *out, size_t max)
+{
+	InternetAddressList *list = value ? internet_address_list_parse(NULL, value) : NULL;
+	size_t n = take_addresses(a, list, out, max);
+
+	if (list)
+		g_object_unref(list);
+	return n;
 }
 
 static bool parse_address_header(struct mail_message *msg, GMimeParserOptions *opts,

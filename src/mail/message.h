@@ -118,4 +118,8 @@ void mail_message_free(struct mail_message **msg);
 /* Returns the first header named `name` (case-insensitive), or NULL. */
 const char *mail_header_get(const struct mail_message *msg, const char *name);
 
+/* Parses an address-list header value (RFC 5322 mailboxes; groups
+ * are skipped) into out[0..max), strings in arena a; returns how many. */
+size_t mail_address_list(struct arena *a, const char *value, struct mail_address *out, size_t max);
+
 #endif
