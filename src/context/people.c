@@ -28,7 +28,7 @@ static size_t quoted_from(struct arena *a, const char *v, size_t n, struct mail_
 	line[n] = '\0';
 	mailto = strstr(line, "[mailto:");
 	if (mailto) {
-		char *end = strchr(mailto, ']');
+		char *end;
 
 		mailto[0] = '<';
 		memmove(mailto + 1, mailto + 8, strlen(mailto + 8) + 1);
@@ -45,7 +45,7 @@ static size_t wrote_line(struct arena *a, const char *l, size_t n, struct mail_a
 	const char *lt = memchr(l, '<', n), *gt = lt ? memchr(lt, '>', (size_t)(l + n - lt)) : NULL;
 	char addr[256];
 
-	if (n < 10 || g_ascii_strncasecmp(l, "On ", 3) != 0 || !lt || !gt || (size_t)(gt - lt) >= sizeof(addr))
+	if (n < 10 || g_ascii_strncasecmp(l, "On ", 3) != 0 || !lt || !gt || (size_t)(gt - lt) + 2 > sizeof(addr))
 		return 0;
 	if (!g_strstr_len(gt, (gssize)(l + n - gt), "wrote"))
 		return 0;
