@@ -285,7 +285,8 @@ size_t ctx_title_norm(const char *s, size_t n, bool is_file, char *out)
 check:
 	for (size_t i = 0; i < k; i++)
 		letter |= g_ascii_isalpha(out[i]) != 0;
-	return k >= 6 && letter ? k : 0;
+	/* one word ("signature", "image001") names a kind of file, not a document */
+	return k >= 6 && letter && memchr(out, ' ', k) ? k : 0;
 }
 
 size_t ctx_subject_norm(const char *s, bool *reply, char *out)

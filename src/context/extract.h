@@ -45,7 +45,8 @@ size_t ctx_items_scan(const char *s, size_t n, ctx_item_fn fn, void *ctx);
  * directories (and "archive!" prefixes), extension, "Re:"/"Fwd:" prefixes,
  * lower-cased, every run of other characters one space. Writes at most
  * CTX_MAX_NORM bytes + NUL into out; returns the length, 0 when what is
- * left is shorter than 6 bytes or holds no letter (too generic to tell). */
+ * left is shorter than 6 bytes, one word, or holds no letter (too generic
+ * to tell: "signature.asc", "image001.png"). */
 size_t ctx_title_norm(const char *s, size_t n, bool is_file, char *out);
 
 /* A subject without reply and forward prefixes ("Re: AW: Fwd:"), for

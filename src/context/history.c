@@ -5,6 +5,7 @@
  *   meta(name TEXT PRIMARY KEY, value BLOB)         -- 'key': the hash key */
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib.h>
 #include <sqlite3.h>
@@ -21,7 +22,12 @@ struct history {
 	pthread_mutex_t lock;
 	uint8_t key[CTX_KEY_LEN];
 	int64_t domains;
+	time_t counted; /* when domains was counted */
 };
+
+/* A reader (check, the milter's engine) recounts the domains the writer
+ * adds at most this often: a count is a scan of the table. */
+#define RECOUNT_SECONDS 10
 
 static const char schema[] =
 	"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
@@ -96,6 +102,7 @@ static enum lg_status setup(struct history *h, const char *path, bool write, str
 					-1, &h->put, NULL) != SQLITE_OK)
 		return db_error(h, "prepare", err);
 	h->domains = count_domains(h);
+	h->counted = time(NULL);
 	return LG_OK;
 }
 
@@ -159,8 +166,13 @@ bool history_get(struct history *h, enum hist_kind k, const char *value, struct 
 int64_t history_domains(struct history *h)
 {
 	int64_t n;
+	time_t now = time(NULL);
 
 	pthread_mutex_lock(&h->lock);
+	if (now - h->counted >= RECOUNT_SECONDS) {
+		h->domains = count_domains(h);
+		h->counted = now;
+	}
 	n = h->domains;
 	pthread_mutex_unlock(&h->lock);
 	return n;
@@ -213,6 +225,11 @@ enum lg_status history_commit(struct history *h, struct errbuf *err)
 	h->domains = count_domains(h);
 	pthread_mutex_unlock(&h->lock);
 	return rc;
+}
+
+void history_rollback(struct history *h)
+{
+	exec_locked(h, "ROLLBACK", "rollback", NULL);
 }
 
 enum lg_status history_note(struct history *h, enum hist_kind k, const char *value, uint64_t aux,

@@ -54,6 +54,8 @@ enum lg_status history_frequent(struct history *h, int64_t min_count,
 /* Writing: one transaction around many notes. */
 enum lg_status history_begin(struct history *h, struct errbuf *err);
 enum lg_status history_commit(struct history *h, struct errbuf *err);
+/* Drops what was noted since history_begin(). */
+void history_rollback(struct history *h);
 /* Counts one sighting of value as kind at time now; aux replaces the
  * stored one when non-zero; clear (a domain) is kept in clear. */
 enum lg_status history_note(struct history *h, enum hist_kind k, const char *value, uint64_t aux,

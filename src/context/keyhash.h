@@ -1,7 +1,8 @@
 /* keyhash.h: the keyed hash behind every value the context store and the
- * correspondent history keep instead of text (HMAC-SHA-256, RFC 2104,
- * truncated to 64 bits). Each store has its own random 32-byte key, so its
- * hashes cannot be matched against another store's or a precomputed table;
+ * correspondent history keep instead of text (SipHash-2-4, a keyed
+ * pseudo-random function with a 64-bit output). Each store has its own
+ * random 32-byte key (SipHash uses 16 of them), so its hashes cannot be
+ * matched against another store's or a precomputed table;
  * whoever holds the store file and its key can still test guesses, which is
  * why what is kept is identifiers, never text (see README "Leak-aware"). */
 #ifndef LG_CONTEXT_KEYHASH_H

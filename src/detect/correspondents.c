@@ -48,7 +48,7 @@ static void known_name(const struct detect_env *env, const struct mail_message *
 void detect_correspondents(const struct detect_env *env, const struct mail_message *msg,
 			   const struct detect_facts *f, struct signal_list *out)
 {
-	if (!f->history_ready || f->sender_known || !msg->has_from || !*msg->from.addr)
+	if (!f->history_ready || f->sender_known || f->list_mail || !msg->has_from || !*msg->from.addr)
 		return;
 	first_contact(env, msg, f, out);
 	known_name(env, msg, out);

@@ -312,6 +312,12 @@ bool engine_never_block_domain(const struct engine *e, const char *domain)
 	       g_hash_table_contains(env->freemail, domain);
 }
 
+const char *const *engine_own_domains(const struct engine *e, size_t *n)
+{
+	*n = e->env.nown;
+	return (const char *const *)e->env.own;
+}
+
 bool engine_is_trusted_relay(const struct engine *e, const char *ip)
 {
 	return iplist_contains(e->env.trusted_relays, ip);

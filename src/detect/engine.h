@@ -54,6 +54,10 @@ void engine_set_context(struct engine *e, struct ctx_store *ctx, struct history 
 /* The similarity at which a message counts as like a reported one. */
 void engine_set_report_threshold(struct engine *e, double similarity);
 
+/* The organisation's own domains ([protect] domains and the leak
+ * context's), borrowed from e; *n gets how many. */
+const char *const *engine_own_domains(const struct engine *e, size_t *n);
+
 /* True when domain must never be blocked automatically: the organisation's
  * own or protected domains (and their subdomains), brands, free-mail
  * providers. */

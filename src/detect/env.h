@@ -81,6 +81,7 @@ struct detect_facts {
 	const char *from_registrable; /* NULL when no From domain */
 	bool sender_known;            /* own domain, a leaked partner's, or in the history */
 	bool history_ready;           /* a correspondent history that knows enough domains */
+	bool list_mail;               /* mailing-list or bulk mail: no one's correspondence */
 	const struct related_domain *from_imitates; /* what the From domain imitates, NULL: nothing */
 	struct lookalike_match from_match;          /* how, when from_imitates */
 };

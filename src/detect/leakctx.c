@@ -8,17 +8,29 @@
 #include "context/history.h"
 #include "context/store.h"
 #include "detect/env.h"
+#include "mail/domain.h"
 #include "util/alloc.h"
 
 /* A history that has seen fewer domains than this knows too little to call
  * anyone a first contact (a freshly installed milter). */
 #define HISTORY_MIN_DOMAINS 3
 
-static struct related_domain *related_of(GHashTable *t, const char *domain)
+/* The entry for domain, made when new; NULL for a name that is no one
+ * organisation's (a public suffix such as iki.fi), which a lookalike set
+ * refuses. */
+static struct related_domain *related_of(struct detect_env *env, const char *domain)
 {
+	GHashTable *t = env->related_info;
 	struct related_domain *r = g_hash_table_lookup(t, domain);
+	struct arena *a;
+	bool whole;
 
 	if (!r) {
+		a = arena_new();
+		whole = g_strcmp0(domain_registrable(a, domain), domain) == 0;
+		arena_free(&a);
+		if (!whole)
+			return NULL;
 		r = g_new0(struct related_domain, 1);
 		g_hash_table_insert(t, g_strdup(domain), r);
 	}
@@ -33,9 +45,13 @@ static void add_frequent(void *ctx, const char *domain, int64_t count)
 {
 	struct detect_env *env = ((struct frequent_ctx *)ctx)->env;
 
+	struct related_domain *r;
+
 	if (env_is_own(env, domain) || g_hash_table_contains(env->freemail, domain))
 		return;
-	related_of(env->related_info, domain)->messages = count;
+	r = related_of(env, domain);
+	if (r)
+		r->messages = count;
 }
 
 static void add_orgs(struct detect_env *env, const struct ctx_store *ctx)
@@ -80,7 +96,9 @@ void env_context_attach(struct detect_env *env, struct ctx_store *ctx, struct hi
 			ctx_store_partner(ctx, i, &p);
 			if (env_is_own(env, p.domain))
 				continue;
-			r = related_of(env->related_info, p.domain);
+			r = related_of(env, p.domain);
+			if (!r)
+				continue;
 			r->partner_source = p.source;
 			r->partner_count = p.count;
 		}
@@ -100,12 +118,44 @@ void env_context_cleanup(struct detect_env *env)
 	history_close(&env->history);
 }
 
+/* Labels this short are one edit or another suffix away from many
+ * unrelated names (well.com, dell.com): only closer imitations count. */
+#define SHORT_LABEL 5
+
+static bool convincing(const struct lookalike_match *m)
+{
+	const char *dot = strchr(m->protected_domain, '.');
+	size_t label = dot ? (size_t)(dot - m->protected_domain) : strlen(m->protected_domain);
+
+	return label >= SHORT_LABEL ||
+	       (m->technique != LOOKALIKE_EDIT_DISTANCE && m->technique != LOOKALIKE_TLD_SWAP);
+}
+
 const struct related_domain *env_related_lookalike(const struct detect_env *env, const char *domain,
 						   struct lookalike_match *m)
 {
-	if (!env->related || !*domain || !lookalike_check(env->related, domain, m))
+	if (!env->related || !*domain || !lookalike_check(env->related, domain, m) || !convincing(m))
 		return NULL;
 	return g_hash_table_lookup(env->related_info, m->protected_domain);
+}
+
+/* Mail to a list or in bulk (RFC 2369 List-* fields, Precedence) goes to
+ * many, and bounces and auto-replies (RFC 3834 Auto-Submitted) come from
+ * machines: who wrote them says nothing about whom the organisation deals
+ * with. */
+static bool is_list_mail(const struct mail_message *msg)
+{
+	static const char *const fields[] = {"List-Id", "List-Post", "List-Unsubscribe", "Mailing-List"};
+	const char *prec = mail_header_get(msg, "Precedence"), *auto_sub = mail_header_get(msg, "Auto-Submitted");
+
+	for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
+		if (mail_header_get(msg, fields[i]))
+			return true;
+	if (auto_sub && g_ascii_strncasecmp(auto_sub, "no", 2) != 0)
+		return true;
+	if (g_ascii_strcasecmp(msg->from.local, "mailer-daemon") == 0 || g_ascii_strcasecmp(msg->from.local, "postmaster") == 0)
+		return true;
+	return prec && (g_ascii_strncasecmp(prec, "list", 4) == 0 || g_ascii_strncasecmp(prec, "bulk", 4) == 0);
 }
 
 void facts_context(const struct detect_env *env, const struct mail_message *msg, struct detect_facts *f)
@@ -113,6 +163,7 @@ void facts_context(const struct detect_env *env, const struct mail_message *msg,
 	struct hist_entry e;
 	const struct related_domain *r;
 
+	f->list_mail = is_list_mail(msg);
 	f->history_ready = env->history && history_domains(env->history) >= HISTORY_MIN_DOMAINS;
 	if (!msg->has_from || !*msg->from.addr) {
 		f->sender_known = false;

@@ -73,7 +73,7 @@ void detect_replychain(const struct detect_env *env, const struct mail_message *
 	const char *member;
 	struct hist_entry e;
 
-	if (!f->history_ready || f->sender_known || !msg->has_from || !*msg->from.addr)
+	if (!f->history_ready || f->sender_known || f->list_mail || !msg->has_from || !*msg->from.addr)
 		return;
 	ctx_subject_norm(msg->subject, &reply, subject);
 	nq = ctx_quoted_people(msg->arena, msg->text, msg->text_len, quoted, CTX_MAX_PEOPLE, &has_quote);

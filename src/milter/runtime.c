@@ -3,8 +3,14 @@
 #include <stdbool.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
+#include <glib.h>
+
+#include "context/history.h"
+#include "context/people.h"
 #include "detect/state.h"
+#include "store/store.h"
 #include "milter/runtime.h"
 #include "util/alloc.h"
 #include "util/log.h"
@@ -15,7 +21,13 @@ struct runtime {
 	struct milter_settings settings;
 	struct config cfg;            /* as read; names the state store */
 	unsigned long long state;     /* state_version() when built */
+	struct history *history;      /* correspondent history written to, NULL when it cannot be */
+	pthread_mutex_t history_lock; /* one message's notes are one transaction */
+	unsigned remembered;          /* messages noted, for pruning now and then */
 };
+
+/* The history is pruned to its bounds after this many messages. */
+#define PRUNE_EVERY 1000
 
 struct runtime_holder {
 	pthread_mutex_t lock; /* guards current: the swap and the first reference */
@@ -27,10 +39,24 @@ struct runtime_holder {
 
 static void runtime_free(struct runtime *r)
 {
+	history_close(&r->history);
+	pthread_mutex_destroy(&r->history_lock);
 	engine_free(&r->engine);
 	milter_settings_cleanup(&r->settings);
 	config_cleanup(&r->cfg);
 	lg_free(r);
+}
+
+/* The correspondent history beside the state store, for writing; without
+ * it the milter filters as before and says why once. */
+static void open_history(struct runtime *r)
+{
+	char *path = r->cfg.db ? g_strdup(r->cfg.db) : store_default_path();
+	struct errbuf err = {""};
+
+	if (history_open(path, true, &r->history, &err))
+		log_warn("milter: no correspondent history kept: %s", err.msg);
+	g_free(path);
 }
 
 static enum lg_status build(struct runtime_holder *h, struct runtime **out, struct errbuf *err)
@@ -38,8 +64,10 @@ static enum lg_status build(struct runtime_holder *h, struct runtime **out, stru
 	struct runtime *r = lg_calloc(1, sizeof(*r));
 	enum lg_status rc;
 
+	pthread_mutex_init(&r->history_lock, NULL);
 	rc = h->load(h->ctx, &r->cfg, err);
 	if (rc) {
+		pthread_mutex_destroy(&r->history_lock);
 		lg_free(r); /* the loader cleaned up after itself */
 		return rc;
 	}
@@ -53,6 +81,7 @@ static enum lg_status build(struct runtime_holder *h, struct runtime **out, stru
 	/* The version first: a write that races the load makes it stale. */
 	r->state = state_version(&r->cfg);
 	state_attach(r->engine, &r->cfg);
+	open_history(r);
 	atomic_init(&r->refs, 1);
 	*out = r;
 	return LG_OK;
@@ -168,4 +197,31 @@ const struct milter_settings *runtime_settings(const struct runtime *r)
 const struct config *runtime_config(const struct runtime *r)
 {
 	return &r->cfg;
+}
+
+void runtime_remember(struct runtime *r, const struct mail_message *msg)
+{
+	size_t nown;
+	const char *const *own = engine_own_domains(r->engine, &nown);
+	struct errbuf err = {""};
+	int64_t now = (int64_t)time(NULL);
+	enum lg_status rc;
+
+	if (!r->history)
+		return;
+	pthread_mutex_lock(&r->history_lock);
+	rc = history_begin(r->history, &err);
+	if (!rc) {
+		rc = history_record(r->history, msg, own, nown, now, &err);
+		if (rc)
+			history_rollback(r->history);
+		else
+			rc = history_commit(r->history, &err);
+	}
+	if (!rc && ++r->remembered % PRUNE_EVERY == 0)
+		rc = history_prune(r->history, (int64_t)r->cfg.history_max_rows,
+				   now - (int64_t)(r->cfg.history_max_days * 86400), NULL, &err);
+	pthread_mutex_unlock(&r->history_lock);
+	if (rc)
+		log_warn("milter: correspondent history: %s", err.msg);
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "detect/engine.h"
+#include "mail/message.h"
 #include "milter/settings.h"
 #include "util/config.h"
 #include "util/errbuf.h"
@@ -56,5 +57,12 @@ const struct engine *runtime_engine(const struct runtime *r);
 const struct milter_settings *runtime_settings(const struct runtime *r);
 /* The configuration r was built from (names the state store, [report]). */
 const struct config *runtime_config(const struct runtime *r);
+
+/* Adds msg to the correspondent history (context/history.h) beside the
+ * state store: its sender, or for mail from the organisation its
+ * recipients, with Message-ID and thread. Called for mail judged clean, so
+ * a phisher's first mail never makes them a known correspondent. A store
+ * error is logged and otherwise ignored: mail flows on. Thread-safe. */
+void runtime_remember(struct runtime *r, const struct mail_message *msg);
 
 #endif

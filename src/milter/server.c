@@ -276,6 +276,8 @@ static void job_work(void *arg)
 
 	j->rc = plan_build(runtime_engine(j->rt), runtime_settings(j->rt), j->raw.data ? j->raw.data : "",
 			   j->raw.len, j->subject, &j->plan);
+	if (!j->rc && j->plan.verdict.kind == VERDICT_CLEAN)
+		runtime_remember(j->rt, j->plan.msg);
 }
 
 static void job_free(void *arg)

@@ -63,6 +63,22 @@ static void test_items(void **state)
 	}
 }
 
+/* SipHash-2-4's published vector: key 00..0f, input 00..0e (15 bytes),
+ * the family byte being the input's first. */
+static void test_keyhash_vector(void **state)
+{
+	uint8_t key[CTX_KEY_LEN] = {0};
+	char in[14];
+
+	(void)state;
+	for (int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (int i = 0; i < 14; i++)
+		in[i] = (char)(i + 1);
+	assert_true(ctx_keyhash(key, 0, in, sizeof(in)) == 0xa129ca6149be45e5ULL);
+	assert_true(ctx_keyhash(key, 1, in, sizeof(in)) != ctx_keyhash(key, 2, in, sizeof(in)));
+}
+
 static void test_titles(void **state)
 {
 	char out[CTX_MAX_NORM + 1];
@@ -74,6 +90,7 @@ static void test_titles(void **state)
 	assert_int_not_equal(ctx_title_norm("a.zip!x/Q3 Plan.pdf", 19, true, out), 0);
 	assert_string_equal(out, "q3 plan");
 	assert_int_equal(ctx_title_norm("scan.pdf", 8, true, out), 0); /* too short to tell */
+	assert_int_equal(ctx_title_norm("signature.asc", 13, true, out), 0); /* one word: a kind of file */
 	assert_int_not_equal(ctx_title_norm("Re: Fwd: Bluefin Supply Agreement", 33, false, out), 0);
 	assert_string_equal(out, "bluefin supply agreement");
 	ctx_subject_norm("RE: [team] AW:  Q3   shipment schedule", &reply, out);
@@ -250,7 +267,7 @@ static void test_history_bounds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_items),         cmocka_unit_test(test_titles),
+		cmocka_unit_test(test_items),         cmocka_unit_test(test_keyhash_vector), cmocka_unit_test(test_titles),
 		cmocka_unit_test(test_store_roundtrip), cmocka_unit_test(test_quoted_people),
 		cmocka_unit_test(test_history_bounds),
 	};
