@@ -134,15 +134,32 @@ static size_t number_core(const char *low, enum ctx_kind *prefix_kind, char *out
 	return k >= 5 && k <= 32 && digits >= 3 ? k : 0;
 }
 
+/* What a previous word can do for a number that follows: announce it (a
+ * keyword's kind) or stand between ("no", "number"). */
+struct prev {
+	enum ctx_kind kind;
+	bool filler;
+};
+
+static struct prev prev_of(const struct word *w)
+{
+	size_t n = strlen(w->low);
+	struct prev p = {0, false};
+
+	if (n <= 10) {
+		p.kind = keyword_kind(w->low, n);
+		p.filler = !p.kind && in_list(w->low, fillers, G_N_ELEMENTS(fillers));
+	}
+	return p;
+}
+
 /* The kind of the nearest keyword among the previous words, skipping fillers. */
-static enum ctx_kind anchored(const struct word *back, size_t nback)
+static enum ctx_kind anchored(const struct prev *back, size_t nback)
 {
 	for (size_t i = 0; i < nback; i++) {
-		enum ctx_kind k = keyword_kind(back[i].low, strlen(back[i].low));
-
-		if (k)
-			return k;
-		if (!in_list(back[i].low, fillers, G_N_ELEMENTS(fillers)))
+		if (back[i].kind)
+			return back[i].kind;
+		if (!back[i].filler)
 			return 0;
 	}
 	return 0;
@@ -173,7 +190,8 @@ static size_t project_name(const char *s, size_t n, size_t at, char *out, size_t
 
 size_t ctx_items_scan(const char *s, size_t n, ctx_item_fn fn, void *ctx)
 {
-	struct word back[LOOKBACK], w;
+	struct prev back[LOOKBACK];
+	struct word w;
 	size_t nback = 0, i = 0, found = 0;
 	char norm[CTX_MAX_NORM + 1];
 
@@ -197,7 +215,7 @@ size_t ctx_items_scan(const char *s, size_t n, ctx_item_fn fn, void *ctx)
 			found++;
 		}
 		memmove(back + 1, back, sizeof(back[0]) * (LOOKBACK - 1));
-		back[0] = w;
+		back[0] = prev_of(&w);
 		nback = nback < LOOKBACK ? nback + 1 : LOOKBACK;
 	}
 	return found;
