@@ -39,15 +39,17 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-log() { printf 'bench: %s\n' "$*" >&2; }
+# shellcheck source=bench/peers/lib.sh
+. bench/peers/lib.sh
+LG_LOG_TAG=bench
+log() { lg_log "$@"; }
 load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 
-if [ -z "${LEAKGUARD:-}" ]; then
-	make -s >&2
-	LEAKGUARD=$top/build/leakguard
-fi
+lg_pick_binary "" 1
+LEAKGUARD=$(cd "$(dirname "$LG_BIN")" && pwd)/$(basename "$LG_BIN")
+lg_need_gnu_time
+lg_need_corpus
 if [ "$(nproc)" -gt 1 ]; then core=${BENCH_CORE:-1}; else core=${BENCH_CORE:-0}; fi
-scripts/corpus-split.sh >&2
 corpus=build/corpus
 rm -rf "$work"
 mkdir -p "$work"
@@ -121,12 +123,11 @@ change() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f%%", 100 * (b - a) / a 
 slow=$(change "$t0" "$t1")
 slow_median=$(change "$m0" "$m1")
 load_end=$(load_avg)
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 report() {
 	echo "# leakguard leak-aware signals on the SpamAssassin corpus — $(date -u '+%Y-%m-%d %H:%M') UTC"
 	echo
-	echo "- leakguard: $("$LEAKGUARD" --version), working tree at commit $commit"
+	echo "- leakguard: $("$LEAKGUARD" --version), $LG_BIN_ORIGIN"
 	echo "- machine: $(nproc) cores, timed runs pinned to CPU $core (taskset); load average $load_start at start, $load_end at end (other work stretches wall time, not CPU time)"
 	echo "- the leak: the ham training half ($(ls "$corpus/train/ham" | wc -l) messages), ingested as source sa-ham-train; organisation \`$org\` (the domain most of it was addressed to)"
 	echo "- context: $(tr '\n' ';' <"$work/context.txt" | sed 's/;$//; s/;/; /g')"

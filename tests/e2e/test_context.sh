@@ -7,13 +7,7 @@
 # and the privacy check: neither the context store nor the history holds
 # any leaked identifier, address, name or subject as text. Prints
 # failures; exits non-zero on any.
-set -u
-BIN=${1:?usage: test_context.sh BINARY}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-context.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-failures=0
-fail() { echo "    FAIL: $*"; failures=$((failures + 1)); }
+. "$(dirname "$0")/lib.sh" context "$@"
 export LEAKGUARD_DB="$T/state.db"
 CTX=$ROOT/tests/context
 CONF=$CTX/leakguard.conf
@@ -88,4 +82,4 @@ lg check "$CTX/cases/partner-as-usual.eml" >/dev/null 2>"$T/dmg.err"; rc=$?
 [ $rc -eq 0 ] || fail "check with a damaged context: exit $rc"
 grep -q 'rebuild it with leakguard context --build' "$T/dmg.err" || fail "damage not reported: $(cat "$T/dmg.err")"
 
-[ "$failures" -eq 0 ]
+e2e_done
