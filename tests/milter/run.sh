@@ -388,37 +388,6 @@ else
 		"$(grep -E "stopping|unfinished" "$LOG"; grep "reply packet header" "$PF_DIR/maillog" | grep -E "$MESSAGE_STEPS" | tail -n 3)"
 fi
 
-# ---- correspondent history (issue 9) -----------------------------------------
-
-# Clean mail is remembered (hashed) beside the store; after a reload the
-# engine knows those domains, and a first contact from elsewhere is named.
-for d in corr-one corr-two corr-three; do
-	printf 'From: Someone <someone@%s.test>\nTo: user@example.com\nSubject: hello from %s\nMessage-ID: <hist-%s@x>\n\nhello\n' \
-		"$d" "$d" "$d" >"$WORK/hist.eml"
-	send "$WORK/hist.eml" "someone@$d.test" >/dev/null
-done
-for _ in $(seq 100); do
-	[ -n "$($CHECK find "$MAILDIR" hist-corr-three@x 2>/dev/null)" ] && break
-	sleep 0.1
-done
-check "history: clean mail is remembered" sh -c "'$BIN' history --stats --db '$WORK/no-state.db' | grep -qE '^domains: ([3-9]|[1-9][0-9]+)$'"
-check "history: no address kept as text" sh -c "! grep -aq 'someone@corr-one' '$WORK/no-state.db.history'*"
-hup_wait || fail "history: SIGHUP"
-printf 'From: New <new@first-time.test>\nTo: user@example.com\nSubject: hi\nMessage-ID: <hist-new@x>\n\nhello\n' >"$WORK/hist.eml"
-send "$WORK/hist.eml" new@first-time.test >/dev/null
-printf 'From: Someone <someone@corr-two.test>\nTo: user@example.com\nSubject: again\nMessage-ID: <hist-known@x>\n\nhello\n' >"$WORK/hist.eml"
-send "$WORK/hist.eml" someone@corr-two.test >/dev/null
-if file=$($CHECK find "$MAILDIR" hist-new@x); then
-	check "history: a first contact is named (FIRST_CONTACT_DOMAIN)" sh -c "$CHECK header '$file' X-Leakguard-Signals | grep -q FIRST_CONTACT_DOMAIN"
-else
-	fail "history: first-contact mail is delivered"
-fi
-if file=$($CHECK find "$MAILDIR" hist-known@x); then
-	check "history: a known correspondent is not a first contact" sh -c "! $CHECK header '$file' X-Leakguard-Signals | grep -q FIRST_CONTACT"
-else
-	fail "history: known correspondent's mail is delivered"
-fi
-
 # ---- staff reports (issue 5) -------------------------------------------------
 
 # hup_wait: SIGHUP and wait for one more "reloaded" line in the log.
@@ -466,6 +435,37 @@ wait_inbox() { # wait_inbox TEXT: up to 20 s for a delivered mail holding TEXT
 	done
 	return 1
 }
+
+# ---- correspondent history (issue 9) -----------------------------------------
+
+# Clean mail is remembered (hashed) beside the store; after a reload the
+# engine knows those domains, and a first contact from elsewhere is named.
+for d in corr-one corr-two corr-three; do
+	printf 'From: Someone <someone@%s.test>\nTo: user@example.com\nSubject: hello from %s\nMessage-ID: <hist-%s@x>\n\nhello\n' \
+		"$d" "$d" "$d" >"$WORK/hist.eml"
+	send "$WORK/hist.eml" "someone@$d.test" >/dev/null
+done
+for _ in $(seq 100); do
+	[ -n "$($CHECK find "$MAILDIR" hist-corr-three@x 2>/dev/null)" ] && break
+	sleep 0.1
+done
+check "history: clean mail is remembered" sh -c "'$BIN' history --stats --db '$WORK/no-state.db' | grep -qE '^domains: ([3-9]|[1-9][0-9]+)$'"
+check "history: no address kept as text" sh -c "! grep -aq 'someone@corr-one' '$WORK/no-state.db.history'*"
+hup_wait || fail "history: SIGHUP"
+printf 'From: New <new@first-time.test>\nTo: user@example.com\nSubject: hi\nMessage-ID: <hist-new@x>\n\nhello\n' >"$WORK/hist.eml"
+send "$WORK/hist.eml" new@first-time.test >/dev/null
+printf 'From: Someone <someone@corr-two.test>\nTo: user@example.com\nSubject: again\nMessage-ID: <hist-known@x>\n\nhello\n' >"$WORK/hist.eml"
+send "$WORK/hist.eml" someone@corr-two.test >/dev/null
+if file=$($CHECK find "$MAILDIR" hist-new@x); then
+	check "history: a first contact is named (FIRST_CONTACT_DOMAIN)" sh -c "$CHECK header '$file' X-Leakguard-Signals | grep -q FIRST_CONTACT_DOMAIN"
+else
+	fail "history: first-contact mail is delivered"
+fi
+if file=$($CHECK find "$MAILDIR" hist-known@x); then
+	check "history: a known correspondent is not a first contact" sh -c "! $CHECK header '$file' X-Leakguard-Signals | grep -q FIRST_CONTACT"
+else
+	fail "history: known correspondent's mail is delivered"
+fi
 
 write_config
 sed -i "s|^db = .*|db = $WORK/state.db|" "$WORK/leakguard.conf"
