@@ -116,7 +116,11 @@ st=$(raw 'GARBAGE\r\n\r\n') # refused: a 4xx, or the connection closed
 long=$(head -c 3000 /dev/zero | tr '\0' a)
 [[ $(raw "GET /r/$long HTTP/1.1\r\nHost: x\r\n\r\n") == "HTTP/1.1 414"* ]] || fail "long target not 414"
 big="X-Big: $(head -c 40000 /dev/zero | tr '\0' b)"
-[[ $(raw "GET / HTTP/1.1\r\nHost: x\r\n$big\r\n\r\n") == "HTTP/1.1 4"* ]] || fail "40 KB header not refused"
+# Refused either way: a 4xx, or a reset (the server closes with the rest of
+# the header unread, and the kernel's RST may overtake the 4xx it wrote).
+st=$(raw "GET / HTTP/1.1\r\nHost: x\r\n$big\r\n\r\n" 2> /dev/null)
+[ -z "$st" ] || [[ $st == "HTTP/1.1 4"* ]] || fail "40 KB header answered: $st"
+expect "still serving after the 40 KB header" 200 "$(req a GET /)"
 
 # ---- forms: CSRF and sizes
 expect "check without csrf" 403 "$(req a POST /check -d 'email=jane.doe@example.com')"
