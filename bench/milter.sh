@@ -137,7 +137,7 @@ int main(int argc, char **argv)
 }
 EOC
 cc -O2 -o "$WORK/empty-milter" "$WORK/empty.c" -lmilter
-EMPTY_PORT=$(free_port) EMPTY_LISTEN_PORT=$(free_port)
+read -r EMPTY_PORT EMPTY_LISTEN_PORT <<<"$(free_ports 2)"
 "$WORK/empty-milter" "inet:$EMPTY_PORT@127.0.0.1" &
 EMPTY_PID=$!
 wait_port "$EMPTY_PORT" 10

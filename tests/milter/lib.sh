@@ -13,22 +13,10 @@
 # Facts this relies on are in /work/shared/NOTES.md ("A private Postfix").
 # Callers set a trap that runs pf_cleanup.
 
+# shellcheck source=../lib/ports.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/ports.sh"
+
 PF_DIR= PF_PORT= PF_FRONT_PORT= PF_PLAIN_PORT= MILTER_PORT= MILTER_PID=
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# wait_port PORT [SECONDS]: until something listens on 127.0.0.1:PORT.
-wait_port() {
-	local port=$1 tries=$((${2:-10} * 20))
-	while [ "$tries" -gt 0 ]; do
-		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
 
 # Registers DIR/etc in the default main.cf's alternate_config_directories
 # (postfix -c refuses other directories), creating main.cf when missing.
@@ -51,7 +39,7 @@ pf_unregister() {
 
 pf_setup() {
 	PF_DIR=$1
-	PF_PORT=$(free_port) PF_FRONT_PORT=$(free_port) PF_PLAIN_PORT=$(free_port) MILTER_PORT=$(free_port)
+	read -r PF_PORT PF_FRONT_PORT PF_PLAIN_PORT MILTER_PORT <<<"$(free_ports 4)"
 	mkdir -p "$PF_DIR/etc" "$PF_DIR/queue" "$PF_DIR/data" "$PF_DIR/mail/inbox"
 	chmod 755 "$PF_DIR" "$PF_DIR/etc"
 	chown postfix "$PF_DIR/data"

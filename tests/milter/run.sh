@@ -37,22 +37,9 @@ BULK=400 # messages per kill round
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 
-passed=0 failed=0
-pass() {
-	passed=$((passed + 1))
-	echo "ok: $1"
-}
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL: $1"
-	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /'
-	return 0
-}
-finish() {
-	echo "milter: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
+SUITE=milter
+# shellcheck source=../lib/suite.sh
+. "$here/../lib/suite.sh"
 # alive: the milter is still running; when it is not (a crash, a sanitizer
 # report), the rest cannot mean anything: report its log and stop.
 alive() {

@@ -47,44 +47,9 @@ HOSTILE_SOURCE='<img src=x onerror=alert(1)>'
 RATE_MAIL=6
 RATE_RANGE=5
 
-passed=0 failed=0
-pass() {
-	passed=$((passed + 1))
-	echo "ok: $1"
-}
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL: $1"
-	[ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /'
-	return 0
-}
-finish() {
-	echo "portal: $SECONDS s" >&2
-	echo "portal: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
-
-# free_ports N: N distinct free TCP ports on 127.0.0.1, on one line.
-free_ports() {
-	python3 -c '
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
-}
-
-# wait_port PORT [SECONDS]: until something listens on 127.0.0.1:PORT (TCP).
-wait_port() {
-	local port=$1 tries=$((${2:-10} * 20))
-	while [ "$tries" -gt 0 ]; do
-		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
+SUITE=portal
+# shellcheck source=../lib/suite.sh
+. "$here/../lib/suite.sh"
 
 # wait_log FILE TEXT PID [SECONDS]: until FILE holds TEXT; fails at once
 # when PID has exited.
