@@ -23,7 +23,7 @@ WEB      := $(sort $(wildcard web/*.html web/*.css web/*.js))
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all test unit e2e milter portal demo deps fuzz bench clean lint
+.PHONY: all test unit e2e security milter portal demo deps fuzz bench clean lint
 all: $(BUILD)/leakguard
 
 $(BUILD)/leakguard: $(CLI_OBJ) $(BUILD)/libleakguard.a
@@ -60,6 +60,10 @@ unit: $(TESTS)
 e2e: $(BUILD)/leakguard
 	tests/e2e/run.sh $(BUILD)/leakguard
 
+# Attacks on the real binary, one script per area (tests/security/).
+security: $(BUILD)/leakguard
+	tests/security/run.sh $(BUILD)/leakguard
+
 # The milter in front of a real, private Postfix (needs root).
 milter: $(BUILD)/leakguard
 	tests/milter/run.sh $(BUILD)/leakguard
@@ -73,8 +77,8 @@ portal: $(BUILD)/leakguard
 # ASan+UBSan, then the fuzz corpus replay.
 test: deps
 	$(MAKE) lint
-	$(MAKE) unit e2e milter portal
-	$(MAKE) SANITIZE=1 unit e2e milter portal
+	$(MAKE) unit e2e security milter portal
+	$(MAKE) SANITIZE=1 unit e2e security milter portal
 	$(MAKE) fuzz-replay
 
 lint:
