@@ -60,6 +60,7 @@ if [ ${#emls[@]} -gt 0 ]; then
 	if [ $rc -ge 124 ]; then
 		echo "FAIL batch run: exit status $rc (timeout or crash); stderr:"
 		tail -5 "$WORK/batch.err" | sed 's/^/    /'
+		failed=$((failed + 1))
 	fi
 	san=$(sanitizer_errors "$WORK/batch.err")
 	if [ -n "$san" ]; then
@@ -90,6 +91,13 @@ for eml in "${emls[@]}"; do
 		timeout 60 "$BIN" check --config "$CONF" --json "$eml" >"$WORK/one.jsonl" 2>"$WORK/one.err"
 		rc=$?
 		head -n 1 "$WORK/one.jsonl" >"$res"
+		san=$(sanitizer_errors "$WORK/one.err")
+		if [ -n "$san" ]; then
+			echo "FAIL $name: sanitizer report when run alone:"
+			while IFS= read -r l; do echo "    $l"; done <<<"$san"
+			failed=$((failed + 1))
+			continue
+		fi
 		if [ ! -s "$res" ]; then
 			echo "FAIL $name: no result (exit status $rc); stderr:"
 			tail -3 "$WORK/one.err" | sed 's/^/    /'
