@@ -133,7 +133,7 @@ struct mailq *mailq_start(struct portal *p)
 
 	q->p = p;
 	q->jobs = lg_calloc(MAILQ_MAX, sizeof(*q->jobs));
-	q->per_rcpt = ratelimit_new(MAILQ_PER_RCPT, 3600);
+	q->per_rcpt = ratelimit_new(MAILQ_PER_RCPT, 3600, true); /* a live cap is never evicted */
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->cond, NULL);
 	pthread_create(&q->thread, NULL, run, q);

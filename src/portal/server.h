@@ -23,6 +23,12 @@ struct store;
 struct ratelimit;
 struct mailq;
 
+enum portal_range_access {
+	PORTAL_RANGE_OFF,    /* /range/ answers 404 */
+	PORTAL_RANGE_KEY,    /* only with an API key (the default) */
+	PORTAL_RANGE_PUBLIC, /* anyone */
+};
+
 struct portal_settings {
 	char host[64];
 	unsigned port;
@@ -32,6 +38,7 @@ struct portal_settings {
 	int64_t link_ttl, challenge_ttl, mail_link_ttl, session_ttl;
 	unsigned threads;
 	bool tls, secure_cookies;
+	enum portal_range_access range_access;
 };
 
 struct portal {
