@@ -199,21 +199,25 @@ else
 fi
 
 # ---- 5. rate limits: an IPv6 /64 is one client; X-Forwarded-For on two lines
-limited=
-for i in $(seq 1 20); do
-	s=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Forwarded-For: 2001:db8:1:2::$i" "$B/range/00000")
-	[ "$s" = 429 ] && { limited=$i; break; }
-done
+# first_429 FORMAT [HEADER]: 20 range requests, the i-th with the header
+# "X-Forwarded-For: $(printf FORMAT i)" (and HEADER); prints the number of
+# the first that got 429, nothing when none did
+first_429() {
+	local i s extra=()
+	[ -n "${2:-}" ] && extra=(-H "$2")
+	for i in $(seq 1 20); do
+		# shellcheck disable=SC2059
+		s=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Forwarded-For: $(printf "$1" "$i")" "${extra[@]}" "$B/range/00000")
+		[ "$s" = 429 ] && { echo "$i"; return; }
+	done
+}
+limited=$(first_429 '2001:db8:1:2::%x')
 if [ -n "$limited" ]; then
 	pass "rotating addresses within one IPv6 /64 is limited (429 at request $limited)"
 else
 	fail "rotating addresses within one IPv6 /64 escapes the range limit" "20 requests, no 429"
 fi
-limited=
-for i in $(seq 1 20); do
-	s=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Forwarded-For: 198.51.100.$i" -H 'X-Forwarded-For: 203.0.113.9' "$B/range/00000")
-	[ "$s" = 429 ] && { limited=$i; break; }
-done
+limited=$(first_429 '198.51.100.%d' 'X-Forwarded-For: 203.0.113.9')
 if [ -n "$limited" ]; then
 	pass "a second X-Forwarded-For line cannot spoof the client (429 at request $limited)"
 else
