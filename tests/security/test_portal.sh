@@ -26,11 +26,15 @@ done
 DB=$T/state.db
 "$BIN" ingest --db "$DB" --source dump-2022 --date 2022-09-24 "$ROOT/tests/leak" > /dev/null 2>&1 ||
 	{ fail "setup: ingest failed"; finish; }
-read -r SMTP PORT < <(free_ports 2)
 mkdir -p "$T/sink" && chmod 777 "$T/sink"
-smtp-sink -u nobody -d "$T/sink/%M." "127.0.0.1:$SMTP" 10 &
-PIDS+=($!)
-wait_port "$SMTP" || { fail "setup: smtp-sink did not start"; finish; }
+for _ in 1 2 3; do # another suite may take a port between the draw and the bind
+	read -r SMTP < <(free_ports 1)
+	smtp-sink -u nobody -d "$T/sink/%M." "127.0.0.1:$SMTP" 10 2> "$T/sink.err" &
+	sink_pid=$!
+	PIDS+=($sink_pid)
+	wait_port "$SMTP" 5 && kill -0 "$sink_pid" 2> /dev/null && break
+done
+kill -0 "$sink_pid" 2> /dev/null || { fail "setup: smtp-sink did not start" "$(cat "$T/sink.err")"; finish; }
 cat > "$T/leakguard.conf" << EOF
 [portal]
 smtp = 127.0.0.1:$SMTP
@@ -42,7 +46,7 @@ rate_range = 10
 EOF
 printf 'correct horse battery\n' | "$BIN" serve --db "$DB" --add-operator alice 2> /dev/null ||
 	{ fail "setup: add-operator failed"; finish; }
-"$BIN" serve --db "$DB" --config "$T/leakguard.conf" --listen "127.0.0.1:$PORT" 2> "$T/serve.err" &
+"$BIN" serve --db "$DB" --config "$T/leakguard.conf" --listen 127.0.0.1:0 2> "$T/serve.err" &
 PIDS+=($!)
 for _ in $(seq 100); do grep -q 'listening on' "$T/serve.err" && break; sleep 0.1; done
 B=$(sed -n 's/^leakguard serve: listening on //p' "$T/serve.err")
