@@ -15,17 +15,42 @@
 #include "portal/router.h"
 #include "portal/token.h"
 #include "util/alloc.h"
+#include "util/ascii.h"
 
 /* The request's API key: its hash into th, id and domain ("" for the
- * operator's range-only keys); false when absent or unknown. */
+ * operator's range-only keys); false when absent or unknown. A key found
+ * in the store is remembered for PORTAL_KEY_CACHE_TTL seconds (keys are
+ * never changed once made), so a busy key costs one query a minute, not
+ * one per request; unknown keys are asked every time. */
 static bool api_key(struct http_req *r, char th[TOKEN_HEX], int64_t *id, char *domain)
 {
+	struct portal *p = r->p;
 	const char *auth = r->authorization;
+	int64_t now = (int64_t)time(NULL);
+	struct portal_key_seen *k;
 	bool found = false;
 
-	if (auth && strncmp(auth, "Bearer lgk_", 11) == 0 && token_valid(auth + 11)) {
-		token_hash(auth + 7, th);
-		portal_apikey_get(r->p->ps, th, id, domain, &found, NULL);
+	if (!auth || strncmp(auth, "Bearer lgk_", 11) != 0 || !token_valid(auth + 11))
+		return false;
+	token_hash(auth + 7, th);
+	k = &p->keys[(ascii_hex_value((unsigned char)th[0]) << 4 | ascii_hex_value((unsigned char)th[1])) % PORTAL_KEY_CACHE];
+	pthread_mutex_lock(&p->key_lock);
+	if (strcmp(k->hash, th) == 0 && k->until > now) {
+		*id = k->id;
+		memcpy(domain, k->domain, PORTAL_TEXT_MAX);
+		found = true;
+	}
+	pthread_mutex_unlock(&p->key_lock);
+	if (found)
+		return true;
+	portal_apikey_get(p->ps, th, id, domain, &found, NULL);
+	if (found) {
+		pthread_mutex_lock(&p->key_lock);
+		memcpy(k->hash, th, TOKEN_HEX);
+		k->id = *id;
+		memcpy(k->domain, domain, PORTAL_TEXT_MAX);
+		k->until = now + PORTAL_KEY_CACHE_TTL;
+		pthread_mutex_unlock(&p->key_lock);
 	}
 	return found;
 }

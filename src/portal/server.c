@@ -107,6 +107,7 @@ enum lg_status portal_open(const struct config *cfg, const char *listen, struct 
 
 	p->cfg = cfg;
 	pthread_rwlock_init(&p->index_lock, NULL);
+	pthread_mutex_init(&p->key_lock, NULL);
 	rc = settings(cfg, listen, &p->set, err);
 	if (!rc)
 		rc = store_open(path, true, &p->store, err);
@@ -144,6 +145,7 @@ void portal_close(struct portal **pp)
 	ratelimit_free(&p->rl_range);
 	ratelimit_free(&p->rl_api);
 	pthread_rwlock_destroy(&p->index_lock);
+	pthread_mutex_destroy(&p->key_lock);
 	lg_free(p->set.base_url);
 	lg_free(p);
 	*pp = NULL;

@@ -41,6 +41,15 @@ struct portal_settings {
 	enum portal_range_access range_access;
 };
 
+#define PORTAL_KEY_CACHE 64   /* API keys remembered (api.c), by their hash */
+#define PORTAL_KEY_CACHE_TTL 60 /* seconds a remembered key is believed */
+
+struct portal_key_seen {
+	char hash[PORTAL_HASH_HEX]; /* "" when free */
+	int64_t id, until;
+	char domain[PORTAL_TEXT_MAX];
+};
+
 struct portal {
 	struct portal_settings set;
 	const struct config *cfg;
@@ -51,6 +60,8 @@ struct portal {
 	uint8_t secret[PORTAL_SECRET_LEN];
 	struct ratelimit *rl_pages, *rl_mail, *rl_range, *rl_api;
 	struct mailq *mq;
+	pthread_mutex_t key_lock;  /* keys: the store is asked once a minute per key, not per request */
+	struct portal_key_seen keys[PORTAL_KEY_CACHE];
 };
 
 /* Opens the stores named by cfg (db) and builds the portal, listen being
