@@ -55,11 +55,13 @@ void page_login(struct http_req *r, struct http_resp *out)
 	if (!ok) {
 		const char *why = locked ? "account locked" : "";
 
-		if (found && !locked && portal_login_failed(r->p->ps, op.name, now, LOGIN_MAX_FAILURES,
-							    LOGIN_LOCK_SECONDS, &locked, &err))
-			log_error("portal: %s", err.msg);
-		else if (found && locked && !*why)
-			why = "wrong password; account now locked";
+		if (found && !locked) {
+			if (portal_login_failed(r->p->ps, op.name, now, LOGIN_MAX_FAILURES, LOGIN_LOCK_SECONDS, &locked,
+						&err))
+				log_error("portal: %s", err.msg);
+			else if (locked)
+				why = "wrong password; account now locked";
+		}
 		portal_audit(r->p, "anonymous", r->client, "operator-login-failed", found ? op.name : UNKNOWN_NAME, why);
 		login_page(r, out, true);
 		return;
