@@ -283,6 +283,8 @@ enum lg_status http_start(struct portal *p, struct http_server **out, unsigned *
 	}
 	if (p->set.tls)
 		flags |= MHD_USE_TLS;
+	if (ai->ai_family == AF_INET6) /* MHD opens an IPv4 socket otherwise, and fails */
+		flags |= MHD_USE_IPv6;
 	{
 		/* one array so that the TLS options are passed only with TLS
 		 * (MHD refuses them otherwise) */

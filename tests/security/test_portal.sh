@@ -226,6 +226,26 @@ if [ -n "$limited" ]; then
 else
 	fail "rotating addresses within one IPv6 /64 escapes the range limit" "20 requests, no 429"
 fi
+# The same on an IPv6 listener: the loopback has only ::1, so the rotation
+# inside 2001:db8:7:8::/64 again comes through a proxy, here ::1 itself.
+if ip -6 addr show dev lo 2> /dev/null | grep -q 'inet6 ::1/128'; then
+	printf '[portal]\ntrusted_proxy = ::1\nrate_range = 10\n' > "$T/v6.conf"
+	"$BIN" serve --db "$DB" --config "$T/v6.conf" --listen '[::1]:0' 2> "$T/v6.err" &
+	PIDS+=($!)
+	for _ in $(seq 100); do grep -q 'listening on' "$T/v6.err" && break; sleep 0.1; done
+	B4=$B
+	B=$(sed -n 's/^leakguard serve: listening on //p' "$T/v6.err")
+	limited=
+	[[ $B == 'http://[::1]:'* ]] && limited=$(first_429 '2001:db8:7:8:%x::1')
+	B=$B4
+	if [ -n "$limited" ]; then
+		pass "on [::1], rotating addresses within one /64 is limited (429 at request $limited)"
+	else
+		fail "on [::1], rotating addresses within one /64 escapes the range limit" "$(cat "$T/v6.err")"
+	fi
+else
+	echo "note: no IPv6 loopback; the /64 keying is covered by tests/unit/test_portal.c (test_client_key)"
+fi
 limited=$(first_429 '198.51.100.%d' 'X-Forwarded-For: 203.0.113.9')
 if [ -n "$limited" ]; then
 	pass "a second X-Forwarded-For line cannot spoof the client (429 at request $limited)"
