@@ -2,9 +2,10 @@
  * `leakguard serve --add-operator NAME`, which creates an operator account
  * with the password read from the first line of stdin, and
  * `leakguard serve --add-range-key NAME`, which makes an API key for the
- * range endpoint and prints it once. */
+ * range endpoint and prints it once, and `--revoke-key ID`. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -21,7 +22,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: leakguard serve [--listen HOST:PORT] [--config FILE] [--db FILE]\n"
 		"       leakguard serve --add-operator NAME [--config FILE] [--db FILE] < password\n"
-		"       leakguard serve --add-range-key NAME [--config FILE] [--db FILE]\n\n"
+		"       leakguard serve --add-range-key NAME [--config FILE] [--db FILE]\n"
+		"       leakguard serve --revoke-key ID [--config FILE] [--db FILE]\n\n"
 		"Runs the leak portal: web pages and a JSON API over the leak index in the state store.\n"
 		"A person checks an address and gets a private link by mail; an organisation proves it\n"
 		"controls its domain (DNS TXT record, web file or mailed link) and sees what leaked about\n"
@@ -36,6 +38,9 @@ static void usage(FILE *f)
 		"                       it also lifts a lockout after wrong passwords\n"
 		"  --add-range-key NAME make an API key for the range endpoint (NAME says whose, for\n"
 		"                       the audit log) and print it on stdout, once; only its hash is kept\n"
+		"  --revoke-key ID      delete API key ID (an organisation's or a range key; the ID is\n"
+		"                       printed when it is made and is the audit log's apikey:ID); a\n"
+		"                       running portal refuses it within a minute\n"
 		"  --db FILE            state store\n"
 		"  --config FILE        configuration file\n"
 		"  -h, --help           this help\n\n"
@@ -89,6 +94,37 @@ out:
 	return status;
 }
 
+static int revoke_key(const struct config *cfg, const char *arg)
+{
+	char *path = cfg->db ? g_strdup(cfg->db) : store_default_path();
+	const char *file = g_str_has_prefix(path, "sqlite:") ? path + 7 : path;
+	struct portal_store *ps = NULL;
+	struct errbuf err = {""};
+	int status = EXIT_ERROR;
+	bool found = false;
+	char *end;
+	long long id = strtoll(arg, &end, 10);
+
+	if (!*arg || *end || id < 1) {
+		cli_error("serve", "--revoke-key: '%s' is not a key ID (a positive number)", arg);
+		goto out;
+	}
+	if (portal_store_open(file, &ps, &err) || portal_apikey_del(ps, (int64_t)id, &found, &err)) {
+		cli_error("serve", "%s", err.msg);
+		goto out;
+	}
+	if (!found) {
+		cli_error("serve", "--revoke-key: there is no API key %lld", id);
+		goto out;
+	}
+	fprintf(stderr, "leakguard serve: API key %lld revoked\n", id);
+	status = EXIT_CLEAN;
+out:
+	portal_store_close(&ps);
+	g_free(path);
+	return status;
+}
+
 static int add_operator(const struct config *cfg, const char *name)
 {
 	char *path = cfg->db ? g_strdup(cfg->db) : store_default_path();
@@ -136,11 +172,12 @@ int cli_serve(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"listen", required_argument, NULL, 'l'}, {"add-operator", required_argument, NULL, 'o'},
 		{"db", required_argument, NULL, 'd'},     {"config", required_argument, NULL, 'c'},
-		{"add-range-key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'},
+		{"add-range-key", required_argument, NULL, 'k'}, {"revoke-key", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli_common opt = {0};
-	const char *listen = NULL, *operator = NULL, *range_key = NULL;
+	const char *listen = NULL, *operator = NULL, *range_key = NULL, *revoke = NULL;
 	struct config cfg;
 	struct portal *p = NULL;
 	struct errbuf err = {""};
@@ -151,6 +188,7 @@ int cli_serve(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 'o': operator = optarg; break;
 		case 'k': range_key = optarg; break;
+		case 'r': revoke = optarg; break;
 		case 'd': opt.db_path = optarg; break;
 		case 'c': opt.config_path = optarg; break;
 		case 'h': usage(stdout); return EXIT_CLEAN;
@@ -163,12 +201,14 @@ int cli_serve(int argc, char **argv)
 	}
 	if (!cli_load_config(&opt, &cfg))
 		return EXIT_ERROR;
-	if (operator && range_key) {
-		cli_error("serve", "--add-operator and --add-range-key are separate runs");
+	if ((operator != NULL) + (range_key != NULL) + (revoke != NULL) > 1) {
+		cli_error("serve", "--add-operator, --add-range-key and --revoke-key are separate runs");
 	} else if (operator) {
 		status = add_operator(&cfg, operator);
 	} else if (range_key) {
 		status = add_range_key(&cfg, range_key);
+	} else if (revoke) {
+		status = revoke_key(&cfg, revoke);
 	} else if (portal_open(&cfg, listen, &p, &err) || portal_serve(p, &err)) {
 		cli_error("serve", "%s", err.msg);
 	} else {

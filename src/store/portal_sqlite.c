@@ -394,6 +394,17 @@ enum lg_status portal_apikey_get(struct portal_store *ps, const char *key_hash, 
 	return rc;
 }
 
+enum lg_status portal_apikey_del(struct portal_store *ps, int64_t id, bool *found, struct errbuf *err)
+{
+	enum lg_status rc;
+
+	pthread_mutex_lock(&ps->lock);
+	rc = done(ps, prep(ps, err, "DELETE FROM portal_apikeys WHERE id = ?", "i", id), err, "cannot delete an API key");
+	*found = !rc && sqlite3_changes(ps->db) > 0;
+	pthread_mutex_unlock(&ps->lock);
+	return rc;
+}
+
 enum lg_status portal_operator_put(struct portal_store *ps, const struct portal_operator *op, struct errbuf *err)
 {
 	enum lg_status rc;

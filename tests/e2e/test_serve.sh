@@ -282,6 +282,25 @@ for bad in XYZ12 1234 123456 '%2e%2e'; do
 	s=$(req z GET "/range/$bad" -H "$AUTH")
 	[ "$s" = 400 ] || fail "range $bad: $s"
 done
+# an operator's range key: it opens the range endpoint, no domain's data,
+# and is gone once revoked
+rkey=$("$BIN" serve --db "$DB" --add-range-key partner-app 2> "$T/rkey.err")
+rid=$(sed -n 's/^leakguard serve: range key \([0-9]*\) for partner-app .*/\1/p' "$T/rkey.err")
+[[ $rkey == lgk_* ]] && [ -n "$rid" ] || fail "add-range-key: '$rkey' $(cat "$T/rkey.err")"
+expect "operator range key" 200 "$(req z GET "/range/${sha:0:5}" -H "Authorization: Bearer $rkey")"
+expect "operator range key on a domain" 403 "$(req z GET /api/v1/domain/example.com -H "Authorization: Bearer $rkey")"
+rkey2=$("$BIN" serve --db "$DB" --add-range-key unused-app 2> "$T/rkey2.err")
+rid2=$(sed -n 's/^leakguard serve: range key \([0-9]*\) for unused-app .*/\1/p' "$T/rkey2.err")
+"$BIN" serve --db "$DB" --revoke-key "$rid2" 2> /dev/null || fail "revoke-key $rid2 failed"
+expect "revoked range key" 401 "$(req z GET "/range/${sha:0:5}" -H "Authorization: Bearer $rkey2")"
+"$BIN" serve --db "$DB" --revoke-key "$rid2" 2> "$T/rev.err"
+expect "revoking it again" 2 "$?"
+grep -q "there is no API key $rid2" "$T/rev.err" || fail "revoke of a missing key: $(cat "$T/rev.err")"
+"$BIN" serve --db "$DB" --revoke-key abc 2> "$T/rev.err"
+expect "revoke-key abc" 2 "$?"
+grep -q "'abc' is not a key ID" "$T/rev.err" || fail "revoke-key abc: $(cat "$T/rev.err")"
+"$BIN" serve --db "$DB" --add-range-key 'bad name' > /dev/null 2> "$T/rev.err"
+expect "add-range-key with a bad name" 2 "$?"
 
 # ---- operators and the audit log
 printf 'short\n' | "$BIN" serve --db "$DB" --add-operator alice 2> /dev/null && fail "short password accepted"
