@@ -209,11 +209,11 @@ static void hex_suffix(const uint8_t *d, char out[36])
 	out[35] = '\0';
 }
 
-/* Fills n decoy digests under prefix from AES-256-CTR keyed with the
- * range key, counter starting at the prefix: stable for this store, so
- * asking again reveals nothing, and unpredictable without the key, so a
- * decoy cannot be told from a real digest. (One SHA-1 per decoy, as
- * before, cost 256 compressions a request: most of the endpoint's time.) */
+/* Fills the prefix's n decoy digests from AES-256-CTR keyed with the
+ * range key, the counter block starting at the prefix (so no two prefixes
+ * share a keystream block): a pseudo-random function of (key, prefix), so
+ * stable for this store whatever is ingested, and unpredictable without
+ * the key. (One SHA-1 per decoy cost 256 compressions a request.) */
 static void decoys(uint32_t prefix, const uint8_t key[LEAK_RANGE_KEY_LEN], uint8_t (*d)[LEAK_SHA1_LEN], size_t n)
 {
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
@@ -236,8 +236,8 @@ static void decoys(uint32_t prefix, const uint8_t key[LEAK_RANGE_KEY_LEN], uint8
 size_t leak_range_answer(uint32_t prefix, const uint8_t (*real)[LEAK_SHA1_LEN], size_t n,
 			 const uint8_t key[LEAK_RANGE_KEY_LEN], char (**out)[36])
 {
-	size_t total = (n / LEAK_RANGE_PAD + 1) * LEAK_RANGE_PAD, k = 0;
-	uint8_t (*d)[LEAK_SHA1_LEN] = lg_malloc(total * sizeof(*d));
+	size_t total, k = 0;
+	uint8_t (*d)[LEAK_SHA1_LEN] = lg_malloc((n + LEAK_RANGE_DECOYS) * sizeof(*d));
 	struct sort_key *order;
 	char (*s)[36];
 
@@ -247,8 +247,8 @@ size_t leak_range_answer(uint32_t prefix, const uint8_t (*real)[LEAK_SHA1_LEN], 
 	for (size_t i = 0; i < n; i++) /* the same address in two sources counts once */
 		if (k == 0 || memcmp(d[i], d[k - 1], LEAK_SHA1_LEN) != 0)
 			memmove(d[k++], d[i], sizeof(*d));
-	total = (k / LEAK_RANGE_PAD + 1) * LEAK_RANGE_PAD;
-	decoys(prefix, key, d + k, total - k);
+	total = k + LEAK_RANGE_DECOYS;
+	decoys(prefix, key, d + k, LEAK_RANGE_DECOYS);
 	order = lg_malloc(2 * total * sizeof(*order));
 	answer_order((const uint8_t(*)[LEAK_SHA1_LEN])d, total, order, order + total);
 	s = lg_malloc(total * sizeof(*s));

@@ -29,7 +29,8 @@
 #include "leak/sha1.h"
 #include "util/errbuf.h"
 
-#define LEAK_RANGE_PAD 256     /* a response holds a multiple of this many suffixes */
+#define LEAK_RANGE_DECOYS 256  /* decoys in every answer, whatever the real entries */
+#define LEAK_RANGE_PAD LEAK_RANGE_DECOYS /* the former name */
 #define LEAK_RANGE_KEY_LEN 32  /* the secret that makes decoys unpredictable */
 
 /* Sorts and deduplicates n digests in place and writes them as a range file
@@ -51,11 +52,16 @@ size_t leak_range_find(const struct leak_range *r, uint32_t prefix, const uint8_
 bool leak_range_prefix(const char *s, uint32_t *prefix);
 
 /* Builds the answer for prefix from the real digests found (n of them, any
- * order, duplicates allowed): their 35-digit upper-case suffixes, plus
- * decoys up to the next multiple of LEAK_RANGE_PAD (at least one pad),
- * all sorted. Decoys are derived from key and prefix, so the same question
- * always gets the same answer and repeating it reveals nothing. *out is an
- * lg_malloc'd array of 36-byte NUL-terminated strings; returns their count. */
+ * order, duplicates allowed): their 35-digit upper-case suffixes plus the
+ * prefix's LEAK_RANGE_DECOYS decoys, all sorted. The decoys are a keyed
+ * pseudo-random function of (key, prefix) alone: the same for every
+ * question and every state of the index, so an observer comparing answers
+ * before and after an ingest sees exactly the real entries that were
+ * added, and no decoy ever vanishes or appears; without the key a decoy
+ * cannot be told from a real digest. The count (n distinct + 256) tells
+ * how many indexed addresses share the prefix, never which. *out is an
+ * lg_malloc'd array of 36-byte NUL-terminated strings; returns their
+ * count. */
 size_t leak_range_answer(uint32_t prefix, const uint8_t (*real)[LEAK_SHA1_LEN], size_t n,
 			 const uint8_t key[LEAK_RANGE_KEY_LEN], char (**out)[36]);
 

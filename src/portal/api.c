@@ -1,5 +1,6 @@
-/* api.c: the JSON API — the k-anonymity range endpoint anyone may call
- * (as Have I Been Pwned's /range/), and the per-domain data for API keys
+/* api.c: the JSON API — the k-anonymity range endpoint (as Have I Been
+ * Pwned's /range/), open to API key holders, to nobody or to anyone as
+ * [portal] range_access says, and the per-domain data for API keys
  * (ROUTES.md). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,89 @@
 #include "portal/router.h"
 #include "portal/token.h"
 #include "util/alloc.h"
+#include "util/ascii.h"
 
-/* The range answer for the path's prefix; false after answering 400/500. */
+/* The request's API key: its hash into th, id and domain ("" for the
+ * operator's range-only keys); false when absent or unknown. A key found
+ * in the store is remembered for PORTAL_KEY_CACHE_TTL seconds (keys are
+ * never changed once made), so a busy key costs one query a minute, not
+ * one per request; unknown keys are asked every time. */
+static bool api_key(struct http_req *r, char th[TOKEN_HEX], int64_t *id, char *domain)
+{
+	struct portal *p = r->p;
+	const char *auth = r->authorization;
+	int64_t now = (int64_t)time(NULL);
+	struct portal_key_seen *k;
+	bool found = false;
+
+	if (!auth || strncmp(auth, "Bearer lgk_", 11) != 0 || !token_valid(auth + 11))
+		return false;
+	token_hash(auth + 7, th);
+	k = &p->keys[(ascii_hex_value((unsigned char)th[0]) << 4 | ascii_hex_value((unsigned char)th[1])) % PORTAL_KEY_CACHE];
+	pthread_mutex_lock(&p->key_lock);
+	if (strcmp(k->hash, th) == 0 && k->until > now) {
+		*id = k->id;
+		memcpy(domain, k->domain, PORTAL_TEXT_MAX);
+		found = true;
+	}
+	pthread_mutex_unlock(&p->key_lock);
+	if (found)
+		return true;
+	portal_apikey_get(p->ps, th, id, domain, &found, NULL);
+	if (found) {
+		pthread_mutex_lock(&p->key_lock);
+		memcpy(k->hash, th, TOKEN_HEX);
+		k->id = *id;
+		memcpy(k->domain, domain, PORTAL_TEXT_MAX);
+		k->until = now + PORTAL_KEY_CACHE_TTL;
+		pthread_mutex_unlock(&p->key_lock);
+	}
+	return found;
+}
+
+static void need_key(struct http_req *r, struct http_resp *out, bool json, const char *what)
+{
+	char *text = arena_printf(r->arena, "An API key is required for %s: Authorization: Bearer lgk_...", what);
+
+	if (json)
+		resp_json_error(r, out, 401, text);
+	else
+		resp_error(r, out, 401, "API key required", text);
+	resp_header(r, out, "WWW-Authenticate", "Bearer realm=\"leakguard\"");
+}
+
+/* Whether range_access lets this request ask; otherwise answers 404 (off)
+ * or 401 (key: none or unknown), before the prefix is even read, so the
+ * refusal is the same for every prefix; a key over rate_range: 429. */
+static bool range_allowed(struct http_req *r, struct http_resp *out, bool json)
+{
+	char th[TOKEN_HEX], dom[PORTAL_TEXT_MAX];
+	int64_t id = 0;
+	int retry;
+
+	if (r->p->set.range_access == PORTAL_RANGE_PUBLIC)
+		return true;
+	if (r->p->set.range_access == PORTAL_RANGE_OFF) {
+		if (json)
+			resp_json_error(r, out, 404, "There is no such page.");
+		else
+			resp_error(r, out, 404, "Not found", "There is no such page.");
+		return false;
+	}
+	if (!api_key(r, th, &id, dom)) {
+		need_key(r, out, json, "the range endpoint");
+		return false;
+	}
+	/* per key too: a key used from many addresses is still one scraper */
+	if (!ratelimit_take(r->p->rl_range, arena_printf(r->arena, "key:%s", th), (double)time(NULL), &retry)) {
+		resp_too_many(r, out, retry, json);
+		return false;
+	}
+	return true;
+}
+
+/* The range answer for the path's prefix; false after answering
+ * 401/404/429 (range_allowed), 400 or 500. */
 static bool range(struct http_req *r, struct http_resp *out, char (**suf)[36], size_t *n, bool json)
 {
 	uint32_t prefix;
@@ -24,6 +106,8 @@ static bool range(struct http_req *r, struct http_resp *out, char (**suf)[36], s
 
 	*suf = NULL;
 	*n = 0;
+	if (!range_allowed(r, out, json))
+		return false;
 	if (!leak_range_prefix(r->target.segs[r->target.nsegs - 1], &prefix)) {
 		const char *why = "The prefix must be the first 5 hex digits of the SHA-1 of the lower-cased address.";
 
@@ -100,19 +184,12 @@ void api_range_json(struct http_req *r, struct http_resp *out)
  * 401 (no or unknown key), 403 (another domain's key) or 429. */
 static bool key_allows(struct http_req *r, struct http_resp *out, char *domain, char *actor, size_t actor_len)
 {
-	const char *auth = r->authorization;
 	char th[TOKEN_HEX], keydom[PORTAL_TEXT_MAX];
 	int64_t id = 0;
-	bool found = false;
 	int retry;
 
-	if (auth && strncmp(auth, "Bearer lgk_", 11) == 0 && token_valid(auth + 11)) {
-		token_hash(auth + 7, th);
-		portal_apikey_get(r->p->ps, th, &id, keydom, &found, NULL);
-	}
-	if (!found) {
-		resp_json_error(r, out, 401, "An API key is required: Authorization: Bearer lgk_...");
-		resp_header(r, out, "WWW-Authenticate", "Bearer realm=\"leakguard\"");
+	if (!api_key(r, th, &id, keydom)) {
+		need_key(r, out, true, "this domain's data");
 		return false;
 	}
 	snprintf(actor, actor_len, "apikey:%lld", (long long)id);

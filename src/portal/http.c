@@ -10,6 +10,7 @@
 #include <microhttpd.h>
 
 #include "portal/http.h"
+#include "portal/ratelimit.h"
 #include "portal/request.h"
 #include "portal/router.h"
 #include "util/alloc.h"
@@ -87,13 +88,30 @@ static enum MHD_Result send_resp(struct MHD_Connection *con, struct http_resp *o
 	return rc;
 }
 
-/* The client's address; behind the trusted proxy, the last address of
- * X-Forwarded-For (the one the proxy itself appended). */
+static enum MHD_Result xff_line(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct buf *b = cls;
+
+	(void)kind;
+	if (key && value && g_ascii_strcasecmp(key, "X-Forwarded-For") == 0) {
+		if (b->len)
+			buf_putc(b, ',');
+		buf_append(b, value, strlen(value));
+	}
+	return MHD_YES;
+}
+
+/* The client's address; behind the trusted proxy, the right-most entry of
+ * X-Forwarded-For that is not the proxy, over ALL the header's lines in
+ * order (RFC 9110 section 5.3: several lines are one comma-separated
+ * list), since what stands left of the proxy's own entry is whatever the
+ * client sent. An unusable entry there: the peer's address. */
 static const char *client_of(struct portal *p, struct MHD_Connection *con, struct arena *a)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char ip[INET6_ADDRSTRLEN] = "unknown";
-	const char *xff;
+	const char *found = NULL;
+	struct buf xff;
 
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
@@ -103,16 +121,31 @@ static const char *client_of(struct portal *p, struct MHD_Connection *con, struc
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip, sizeof(ip));
 	}
-	xff = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Forwarded-For");
-	if (p->set.trusted_proxy && xff && strcmp(ip, p->set.trusted_proxy) == 0) {
-		const char *last = strrchr(xff, ',');
-		char *v = g_strstrip(arena_strdup(a, last ? last + 1 : xff));
-		struct in6_addr tmp;
+	if (!p->set.trusted_proxy || strcmp(ip, p->set.trusted_proxy) != 0)
+		return arena_strdup(a, ip);
+	buf_init(&xff);
+	MHD_get_connection_values(con, MHD_HEADER_KIND, xff_line, &xff);
+	if (xff.len) {
+		char *list = arena_strndup(a, xff.data, xff.len), *end = list + strlen(list);
 
-		if (inet_pton(AF_INET, v, &tmp) == 1 || inet_pton(AF_INET6, v, &tmp) == 1)
-			return v;
+		while (end > list && !found) {
+			char *start = end;
+			struct in6_addr tmp;
+			char *v;
+
+			while (start > list && start[-1] != ',')
+				start--;
+			v = g_strstrip(arena_strndup(a, start, (size_t)(end - start)));
+			end = start > list ? start - 1 : list;
+			if (strcmp(v, p->set.trusted_proxy) == 0)
+				continue;
+			if (inet_pton(AF_INET, v, &tmp) == 1 || inet_pton(AF_INET6, v, &tmp) == 1)
+				found = v;
+			break;
+		}
 	}
-	return arena_strdup(a, ip);
+	buf_cleanup(&xff);
+	return found ? found : arena_strdup(a, ip);
 }
 
 /* Parses what MHD read into r; a parse failure answers 400/414 itself. */
@@ -129,6 +162,12 @@ static bool build(struct http_req *r, struct http_resp *out, struct MHD_Connecti
 		return false;
 	}
 	r->client = client_of(r->p, con, r->arena);
+	{
+		char *k = arena_alloc(r->arena, INET6_ADDRSTRLEN + 8);
+
+		ratelimit_client_key(r->client, k, INET6_ADDRSTRLEN + 8);
+		r->client_key = k;
+	}
 	r->authorization = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	rc = http_parse_target(r->arena, c->target, strlen(c->target), &r->target);
 	if (rc) {
@@ -244,6 +283,8 @@ enum lg_status http_start(struct portal *p, struct http_server **out, unsigned *
 	}
 	if (p->set.tls)
 		flags |= MHD_USE_TLS;
+	if (ai->ai_family == AF_INET6) /* MHD opens an IPv4 socket otherwise, and fails */
+		flags |= MHD_USE_IPv6;
 	{
 		/* one array so that the TLS options are passed only with TLS
 		 * (MHD refuses them otherwise) */

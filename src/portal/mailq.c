@@ -72,8 +72,8 @@ static void do_address(struct mailq *q, const struct mailq_job *j)
 		char *body = g_strdup_printf(
 			"Hello,\n\nsomeone (we hope you) asked leakguard whether this address appears in a data leak.\n"
 			"It does. This private link shows which leaks hold it, what leaked with it, and what to do:\n\n"
-			"%s/r/%s\n\nThe link works for %lld hours. If you did not ask, you can still open it, or ignore\n"
-			"this mail; nobody else has been told anything.\n",
+			"%s/r/%s\n\nThe link opens once, within %lld hours. If you did not ask, you can still open it, or\n"
+			"ignore this mail; nobody else has been told anything.\n",
 			p->set.base_url, tok, (long long)(p->set.link_ttl / 3600));
 
 		send_text(p, j->to, "Your leakguard result", body);
@@ -91,7 +91,7 @@ static void do_confirm(struct mailq *q, const struct mailq_job *j)
 		return;
 	body = g_strdup_printf("Hello,\n\nsomeone asked the leakguard portal to show what leaked about %s,\n"
 			       "and chose this mailbox to prove they may see it. If that was you or a colleague,\n"
-			       "open this link and press Confirm:\n\n%s\n\nThe link works for %lld minutes. "
+			       "open this link and press Confirm:\n\n%s\n\nThe link works once, within %lld minutes. "
 			       "If nobody of yours asked, ignore this mail.\n",
 			       j->domain, j->link, (long long)(q->p->set.mail_link_ttl / 60));
 	subject = g_strdup_printf("Confirm leakguard access for %s", j->domain);
@@ -133,7 +133,7 @@ struct mailq *mailq_start(struct portal *p)
 
 	q->p = p;
 	q->jobs = lg_calloc(MAILQ_MAX, sizeof(*q->jobs));
-	q->per_rcpt = ratelimit_new(MAILQ_PER_RCPT, 3600);
+	q->per_rcpt = ratelimit_new(MAILQ_PER_RCPT, 3600, true); /* a live cap is never evicted */
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->cond, NULL);
 	pthread_create(&q->thread, NULL, run, q);

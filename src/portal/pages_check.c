@@ -80,11 +80,13 @@ void page_result(struct http_req *r, struct http_resp *out)
 
 	if (token_valid(tok)) {
 		token_hash(tok, th);
-		portal_link_get(r->p->ps, th, "address", (int64_t)time(NULL), address, ref, &found, NULL);
+		/* single-use: whoever replays a forwarded or logged link sees nothing */
+		portal_link_take(r->p->ps, th, "address", (int64_t)time(NULL), address, ref, &found, NULL);
 	}
 	if (!found) {
-		portal_audit(r->p, "anonymous", r->client, "denied", "/r/", "unknown or expired result link");
-		resp_error(r, out, 404, "Link not valid", "This link is not valid or has expired. Check your address again to get a new one.");
+		portal_audit(r->p, "anonymous", r->client, "denied", "/r/", "unknown, used or expired result link");
+		resp_error(r, out, 404, "Link not valid",
+			   "This link is not valid, was used already or has expired. Check your address again to get a new one.");
 		return;
 	}
 	pthread_rwlock_wrlock(&r->p->index_lock);

@@ -97,11 +97,12 @@ void page_verify(struct http_req *r, struct http_resp *out)
 	show_verify(r, out, &c, "Choose one of the three ways below.");
 }
 
-/* Marks the domain verified for session s and opens its dashboard. */
-static void verified(struct http_req *r, struct http_resp *out, const struct portal_session *s, const char *domain,
+/* Marks the domain verified for session s, under a new session id, and
+ * opens its dashboard. */
+static void verified(struct http_req *r, struct http_resp *out, struct portal_session *s, const char *domain,
 		     const char *method)
 {
-	if (portal_session_domain_add(r->p->ps, s->hash, domain, method, NULL)) {
+	if (!session_rotate(r, out, s) || portal_session_domain_add(r->p->ps, s->hash, domain, method, NULL)) {
 		resp_error(r, out, 500, "Server error", "The portal could not record the verification.");
 		return;
 	}
@@ -177,8 +178,9 @@ void page_verify_mail(struct http_req *r, struct http_resp *out)
 	show_verify(r, out, &c, arena_printf(r->arena, "We sent a link to %s. Open it to confirm.", j.to));
 }
 
-/* The domain and challenge of a mailed confirmation token, if valid. */
-static bool confirm_link(struct http_req *r, char *domain, char *challenge)
+/* The domain and challenge of a mailed confirmation token, if valid;
+ * take uses it up (a confirmation link works once). */
+static bool confirm_link(struct http_req *r, char *domain, char *challenge, bool take)
 {
 	const char *tok = r->target.segs[1];
 	char th[TOKEN_HEX];
@@ -187,6 +189,9 @@ static bool confirm_link(struct http_req *r, char *domain, char *challenge)
 	if (!token_valid(tok))
 		return false;
 	token_hash(tok, th);
+	if (take)
+		return !portal_link_take(r->p->ps, th, "confirm", (int64_t)time(NULL), domain, challenge, &found, NULL) &&
+		       found;
 	return !portal_link_get(r->p->ps, th, "confirm", (int64_t)time(NULL), domain, challenge, &found, NULL) && found;
 }
 
@@ -194,8 +199,8 @@ void page_confirm_form(struct http_req *r, struct http_resp *out)
 {
 	char domain[PORTAL_TEXT_MAX], challenge[PORTAL_TEXT_MAX];
 
-	if (!confirm_link(r, domain, challenge)) {
-		resp_error(r, out, 404, "Link not valid", "This link is not valid or has expired.");
+	if (!confirm_link(r, domain, challenge, false)) {
+		resp_error(r, out, 404, "Link not valid", "This link is not valid, was used already or has expired.");
 		return;
 	}
 	{
@@ -210,9 +215,9 @@ void page_confirm(struct http_req *r, struct http_resp *out)
 	char domain[PORTAL_TEXT_MAX], challenge[PORTAL_TEXT_MAX];
 	struct portal_session s;
 
-	if (!confirm_link(r, domain, challenge)) {
-		portal_audit(r->p, "anonymous", r->client, "denied", "/confirm/", "unknown or expired confirmation link");
-		resp_error(r, out, 404, "Link not valid", "This link is not valid or has expired.");
+	if (!confirm_link(r, domain, challenge, true)) {
+		portal_audit(r->p, "anonymous", r->client, "denied", "/confirm/", "unknown, used or expired confirmation link");
+		resp_error(r, out, 404, "Link not valid", "This link is not valid, was used already or has expired.");
 		return;
 	}
 	if (!session_ensure(r, out, &s)) {

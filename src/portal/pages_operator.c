@@ -11,6 +11,11 @@
 #include "portal/password.h"
 #include "portal/router.h"
 #include "portal/session.h"
+#include "util/log.h"
+
+#define LOGIN_MAX_FAILURES 5  /* wrong passwords in a row that lock an account */
+#define LOGIN_LOCK_SECONDS 900
+#define UNKNOWN_NAME "(no such operator)" /* audited instead of a typed name that is no account */
 
 static void login_page(struct http_req *r, struct http_resp *out, bool failed)
 {
@@ -26,22 +31,42 @@ void page_login_form(struct http_req *r, struct http_resp *out)
 	login_page(r, out, false);
 }
 
+/* Login: the same PBKDF2 cost for unknown names, and a per-account
+ * lockout beside the per-address limit (R_MAIL), so guesses spread over
+ * many addresses still stop after LOGIN_MAX_FAILURES. A locked account
+ * answers as a wrong password, even to the right one. */
 void page_login(struct http_req *r, struct http_resp *out)
 {
 	const char *name = http_param(&r->form, "username"), *pw = http_param(&r->form, "password");
 	struct portal_operator op;
 	struct portal_session s;
-	bool found = false, ok;
+	struct errbuf err;
+	int64_t now = (int64_t)time(NULL);
+	bool found = false, locked = false, ok;
 
 	if (name && strlen(name) < sizeof(op.name))
 		portal_operator_get(r->p->ps, name, &op, &found, NULL);
-	/* an unknown name costs one full derivation too */
-	ok = password_check(found ? &op : password_dummy(), pw ? pw : "") && found;
+	if (found && portal_login_locked(r->p->ps, op.name, now, &locked, &err)) {
+		log_error("portal: %s", err.msg);
+		locked = true; /* fail closed */
+	}
+	/* an unknown name or a locked account costs one full derivation too */
+	ok = password_check(found ? &op : password_dummy(), pw ? pw : "") && found && !locked;
 	if (!ok) {
-		portal_audit(r->p, "anonymous", r->client, "operator-login-failed", name ? name : "", "");
+		const char *why = locked ? "account locked" : "";
+
+		if (found && !locked) {
+			if (portal_login_failed(r->p->ps, op.name, now, LOGIN_MAX_FAILURES, LOGIN_LOCK_SECONDS, &locked,
+						&err))
+				log_error("portal: %s", err.msg);
+			else if (locked)
+				why = "wrong password; account now locked";
+		}
+		portal_audit(r->p, "anonymous", r->client, "operator-login-failed", found ? op.name : UNKNOWN_NAME, why);
 		login_page(r, out, true);
 		return;
 	}
+	portal_login_succeeded(r->p->ps, op.name, NULL);
 	if (!session_start(r, out, "operator", op.name, &s)) {
 		resp_error(r, out, 500, "Server error", "The portal could not start a session.");
 		return;

@@ -3,9 +3,9 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include "portal/password.h"
+#include "util/random.h"
 
 static void derive(const char *password, const uint8_t salt[16], int64_t iterations, uint8_t out[32])
 {
@@ -14,7 +14,7 @@ static void derive(const char *password, const uint8_t salt[16], int64_t iterati
 
 bool password_set(struct portal_operator *op, const char *password)
 {
-	if (RAND_bytes(op->salt, sizeof(op->salt)) != 1)
+	if (lg_random_bytes(op->salt, sizeof(op->salt), NULL))
 		return false;
 	op->iterations = PASSWORD_ITERATIONS;
 	derive(password, op->salt, op->iterations, op->hash);

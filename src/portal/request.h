@@ -24,10 +24,12 @@ struct http_req {
 	struct http_params form;    /* urlencoded POST body */
 	struct http_params cookies;
 	const char *client;         /* the client's address (after trusted_proxy) */
+	const char *client_key;     /* its rate-limit key: the address, or its /64 for IPv6 */
 	const char *authorization;  /* Authorization header, NULL when absent */
 	/* filled on demand by session.c */
 	const char *csrf_cookie;    /* lg_csrf value, when valid */
 	bool csrf_new;              /* csrf_cookie was made for this response */
+	bool session_new;           /* lg_session was set by this response */
 };
 
 struct http_resp {

@@ -94,7 +94,7 @@ static bool admit(struct http_req *r, struct http_resp *out, const struct route 
 	int retry;
 	bool json = rt->flags & R_JSON;
 
-	if (!ratelimit_take(rt->flags & R_RANGE ? p->rl_range : p->rl_pages, r->client, now, &retry)) {
+	if (!ratelimit_take(rt->flags & R_RANGE ? p->rl_range : p->rl_pages, r->client_key, now, &retry)) {
 		resp_too_many(r, out, retry, json);
 		return false;
 	}
@@ -104,7 +104,7 @@ static bool admit(struct http_req *r, struct http_resp *out, const struct route 
 			   "This form has expired or did not come from this site. Go back, reload the page and send it again.");
 		return false;
 	}
-	if ((rt->flags & R_MAIL) && !ratelimit_take(p->rl_mail, r->client, now, &retry)) {
+	if ((rt->flags & R_MAIL) && !ratelimit_take(p->rl_mail, r->client_key, now, &retry)) {
 		resp_too_many(r, out, retry, json);
 		return false;
 	}

@@ -72,6 +72,15 @@ static enum lg_status settings(const struct config *cfg, const char *listen, str
 	set->mail_link_ttl = (int64_t)cfg->portal_mail_link_ttl;
 	set->session_ttl = (int64_t)cfg->portal_session_ttl;
 	set->threads = (unsigned)cfg->portal_threads;
+	if (!cfg->portal_range_access || strcmp(cfg->portal_range_access, "key") == 0)
+		set->range_access = PORTAL_RANGE_KEY;
+	else if (strcmp(cfg->portal_range_access, "off") == 0)
+		set->range_access = PORTAL_RANGE_OFF;
+	else if (strcmp(cfg->portal_range_access, "public") == 0)
+		set->range_access = PORTAL_RANGE_PUBLIC;
+	else
+		return errbuf_set(err, LG_ECONFIG, "[portal] range_access: '%s' is not off, key or public",
+				  cfg->portal_range_access);
 	if (set->link_ttl < 60 || set->challenge_ttl < 60 || set->mail_link_ttl < 60 || set->session_ttl < 60)
 		return errbuf_set(err, LG_ECONFIG, "[portal] lifetimes (*_ttl) must be at least 60 seconds");
 	return LG_OK;
@@ -98,6 +107,7 @@ enum lg_status portal_open(const struct config *cfg, const char *listen, struct 
 
 	p->cfg = cfg;
 	pthread_rwlock_init(&p->index_lock, NULL);
+	pthread_mutex_init(&p->key_lock, NULL);
 	rc = settings(cfg, listen, &p->set, err);
 	if (!rc)
 		rc = store_open(path, true, &p->store, err);
@@ -111,10 +121,10 @@ enum lg_status portal_open(const struct config *cfg, const char *listen, struct 
 		return rc;
 	}
 	p->ix = open_index(p->store);
-	p->rl_pages = ratelimit_new(cfg->portal_rate_pages, 60);
-	p->rl_mail = ratelimit_new(cfg->portal_rate_mail, 3600);
-	p->rl_range = ratelimit_new(cfg->portal_rate_range, 60);
-	p->rl_api = ratelimit_new(cfg->portal_rate_api, 60);
+	p->rl_pages = ratelimit_new(cfg->portal_rate_pages, 60, false);
+	p->rl_mail = ratelimit_new(cfg->portal_rate_mail, 3600, false);
+	p->rl_range = ratelimit_new(cfg->portal_rate_range, 60, false);
+	p->rl_api = ratelimit_new(cfg->portal_rate_api, 60, false);
 	*out = p;
 	return LG_OK;
 }
@@ -135,6 +145,7 @@ void portal_close(struct portal **pp)
 	ratelimit_free(&p->rl_range);
 	ratelimit_free(&p->rl_api);
 	pthread_rwlock_destroy(&p->index_lock);
+	pthread_mutex_destroy(&p->key_lock);
 	lg_free(p->set.base_url);
 	lg_free(p);
 	*pp = NULL;

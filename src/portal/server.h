@@ -23,6 +23,12 @@ struct store;
 struct ratelimit;
 struct mailq;
 
+enum portal_range_access {
+	PORTAL_RANGE_OFF,    /* /range/ answers 404 */
+	PORTAL_RANGE_KEY,    /* only with an API key (the default) */
+	PORTAL_RANGE_PUBLIC, /* anyone */
+};
+
 struct portal_settings {
 	char host[64];
 	unsigned port;
@@ -32,6 +38,16 @@ struct portal_settings {
 	int64_t link_ttl, challenge_ttl, mail_link_ttl, session_ttl;
 	unsigned threads;
 	bool tls, secure_cookies;
+	enum portal_range_access range_access;
+};
+
+#define PORTAL_KEY_CACHE 64   /* API keys remembered (api.c), by their hash */
+#define PORTAL_KEY_CACHE_TTL 60 /* seconds a remembered key is believed */
+
+struct portal_key_seen {
+	char hash[PORTAL_HASH_HEX]; /* "" when free */
+	int64_t id, until;
+	char domain[PORTAL_TEXT_MAX];
 };
 
 struct portal {
@@ -44,6 +60,8 @@ struct portal {
 	uint8_t secret[PORTAL_SECRET_LEN];
 	struct ratelimit *rl_pages, *rl_mail, *rl_range, *rl_api;
 	struct mailq *mq;
+	pthread_mutex_t key_lock;  /* keys: the store is asked once a minute per key, not per request */
+	struct portal_key_seen keys[PORTAL_KEY_CACHE];
 };
 
 /* Opens the stores named by cfg (db) and builds the portal, listen being

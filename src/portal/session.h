@@ -1,8 +1,10 @@
 /* session.h: who is asking — the CSRF token of a browser (the lg_csrf
- * cookie, a random value, and the form token HMAC(secret, cookie): a
- * cookie planted by a neighbouring site is useless without the secret),
- * the login session (the lg_session cookie; the store keeps its SHA-256),
- * and the actor name the audit log records. */
+ * cookie names a server-side "browser" session the portal issued, and the
+ * form token is HMAC(secret, cookie): a value the client chose, or one of
+ * another browser, is refused), the login session (the lg_session cookie;
+ * the store keeps its SHA-256; a new id at every login and verification),
+ * and the actor name the audit log records. Under TLS both cookies are
+ * named __Host-lg_csrf and __Host-lg_session. */
 #ifndef LG_PORTAL_SESSION_H
 #define LG_PORTAL_SESSION_H
 
@@ -24,8 +26,15 @@ bool session_ensure(struct http_req *r, struct http_resp *out, struct portal_ses
 /* A new session of kind (name: the operator) replacing any other. */
 bool session_start(struct http_req *r, struct http_resp *out, const char *kind, const char *name,
 		   struct portal_session *s);
+/* Gives the request's session s a new id (cookie set, s updated), keeping
+ * what it proved: called when it gains rights (no session fixation). */
+bool session_rotate(struct http_req *r, struct http_resp *out, struct portal_session *s);
 /* Ends the request's session and clears its cookie. */
 void session_end(struct http_req *r, struct http_resp *out);
+
+/* The cookie's name for this portal: base ("lg_csrf", "lg_session"), with
+ * the __Host- prefix when cookies are Secure. */
+const char *session_cookie_name(const struct http_req *r, const char *base);
 
 /* "session:1a2b3c4d" or "operator:NAME" (s may be NULL: "anonymous"). */
 const char *session_actor(struct http_req *r, const struct portal_session *s);

@@ -1,12 +1,12 @@
-/* token.c: random tokens, hashes and HMACs (token.h). */
+/* token.c: random tokens (getrandom, util/random.h), hashes and HMACs (token.h). */
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include "portal/token.h"
+#include "util/random.h"
 
 void token_b64url(const uint8_t *p, size_t n, char *out)
 {
@@ -30,7 +30,7 @@ bool token_new(char out[TOKEN_LEN + 1])
 {
 	uint8_t b[TOKEN_BYTES];
 
-	if (RAND_bytes(b, sizeof(b)) != 1)
+	if (lg_random_bytes(b, sizeof(b), NULL))
 		return false;
 	token_b64url(b, sizeof(b), out);
 	return true;

@@ -37,6 +37,11 @@ enum lg_status portal_link_add(struct portal_store *ps, const char *token_hash, 
 enum lg_status portal_link_get(struct portal_store *ps, const char *token_hash, const char *kind, int64_t now,
 			       char *subject, char *ref, bool *found, struct errbuf *err);
 
+/* The same, and the link is used up: a second take finds nothing (mailed
+ * links are single-use). */
+enum lg_status portal_link_take(struct portal_store *ps, const char *token_hash, const char *kind, int64_t now,
+				char *subject, char *ref, bool *found, struct errbuf *err);
+
 /* ---- domain challenges: prove control of domain with token ---- */
 struct portal_challenge {
 	char id[PORTAL_TEXT_MAX], session[PORTAL_HASH_HEX], domain[PORTAL_TEXT_MAX], token[PORTAL_TEXT_MAX];
@@ -46,7 +51,8 @@ enum lg_status portal_challenge_add(struct portal_store *ps, const struct portal
 enum lg_status portal_challenge_get(struct portal_store *ps, const char *id, int64_t now,
 				    struct portal_challenge *out, bool *found, struct errbuf *err);
 
-/* ---- sessions: kind "org" (verified domains) or "operator" (name) ---- */
+/* ---- sessions: kind "browser" (a visitor's CSRF secret), "org" (verified
+ * domains) or "operator" (name) ---- */
 struct portal_session {
 	char hash[PORTAL_HASH_HEX], kind[16], name[PORTAL_TEXT_MAX];
 	int64_t expires;
@@ -55,18 +61,27 @@ enum lg_status portal_session_add(struct portal_store *ps, const struct portal_s
 enum lg_status portal_session_get(struct portal_store *ps, const char *hash, int64_t now, struct portal_session *out,
 				  bool *found, struct errbuf *err);
 enum lg_status portal_session_del(struct portal_store *ps, const char *hash, struct errbuf *err);
+/* Gives session old_hash the id new_hash (and a new expiry), with its
+ * verified domains and challenges: an id known before a login or a
+ * verification is worthless after it. */
+enum lg_status portal_session_rotate(struct portal_store *ps, const char *old_hash, const char *new_hash,
+				     int64_t expires, struct errbuf *err);
 /* Records that session hash proved control of domain by method. */
 enum lg_status portal_session_domain_add(struct portal_store *ps, const char *hash, const char *domain,
 					 const char *method, struct errbuf *err);
 enum lg_status portal_session_has_domain(struct portal_store *ps, const char *hash, const char *domain, bool *yes,
 					 struct errbuf *err);
 
-/* ---- API keys, bound to one verified domain ---- */
+/* ---- API keys, bound to one verified domain, or range-only keys the
+ * operator made (domain "", session "operator:NAME") ---- */
 enum lg_status portal_apikey_add(struct portal_store *ps, const char *key_hash, const char *domain,
 				 const char *session, int64_t *id, struct errbuf *err);
 /* domain gets PORTAL_TEXT_MAX bytes. */
 enum lg_status portal_apikey_get(struct portal_store *ps, const char *key_hash, int64_t *id, char *domain,
 				 bool *found, struct errbuf *err);
+
+/* Deletes API key id (either kind); *found false when there is none. */
+enum lg_status portal_apikey_del(struct portal_store *ps, int64_t id, bool *found, struct errbuf *err);
 
 /* ---- operator accounts (password: a KDF's output, never the password) ---- */
 struct portal_operator {
@@ -77,6 +92,17 @@ struct portal_operator {
 enum lg_status portal_operator_put(struct portal_store *ps, const struct portal_operator *op, struct errbuf *err);
 enum lg_status portal_operator_get(struct portal_store *ps, const char *name, struct portal_operator *out,
 				   bool *found, struct errbuf *err);
+
+/* Per-account lockout (only for names that are accounts). *locked: the
+ * account is locked at now. */
+enum lg_status portal_login_locked(struct portal_store *ps, const char *name, int64_t now, bool *locked,
+				   struct errbuf *err);
+/* Counts a wrong password for name; the max_failures-th in a row locks it
+ * for lock_seconds (*locked then true; also when it was locked already). */
+enum lg_status portal_login_failed(struct portal_store *ps, const char *name, int64_t now, int max_failures,
+				   int64_t lock_seconds, bool *locked, struct errbuf *err);
+/* A right password (or a new one set): the count starts again. */
+enum lg_status portal_login_succeeded(struct portal_store *ps, const char *name, struct errbuf *err);
 
 /* ---- the audit log: who saw or tried what, when ---- */
 struct portal_audit_row {

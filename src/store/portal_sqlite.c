@@ -9,6 +9,7 @@
  *   portal_apikeys(id INTEGER PRIMARY KEY, hash UNIQUE, domain, session, created)
  *   portal_operators(name PRIMARY KEY, salt, hash, iterations, created)
  *   portal_audit(id INTEGER PRIMARY KEY, at, actor, client, action, subject, detail)
+ *   portal_login_failures(name PRIMARY KEY, failures, locked_until)  per existing account
  * token, hash: SHA-256 hex of the secret the client holds. */
 #include <pthread.h>
 #include <stdarg.h>
@@ -16,11 +17,11 @@
 #include <time.h>
 
 #include <glib.h>
-#include <openssl/rand.h>
 #include <sqlite3.h>
 
 #include "store/portal.h"
 #include "util/alloc.h"
+#include "util/random.h"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS portal_meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
@@ -37,7 +38,9 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS portal_operators(name TEXT PRIMARY KEY, salt BLOB NOT NULL, hash BLOB NOT NULL,"
 	" iterations INTEGER NOT NULL, created INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS portal_audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL,"
-	" client TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL);";
+	" client TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS portal_login_failures(name TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+	" locked_until INTEGER NOT NULL);";
 
 struct portal_store {
 	sqlite3 *db;
@@ -156,8 +159,9 @@ enum lg_status portal_secret(struct portal_store *ps, uint8_t out[PORTAL_SECRET_
 	enum lg_status rc;
 	bool found = false;
 
-	if (RAND_bytes(fresh, sizeof(fresh)) != 1)
-		return errbuf_set(err, LG_EINTERNAL, "no random bytes for the portal secret");
+	rc = lg_random_bytes(fresh, sizeof(fresh), err);
+	if (rc)
+		return rc;
 	pthread_mutex_lock(&ps->lock);
 	/* insert-or-ignore then read: two servers starting at once agree */
 	rc = done(ps, prep(ps, err, "INSERT OR IGNORE INTO portal_meta VALUES('secret', ?)", "b", fresh, (int)sizeof(fresh)),
@@ -200,6 +204,28 @@ enum lg_status portal_link_get(struct portal_store *ps, const char *token_hash, 
 	if (!rc && *found) {
 		col(st, 0, subject, PORTAL_TEXT_MAX);
 		col(st, 1, ref, PORTAL_TEXT_MAX);
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&ps->lock);
+	return rc;
+}
+
+enum lg_status portal_link_take(struct portal_store *ps, const char *token_hash, const char *kind, int64_t now,
+				char *subject, char *ref, bool *found, struct errbuf *err)
+{
+	sqlite3_stmt *st;
+	enum lg_status rc;
+
+	pthread_mutex_lock(&ps->lock);
+	/* one statement: two servers on one store cannot both take it */
+	st = prep(ps, err, "DELETE FROM portal_links WHERE token = ? AND kind = ? AND expires > ? RETURNING subject, ref",
+		  "tti", token_hash, kind, now);
+	rc = row(ps, st, found, err);
+	if (!rc && *found) {
+		col(st, 0, subject, PORTAL_TEXT_MAX);
+		col(st, 1, ref, PORTAL_TEXT_MAX);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			;
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&ps->lock);
@@ -287,6 +313,28 @@ enum lg_status portal_session_del(struct portal_store *ps, const char *hash, str
 	return rc;
 }
 
+enum lg_status portal_session_rotate(struct portal_store *ps, const char *old_hash, const char *new_hash,
+				     int64_t expires, struct errbuf *err)
+{
+	static const char *const sql[] = {
+		"UPDATE portal_sessions SET hash = ?2, expires = ?3 WHERE hash = ?1",
+		"UPDATE portal_session_domains SET hash = ?2 WHERE hash = ?1",
+		"UPDATE portal_challenges SET session = ?2 WHERE session = ?1",
+	};
+	enum lg_status rc;
+
+	pthread_mutex_lock(&ps->lock);
+	rc = sqlite3_exec(ps->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? LG_OK : fail(ps, err, "cannot begin");
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && !rc; i++)
+		rc = done(ps, prep(ps, err, sql[i], "tti", old_hash, new_hash, expires), err, "cannot renew a session");
+	if (!rc && sqlite3_exec(ps->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = fail(ps, err, "cannot renew a session");
+	if (rc)
+		sqlite3_exec(ps->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&ps->lock);
+	return rc;
+}
+
 enum lg_status portal_session_domain_add(struct portal_store *ps, const char *hash, const char *domain,
 					 const char *method, struct errbuf *err)
 {
@@ -346,6 +394,17 @@ enum lg_status portal_apikey_get(struct portal_store *ps, const char *key_hash, 
 	return rc;
 }
 
+enum lg_status portal_apikey_del(struct portal_store *ps, int64_t id, bool *found, struct errbuf *err)
+{
+	enum lg_status rc;
+
+	pthread_mutex_lock(&ps->lock);
+	rc = done(ps, prep(ps, err, "DELETE FROM portal_apikeys WHERE id = ?", "i", id), err, "cannot delete an API key");
+	*found = !rc && sqlite3_changes(ps->db) > 0;
+	pthread_mutex_unlock(&ps->lock);
+	return rc;
+}
+
 enum lg_status portal_operator_put(struct portal_store *ps, const struct portal_operator *op, struct errbuf *err)
 {
 	enum lg_status rc;
@@ -378,6 +437,66 @@ enum lg_status portal_operator_get(struct portal_store *ps, const char *name, st
 		*found = false;
 	}
 	sqlite3_finalize(st);
+	pthread_mutex_unlock(&ps->lock);
+	return rc;
+}
+
+enum lg_status portal_login_locked(struct portal_store *ps, const char *name, int64_t now, bool *locked,
+				   struct errbuf *err)
+{
+	sqlite3_stmt *st;
+	enum lg_status rc;
+
+	pthread_mutex_lock(&ps->lock);
+	st = prep(ps, err, "SELECT 1 FROM portal_login_failures WHERE name = ? AND locked_until > ?", "ti", name, now);
+	rc = row(ps, st, locked, err);
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&ps->lock);
+	return rc;
+}
+
+enum lg_status portal_login_failed(struct portal_store *ps, const char *name, int64_t now, int max_failures,
+				   int64_t lock_seconds, bool *locked, struct errbuf *err)
+{
+	sqlite3_stmt *st;
+	enum lg_status rc;
+
+	pthread_mutex_lock(&ps->lock);
+	/* a failure after a lock ran out starts counting again */
+	st = prep(ps, err,
+		  "INSERT INTO portal_login_failures VALUES(?1, 1, 0) ON CONFLICT(name) DO UPDATE SET"
+		  " failures = CASE WHEN locked_until > 0 AND locked_until <= ?2 THEN 1 ELSE failures + 1 END,"
+		  " locked_until = CASE WHEN locked_until > 0 AND locked_until <= ?2 THEN 0 ELSE locked_until END"
+		  " RETURNING failures, locked_until",
+		  "ti", name, now);
+	rc = row(ps, st, locked, err);
+	if (!rc && *locked) {
+		int64_t failures = sqlite3_column_int64(st, 0), until = sqlite3_column_int64(st, 1);
+
+		while (sqlite3_step(st) == SQLITE_ROW)
+			;
+		sqlite3_finalize(st);
+		st = NULL;
+		*locked = until > now;
+		if (!*locked && failures >= max_failures) {
+			*locked = true;
+			rc = done(ps, prep(ps, err, "UPDATE portal_login_failures SET locked_until = ? WHERE name = ?", "it",
+					   now + lock_seconds, name),
+				  err, "cannot lock an account");
+		}
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&ps->lock);
+	return rc;
+}
+
+enum lg_status portal_login_succeeded(struct portal_store *ps, const char *name, struct errbuf *err)
+{
+	enum lg_status rc;
+
+	pthread_mutex_lock(&ps->lock);
+	rc = done(ps, prep(ps, err, "DELETE FROM portal_login_failures WHERE name = ?", "t", name), err,
+		  "cannot clear login failures");
 	pthread_mutex_unlock(&ps->lock);
 	return rc;
 }

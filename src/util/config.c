@@ -82,6 +82,7 @@ static const struct setting settings[] = {
 	{"portal", "tls_cert", SET_PATH, F(portal_tls_cert), NULL},
 	{"portal", "tls_key", SET_PATH, F(portal_tls_key), NULL},
 	{"portal", "trusted_proxy", SET_STRING, F(portal_trusted_proxy), NULL},
+	{"portal", "range_access", SET_STRING, F(portal_range_access), "key"},
 	{"context", "frequent", SET_DOUBLE, F(context_frequent), "3"},
 	{"context", "history_max_rows", SET_DOUBLE, F(history_max_rows), "200000"},
 	{"context", "history_max_days", SET_DOUBLE, F(history_max_days), "400"},

@@ -7,7 +7,8 @@
 # cookies, CSRF, malformed targets, path traversal, oversized bodies,
 # injection attempts, slow clients, 429s, identical answers whether or not
 # an address or domain is in the data, the range endpoint, API keys, the
-# operator's audit log, and HTTPS. Exits non-zero on any failure.
+# operator's audit log, HTTPS (__Host- cookies), and range_access in its
+# three modes. Exits non-zero on any failure.
 . "$(dirname "$0")/lib.sh" serve "$@"
 chmod 755 "$T"
 need() { command -v "$1" > /dev/null || { echo "FAIL: $1 is required (scripts/install-deps.sh)"; exit 1; }; }
@@ -261,20 +262,45 @@ cp "$T/body" "$T/api-denied.json"
 expect "api other domain (not in data)" 403 "$(req z GET /api/v1/domain/nothing-here.org -H "Authorization: Bearer $key")"
 cmp -s "$T/body" "$T/api-denied.json" || fail "api 403 differs by domain presence"
 
-# ---- the range endpoint
+# ---- the range endpoint: range_access = key (the default), the key of a
+# verified organisation opens it
 sha=$(printf %s jane.doe@example.com | sha1sum | tr a-f A-F)
-expect "range" 200 "$(req z GET "/range/${sha:0:5}")"
+expect "range without a key" 401 "$(req z GET "/range/${sha:0:5}")"
+[[ $(header WWW-Authenticate) == Bearer* ]] || fail "range 401 without WWW-Authenticate"
+expect "range json without a key" 401 "$(req z GET "/api/v1/range/${sha:0:5}")"
+expect "range, bad key" 401 "$(req z GET "/range/${sha:0:5}" -H 'Authorization: Bearer lgk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')"
+AUTH="Authorization: Bearer $key"
+expect "range" 200 "$(req z GET "/range/${sha:0:5}" -H "$AUTH")"
 grep -qx "${sha:5:35}" "$T/body" || fail "range misses the address's suffix"
 n=$(wc -l < "$T/body")
-[ $((n % 256)) -eq 0 ] && [ "$n" -gt 0 ] || fail "range count $n not a multiple of 256"
+[ "$n" -ge 257 ] || fail "range count $n: not the real entries and 256 decoys"
 "$BIN" lookup --db "$DB" --range "${sha:0:5}" | cmp -s - "$T/body" || fail "range differs from lookup --range"
-expect "range lower case" 200 "$(req z GET "/range/$(tr A-F a-f <<< "${sha:0:5}")")"
-expect "range json" 200 "$(req z GET "/api/v1/range/${sha:0:5}")"
+expect "range lower case" 200 "$(req z GET "/range/$(tr A-F a-f <<< "${sha:0:5}")" -H "$AUTH")"
+expect "range json" 200 "$(req z GET "/api/v1/range/${sha:0:5}" -H "$AUTH")"
 jq -e --arg p "${sha:0:5}" --arg s "${sha:5:35}" '.prefix == $p and (.suffixes | index($s))' "$T/body" > /dev/null || fail "range json"
 for bad in XYZ12 1234 123456 '%2e%2e'; do
-	s=$(req z GET "/range/$bad")
+	s=$(req z GET "/range/$bad" -H "$AUTH")
 	[ "$s" = 400 ] || fail "range $bad: $s"
 done
+# an operator's range key: it opens the range endpoint, no domain's data,
+# and is gone once revoked
+rkey=$("$BIN" serve --db "$DB" --add-range-key partner-app 2> "$T/rkey.err")
+rid=$(sed -n 's/^leakguard serve: range key \([0-9]*\) for partner-app .*/\1/p' "$T/rkey.err")
+[[ $rkey == lgk_* ]] && [ -n "$rid" ] || fail "add-range-key: '$rkey' $(cat "$T/rkey.err")"
+expect "operator range key" 200 "$(req z GET "/range/${sha:0:5}" -H "Authorization: Bearer $rkey")"
+expect "operator range key on a domain" 403 "$(req z GET /api/v1/domain/example.com -H "Authorization: Bearer $rkey")"
+rkey2=$("$BIN" serve --db "$DB" --add-range-key unused-app 2> "$T/rkey2.err")
+rid2=$(sed -n 's/^leakguard serve: range key \([0-9]*\) for unused-app .*/\1/p' "$T/rkey2.err")
+"$BIN" serve --db "$DB" --revoke-key "$rid2" 2> /dev/null || fail "revoke-key $rid2 failed"
+expect "revoked range key" 401 "$(req z GET "/range/${sha:0:5}" -H "Authorization: Bearer $rkey2")"
+"$BIN" serve --db "$DB" --revoke-key "$rid2" 2> "$T/rev.err"
+expect "revoking it again" 2 "$?"
+grep -q "there is no API key $rid2" "$T/rev.err" || fail "revoke of a missing key: $(cat "$T/rev.err")"
+"$BIN" serve --db "$DB" --revoke-key abc 2> "$T/rev.err"
+expect "revoke-key abc" 2 "$?"
+grep -q "'abc' is not a key ID" "$T/rev.err" || fail "revoke-key abc: $(cat "$T/rev.err")"
+"$BIN" serve --db "$DB" --add-range-key 'bad name' > /dev/null 2> "$T/rev.err"
+expect "add-range-key with a bad name" 2 "$?"
 
 # ---- operators and the audit log
 printf 'short\n' | "$BIN" serve --db "$DB" --add-operator alice 2> /dev/null && fail "short password accepted"
@@ -316,7 +342,7 @@ for fd in "${slow[@]}"; do exec {fd}>&-; done
 # one curl, one connection: 60 requests faster than the bucket refills
 urls=()
 for _ in $(seq 60); do urls+=("$B/range/${sha:0:5}"); done
-curl -s -D "$T/burst.hdr" "${urls[@]}" > /dev/null
+curl -s -D "$T/burst.hdr" -H "$AUTH" "${urls[@]}" > /dev/null
 tr -d '\r' < "$T/burst.hdr" | grep -q '^HTTP/1.1 429 ' || fail "range never limited"
 tr -d '\r' < "$T/burst.hdr" | grep -qE '^Retry-After: [0-9]+$' || fail "range 429 without Retry-After"
 got429=
@@ -335,25 +361,48 @@ kill -TERM "$serve_pid"
 wait "$serve_pid"
 rc=$?
 expect "exit status on SIGTERM" 0 "$rc"
-# ---- HTTPS: libmicrohttpd with GnuTLS, cookies marked Secure
+# ---- HTTPS: libmicrohttpd with GnuTLS, cookies Secure and __Host-;
+# range_access = off there
 if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 1 -subj /CN=127.0.0.1 \
 	> /dev/null 2>&1; then
-	printf '[portal]\ntls_cert = %s\ntls_key = %s\n' "$T/cert.pem" "$T/key.pem" > "$T/tls.conf"
+	printf '[portal]\ntls_cert = %s\ntls_key = %s\nrange_access = off\n' "$T/cert.pem" "$T/key.pem" > "$T/tls.conf"
 	"$BIN" serve --db "$DB" --config "$T/tls.conf" --listen 127.0.0.1:0 2> "$T/tls.err" &
 	tls_pid=$!
 	PIDS+=($tls_pid)
 	for _ in $(seq 100); do grep -q 'listening on' "$T/tls.err" && break; sleep 0.1; done
 	U=$(sed -n 's/^leakguard serve: listening on //p' "$T/tls.err")
 	[[ $U == https://127.0.0.1:* ]] || fail "TLS server: $(cat "$T/tls.err")"
-	st=$(curl -sk -o /dev/null -D "$T/tls.hdr" -w '%{http_code}' "$U/")
+	st=$(curl -sk -o "$T/tls.body" -D "$T/tls.hdr" -c "$T/tls.jar" -w '%{http_code}' "$U/")
 	expect "GET / over TLS" 200 "$st"
-	tr -d '\r' < "$T/tls.hdr" | grep -q '^Set-Cookie: lg_csrf=.*; HttpOnly; SameSite=Strict; Secure$' || fail "TLS cookie not Secure"
+	tr -d '\r' < "$T/tls.hdr" | grep -q '^Set-Cookie: __Host-lg_csrf=.*; Path=/; HttpOnly; SameSite=Strict; Secure$' ||
+		fail "TLS cookie not __Host- and Secure: $(grep -i set-cookie "$T/tls.hdr")"
+	tc=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/tls.body" | head -1)
+	cv=$(awk '$6 == "__Host-lg_csrf" { print $7 }' "$T/tls.jar")
+	st=$(curl -sk -o /dev/null -w '%{http_code}' -b "lg_csrf=$cv" -d "csrf=$tc&email=x@example.com" "$U/check")
+	expect "TLS: the unprefixed cookie name is not read" 403 "$st"
+	st=$(curl -sk -o /dev/null -w '%{http_code}' -b "__Host-lg_csrf=$cv" -d "csrf=$tc&email=x@example.com" "$U/check")
+	expect "TLS: a form with the __Host- cookie" 200 "$st"
+	expect "range_access = off" 404 "$(curl -sk -o /dev/null -w '%{http_code}' -H "$AUTH" "$U/range/${sha:0:5}")"
 	kill -TERM "$tls_pid"
 	wait "$tls_pid" || fail "TLS server exit status"
 	cat "$T/tls.err" >> "$T/serve.err"
 else
 	fail "openssl could not make a test certificate"
 fi
+# ---- range_access = public: anyone, as Have I Been Pwned
+printf '[portal]\nrange_access = public\n' > "$T/public.conf"
+"$BIN" serve --db "$DB" --config "$T/public.conf" --listen 127.0.0.1:0 2> "$T/public.err" &
+pub_pid=$!
+PIDS+=($pub_pid)
+for _ in $(seq 100); do grep -q 'listening on' "$T/public.err" && break; sleep 0.1; done
+U=$(sed -n 's/^leakguard serve: listening on //p' "$T/public.err")
+expect "range_access = public, no key" 200 "$(curl -s -o "$T/body" -w '%{http_code}' "$U/range/${sha:0:5}")"
+grep -qx "${sha:5:35}" "$T/body" || fail "public range misses the address's suffix"
+kill -TERM "$pub_pid"
+wait "$pub_pid" || fail "public server exit status"
+printf '[portal]\nrange_access = maybe\n' > "$T/bad.conf"
+"$BIN" serve --db "$DB" --config "$T/bad.conf" --listen 127.0.0.1:0 2> "$T/bad.err" && fail "range_access = maybe accepted"
+grep -q "range_access: 'maybe' is not off, key or public" "$T/bad.err" || fail "bad range_access not named: $(cat "$T/bad.err")"
 
 san=$(grep -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$T/serve.err" | head -5)
 [ -z "$san" ] || fail "sanitizer report from the server: $san"

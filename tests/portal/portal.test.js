@@ -13,6 +13,7 @@
 //   WORK           run.sh's work folder (lookup-DOMAIN.json, sources.json)
 //   WEB_ROOT, WEB_PORT  the web server behind the portal's web_verify_url
 //   OPERATOR, OPERATOR_PASS, RATE_MAIL, RATE_RANGE  as configured
+//   RANGE_KEY      an API key from `serve --add-range-key` for the range steps
 //   HOSTILE_SOURCE the name of a third leak: markup, to be shown as text
 //
 // Each browser context is one client: the portal trusts 127.0.0.1 as a
@@ -53,6 +54,7 @@ const HOSTILE_SOURCE = env('HOSTILE_SOURCE'); // a leak named with markup
 const HOSTILE_NAME = '<img src=x onerror="document.title=\'XSS\'">'; // an operator name tried at the login
 const WEB_ROOT = env('WEB_ROOT');
 const WEB_PORT = Number(env('WEB_PORT'));
+const RANGE_KEY = env('RANGE_KEY'); // from `serve --add-range-key` (range_access = key)
 
 const ORG = 'example-victim.test';        // in both leaks, verified by DNS
 const MAIL_ORG = 'other-company.test';    // in one leak, verified by mail
@@ -69,7 +71,7 @@ const IP = {
   person: '198.51.100.10', personPhone: '198.51.100.11', admin: '198.51.100.20',
   webAdmin: '198.51.100.25', mailAdmin: '198.51.100.30', stranger: '198.51.100.40', wrongToken: '198.51.100.41',
   csrf: '198.51.100.50', flood: '198.51.100.60', bystander: '198.51.100.61',
-  range: '198.51.100.62', operator: '198.51.100.70', phone: '198.51.100.80',
+  range: '198.51.100.62', rangeNoKey: '198.51.100.63', operator: '198.51.100.70', phone: '198.51.100.80',
 };
 
 // ------------------------------------------------------------ reporting
@@ -146,8 +148,8 @@ async function client(ip, options = {}) {
 const a11yProblems = [];
 // apiClient(ip): a plain HTTP client (cookies, no browser) for checks that
 // need no page.
-async function apiClient(ip) {
-  const c = await http.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': ip }, timeout: TIMEOUT });
+async function apiClient(ip, headers = {}) {
+  const c = await http.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': ip, ...headers }, timeout: TIMEOUT });
   apiContexts.push(c);
   return c;
 }
@@ -850,8 +852,16 @@ async function main() {
     eq(r.status(), 200, 'status for another client meanwhile');
   });
 
-  await step(`range API answers as lookup --range, and past rate_range (${RATE_RANGE}/min) with 429 and Retry-After`, async () => {
-    const c = await apiClient(IP.range);
+  await step('range API without a key: 401, the same for every prefix (range_access = key)', async () => {
+    const c = await apiClient(IP.rangeNoKey);
+    const a = await c.get(`${BASE}/range/00000`);
+    const b = await c.get(`${BASE}/api/v1/range/FFFFF`);
+    eq([a.status(), b.status()], [401, 401], 'range statuses without a key');
+    assert(!/^[0-9A-F]{35}$/m.test(await a.text()), 'a 401 answer holds suffixes');
+  });
+
+  await step(`range API with an operator's key answers as lookup --range, and past rate_range (${RATE_RANGE}/min) with 429 and Retry-After`, async () => {
+    const c = await apiClient(IP.range, { Authorization: `Bearer ${RANGE_KEY}` });
     const sha = crypto.createHash('sha1').update(PERSON).digest('hex').toUpperCase();
     const prefix = sha.slice(0, 5);
     let cli = '';
@@ -863,7 +873,7 @@ async function main() {
     const first = await c.get(`${BASE}/range/${prefix}`);
     eq(first.status(), 200, 'range status');
     const got = await first.text();
-    eq(got.split('\n').filter(Boolean).length % 256, 0, 'range lines modulo 256');
+    assert(got.split('\n').filter(Boolean).length > 256, 'range lines: the real entries and 256 decoys');
     assert(got.split('\n').includes(sha.slice(5)), `the range answer lacks ${PERSON}'s suffix`);
     eq(got, cli, 'the range answer vs lookup --range');
     // A bucket of RATE_RANGE requests, refilled one every 60/RATE_RANGE s:
@@ -965,7 +975,12 @@ async function main() {
     has(`the web verification of ${PARTNER}`, (r) => r.action === 'verify-web' && r.subject.includes(PARTNER) && r.client === IP.webAdmin && session(r));
     has(`the stranger denied ${ORG}'s dashboard`, (r) => r.action === 'denied' && r.client === IP.stranger);
     has(`the failed operator logins`, (r) => r.action === 'operator-login-failed' && r.client === IP.operator);
-    has(`the failed login of the name made of markup, shown as text`, (r) => r.action === 'operator-login-failed' && r.subject === HOSTILE_NAME);
+    // A typed name that is no account is never stored (it may be a password
+    // typed into the wrong field): the row says "(no such operator)".
+    has(`the failed login of the name made of markup, as the marker "(no such operator)"`, (r) => r.action === 'operator-login-failed' && r.subject === '(no such operator)' && r.client === IP.operator);
+    for (const r of rows) {
+      if (r.subject.includes('onerror')) problemsHere.push(`a row keeps the typed name that is no account: "${r.subject}"`);
+    }
     if (await p.locator('#audit-log img').count()) problemsHere.push('an img element in #audit-log (markup from a subject)');
     if ((await p.title()) === 'XSS') problemsHere.push('markup from the audit log ran');
     has(`the operator login`, (r) => r.action === 'operator-login' && r.client === IP.operator && r.actor.includes(OPERATOR));

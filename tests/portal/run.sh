@@ -17,7 +17,8 @@
 # playwright-core through portal.test.js: address check and mailed link,
 # domain verification by DNS TXT, by a link mailed to postmaster@ and by a
 # web file, the dashboard against `leakguard lookup --json --domain`, the
-# CSV download, API keys, log-out,
+# CSV download, API keys, the range endpoint with an operator's key
+# (`serve --add-range-key`), log-out,
 # strangers and wrong tokens seeing nothing, rate limits (429), operator
 # login and audit log. Screenshots, the mails, the CSV, the audit log and
 # the server's log go to build/portal-artifacts/ (build/asan/portal-artifacts/
@@ -159,6 +160,13 @@ else
 	fail "serve --add-operator creates the operator account" "$out"
 fi
 
+# range_access = key (the default): the range step uses an operator's key.
+if RANGE_KEY=$("$LG" serve --add-range-key portal-test --db "$DB" 2>"$WORK/rangekey.err") && [[ $RANGE_KEY == lgk_* ]]; then
+	pass "serve --add-range-key prints a range API key"
+else
+	fail "serve --add-range-key prints a range API key" "$(cat "$WORK/rangekey.err")"
+fi
+
 read -r SMTP_PORT DNS_PORT WEB_PORT PORT < <(free_ports 4)
 BASE_URL=http://127.0.0.1:$PORT
 
@@ -209,7 +217,7 @@ fi
 
 # ---------------------------------------------------------------- browser
 export BASE_URL SINK_DIR=$WORK/mail DNS_PORT DNS_PIDFILE ARTIFACTS CHROMIUM WEB_ROOT=$WORK/www WEB_PORT
-export LG_BIN=$LG LG_DB=$DB WORK OPERATOR OPERATOR_PASS RATE_MAIL RATE_RANGE HOSTILE_SOURCE
+export LG_BIN=$LG LG_DB=$DB WORK OPERATOR OPERATOR_PASS RATE_MAIL RATE_RANGE HOSTILE_SOURCE RANGE_KEY
 node "$here/portal.test.js" >"$WORK/browser.out" 2>"$WORK/browser.err" &
 NODE_PID=$!
 wait "$NODE_PID"

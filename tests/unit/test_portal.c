@@ -1,7 +1,8 @@
 /* test_portal.c: the portal's pure parts — request parsing, escaping and
  * templates, tokens, rate limits (time injected), the DNS TXT match,
- * domain normalisation, passwords, and the portal store's expiry and
- * audit log. */
+ * domain normalisation, passwords, the portal store's expiry, audit log,
+ * single-use links, session rotation and login lockout, the mail cap that
+ * never evicts a live bucket, and client keys (IPv6 per /64). */
 #include "testutil.h"
 
 #include <arpa/inet.h>
@@ -149,7 +150,7 @@ static void test_tokens(void **state)
 
 static void test_ratelimit(void **state)
 {
-	struct ratelimit *rl = ratelimit_new(3, 60), *off = ratelimit_new(0, 60);
+	struct ratelimit *rl = ratelimit_new(3, 60, false), *off = ratelimit_new(0, 60, false);
 	int retry;
 
 	(void)state;
@@ -173,6 +174,61 @@ static void test_ratelimit(void **state)
 	ratelimit_free(&rl);
 	ratelimit_free(&off);
 	assert_null(rl);
+}
+
+/* The per-recipient cap (keep_live): a flood of other keys, more than the
+ * table holds, never frees a recipient whose cap is used up; new keys are
+ * refused instead until buckets refill, and then are served again. */
+static void test_ratelimit_keep_live(void **state)
+{
+	struct ratelimit *cap = ratelimit_new(3, 3600, true), *lru = ratelimit_new(3, 3600, false);
+	int retry, refused = 0;
+	bool lru_freed;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		assert_true(ratelimit_take(cap, "victim@example.com", 1000, &retry));
+		assert_true(ratelimit_take(lru, "victim@example.com", 1000, &retry));
+	}
+	for (int i = 0; i < 40000; i++) {
+		char k[32];
+
+		snprintf(k, sizeof(k), "r%d@example.com", i);
+		refused += !ratelimit_take(cap, k, 1001, &retry);
+		ratelimit_take(lru, k, 1001, &retry);
+	}
+	assert_true(refused > 0); /* 40,000 keys, 16,384 buckets */
+	assert_false(ratelimit_take(cap, "victim@example.com", 1002, &retry));
+	assert_true(retry > 0);
+	lru_freed = ratelimit_take(lru, "victim@example.com", 1002, &retry);
+	assert_true(lru_freed); /* what the cap must not do: an LRU table forgets the victim */
+	/* an hour later every bucket has refilled: new keys are served */
+	assert_true(ratelimit_take(cap, "late@example.com", 1000 + 3600 + 2, &retry));
+	ratelimit_free(&cap);
+	ratelimit_free(&lru);
+}
+
+static void test_client_key(void **state)
+{
+	static const struct {
+		const char *ip, *key;
+	} cases[] = {
+		{"192.0.2.7", "192.0.2.7"},
+		{"::ffff:192.0.2.7", "192.0.2.7"},
+		{"2001:db8:1:2::1", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"},
+		{"2001:db8:1:3::1", "2001:db8:1:3::/64"},
+		{"::1", "::/64"},
+		{"unknown", "unknown"},
+	};
+	char k[64];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		ratelimit_client_key(cases[i].ip, k, sizeof(k));
+		if (strcmp(k, cases[i].key) != 0)
+			fail_msg("client key of %s: %s, expected %s", cases[i].ip, k, cases[i].key);
+	}
 }
 
 static void test_txt_and_domains(void **state)
@@ -280,6 +336,60 @@ static void test_store(void **state)
 	assert_int_equal(portal_store_expire(ps, 101, NULL), LG_OK);
 	portal_link_get(ps, "h1", "address", 0, subject, ref, &found, NULL); /* deleted */
 	assert_false(found);
+	/* single use */
+	assert_int_equal(portal_link_add(ps, "h2", "confirm", "example.com", "c1", 100, NULL), LG_OK);
+	portal_link_take(ps, "h2", "address", 99, subject, ref, &found, NULL); /* other kind: kept */
+	assert_false(found);
+	assert_int_equal(portal_link_take(ps, "h2", "confirm", 99, subject, ref, &found, NULL), LG_OK);
+	assert_true(found);
+	assert_string_equal(ref, "c1");
+	portal_link_take(ps, "h2", "confirm", 99, subject, ref, &found, NULL);
+	assert_false(found);
+	/* a rotated session keeps its domains and challenges under the new id only */
+	{
+		struct portal_session se = {.hash = "old", .kind = "org", .expires = 500}, got;
+		struct portal_challenge c = {.id = "c1", .session = "old", .domain = "example.com", .token = "t", .expires = 500};
+		bool yes;
+
+		assert_int_equal(portal_session_add(ps, &se, NULL), LG_OK);
+		assert_int_equal(portal_session_domain_add(ps, "old", "example.com", "dns", NULL), LG_OK);
+		assert_int_equal(portal_challenge_add(ps, &c, NULL), LG_OK);
+		assert_int_equal(portal_session_rotate(ps, "old", "new", 600, NULL), LG_OK);
+		portal_session_get(ps, "old", 0, &got, &found, NULL);
+		assert_false(found);
+		portal_session_get(ps, "new", 0, &got, &found, NULL);
+		assert_true(found);
+		assert_int_equal(got.expires, 600);
+		portal_session_has_domain(ps, "old", "example.com", &yes, NULL);
+		assert_false(yes);
+		portal_session_has_domain(ps, "new", "example.com", &yes, NULL);
+		assert_true(yes);
+		portal_challenge_get(ps, "c1", 0, &c, &found, NULL);
+		assert_string_equal(c.session, "new");
+	}
+	/* lockout: the third failure in a row locks for 60 s; success clears */
+	{
+		bool locked;
+
+		for (int i = 0; i < 2; i++) {
+			assert_int_equal(portal_login_failed(ps, "alice", 1000, 3, 60, &locked, NULL), LG_OK);
+			assert_false(locked);
+		}
+		portal_login_failed(ps, "alice", 1000, 3, 60, &locked, NULL);
+		assert_true(locked);
+		portal_login_locked(ps, "alice", 1059, &locked, NULL);
+		assert_true(locked);
+		portal_login_locked(ps, "bob", 1059, &locked, NULL);
+		assert_false(locked);
+		portal_login_locked(ps, "alice", 1060, &locked, NULL);
+		assert_false(locked);
+		portal_login_failed(ps, "alice", 1061, 3, 60, &locked, NULL); /* counting starts again */
+		assert_false(locked);
+		portal_login_failed(ps, "alice", 1061, 3, 60, &locked, NULL);
+		assert_int_equal(portal_login_succeeded(ps, "alice", NULL), LG_OK);
+		portal_login_failed(ps, "alice", 1061, 3, 60, &locked, NULL);
+		assert_false(locked);
+	}
 	assert_int_equal(portal_audit_add(ps, &a1, NULL), LG_OK);
 	assert_int_equal(portal_audit_add(ps, &a2, NULL), LG_OK);
 	assert_int_equal(portal_audit_each(ps, 10, count_rows, &n, NULL), LG_OK);
@@ -295,7 +405,8 @@ int main(void)
 		cmocka_unit_test(test_escape_and_render), cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_ratelimit),    cmocka_unit_test(test_txt_and_domains),
 		cmocka_unit_test(test_password),     cmocka_unit_test(test_store),
-		cmocka_unit_test(test_web_private),
+		cmocka_unit_test(test_web_private), cmocka_unit_test(test_ratelimit_keep_live),
+		cmocka_unit_test(test_client_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
