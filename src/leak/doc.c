@@ -236,7 +236,7 @@ static void budget_init(struct budget *bg, size_t n)
 		bg->limit = LEAK_MAX_ARCHIVE_TOTAL;
 }
 
-enum member_rc { MEMBER_OK, MEMBER_MISSING, MEMBER_TOO_BIG, MEMBER_BOMB };
+enum member_rc { MEMBER_OK, MEMBER_MISSING, MEMBER_DAMAGED, MEMBER_TOO_BIG, MEMBER_BOMB };
 
 /* Reads one member of the OOXML package, inflated, into *out (caller frees
  * with lg_free). MEMBER_TOO_BIG over LEAK_MAX_XML_PART, MEMBER_BOMB when
@@ -258,13 +258,13 @@ static enum member_rc zip_member(zip_t *z, const char *name, struct budget *bg, 
 	bg->used += st.size;
 	f = zip_fopen(z, name, 0);
 	if (!f)
-		return MEMBER_MISSING;
+		return MEMBER_DAMAGED;
 	p = lg_malloc(st.size + 1);
 	got = zip_fread(f, p, st.size);
 	zip_fclose(f);
 	if (got < 0 || (zip_uint64_t)got != st.size) {
 		lg_free(p);
-		return MEMBER_MISSING;
+		return MEMBER_DAMAGED;
 	}
 	p[st.size] = '\0';
 	*len = st.size;
@@ -322,9 +322,10 @@ static xmlDocPtr parse_xml(const char *p, size_t n, bool *dtd)
 }
 
 /* Reads and parses one part into *doc. LG_OK with *doc NULL when the part
- * is absent; LG_ELIMIT / LG_EPARSE with d->why (naming what and part)
- * otherwise. */
-static enum lg_status ooxml_part(struct leak_doc *d, zip_t *z, const char *what, const char *part,
+ * is absent, or damaged and noun is NULL (a part the text can do without);
+ * LG_ELIMIT / LG_EPARSE with d->why naming what (the package kind), noun
+ * and the part otherwise. A DTD is refused whatever the part. */
+static enum lg_status ooxml_part(struct leak_doc *d, zip_t *z, const char *what, const char *noun, const char *part,
 				 struct budget *bg, xmlDocPtr *doc)
 {
 	char *x = NULL;
@@ -344,16 +345,18 @@ static enum lg_status ooxml_part(struct leak_doc *d, zip_t *z, const char *what,
 			 "%s inflates to more than %llu MiB (%d times its size, or 2 GiB) at part %%s: a zip bomb?", what,
 			 (unsigned long long)(bg->limit >> 20), LEAK_MAX_ARCHIVE_RATIO);
 		return fail(d, LG_ELIMIT, msg, part);
-	case MEMBER_OK: break;
+	case MEMBER_DAMAGED: break;
+	case MEMBER_OK:
+		*doc = parse_xml(x, len, &dtd);
+		lg_free(x);
+		break;
 	}
-	*doc = parse_xml(x, len, &dtd);
-	lg_free(x);
 	if (dtd) {
 		snprintf(msg, sizeof(msg), "%s part %%s has a DTD (<!DOCTYPE>), which no OOXML part may have; refused",
 			 what);
 		rc = fail(d, LG_EPARSE, msg, part);
-	} else if (!*doc) {
-		snprintf(msg, sizeof(msg), "%s with a damaged part (%%s)", what);
+	} else if (!*doc && noun) {
+		snprintf(msg, sizeof(msg), "%s with a damaged %s (%%s)", what, noun);
 		rc = fail(d, LG_EPARSE, msg, part);
 	}
 	return rc;
@@ -524,7 +527,7 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 	if (!xlsx) {
 		xmlDocPtr doc = NULL;
 
-		rc = ooxml_part(d, z, "DOCX", "word/document.xml", &bg, &doc);
+		rc = ooxml_part(d, z, "DOCX", "document part", "word/document.xml", &bg, &doc);
 		if (!rc && !doc)
 			rc = fail(d, LG_EPARSE, "DOCX without a document part%s", NULL);
 		if (!rc)
@@ -538,7 +541,7 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 	if (!rc) {
 		xmlDocPtr doc = NULL;
 
-		rc = ooxml_part(d, z, "XLSX", "xl/sharedStrings.xml", &bg, &doc);
+		rc = ooxml_part(d, z, "XLSX", NULL, "xl/sharedStrings.xml", &bg, &doc);
 		if (doc)
 			xlsx_strings(xmlDocGetRootElement(doc), &ss);
 		xmlFreeDoc(doc);
@@ -559,10 +562,8 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 	for (size_t i = 0; !rc && i < nsheets; i++) {
 		xmlDocPtr doc = NULL;
 
-		rc = ooxml_part(d, z, "XLSX", sheets[i], &bg, &doc);
-		if (!rc && !doc)
-			rc = fail(d, LG_EPARSE, "XLSX with a damaged sheet (%s)", sheets[i]);
-		if (!rc)
+		rc = ooxml_part(d, z, "XLSX", "sheet", sheets[i], &bg, &doc);
+		if (!rc && doc)
 			xlsx_rows(xmlDocGetRootElement(doc), &ss, b, 0);
 		if (!rc && b->len > LEAK_MAX_DOC_TEXT)
 			rc = fail(d, LG_ELIMIT, "XLSX text larger than 256 MiB%s", NULL);
