@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "scan/http.h"
 #include "scan/listing.h"
 #include "scan/names.h"
@@ -79,6 +81,8 @@ struct scan {
 	struct account **a;
 	size_t na, capa;
 	uint64_t done, open, started_ms, sample_seq;
+	uint64_t samples_failed;
+	char sample_error[4400]; /* the first sample that could not be written */
 	void (*report)(void *ctx, const struct scan_report *r);
 	void *ctx;
 };
@@ -455,12 +459,15 @@ static void write_sample(struct target *t)
 		return;
 	snprintf(path, sizeof(path), "%s/sample-%06llu.txt", t->s->o.sample_dir,
 		 (unsigned long long)++t->s->sample_seq);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	if (write(fd, t->sample.data, t->sample.len) < 0)
-		(void)0;
-	close(fd);
+	/* a new file only: a link or file planted under the name is refused,
+	 * never written through */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, t->sample.data, t->sample.len) != (ssize_t)t->sample.len) {
+		if (!t->s->samples_failed++)
+			snprintf(t->s->sample_error, sizeof(t->s->sample_error), "%s: %s", path, strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
 }
 
 /* A host name with an optional port, nothing else: what S3 puts in the
@@ -478,6 +485,48 @@ static bool plain_host(const char *h)
 	return true;
 }
 
+/* The domain a redirect may lead into from the host of url: the
+ * provider's (amazonaws.com, amazonaws.com.cn) for AWS, else the host
+ * without its first label when it has three or more (s3.wasabisys.com ->
+ * wasabisys.com), else the host itself (an address, "localhost"). Written
+ * into out (cap bytes). */
+static void redirect_domain(const char *url, char *out, size_t cap)
+{
+	const char *h = strstr(url, "://"), *e, *dot;
+	size_t n, labels = 1;
+	bool numeric = true;
+
+	h = h ? h + 3 : url;
+	e = h + strcspn(h, ":/");
+	n = (size_t)(e - h) < cap ? (size_t)(e - h) : cap - 1;
+	memcpy(out, h, n);
+	out[n] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		labels += out[i] == '.';
+		numeric &= (out[i] >= '0' && out[i] <= '9') || out[i] == '.';
+	}
+	for (const char *aws = strstr(out, "amazonaws.com"); aws; aws = strstr(aws + 1, "amazonaws.com"))
+		if ((aws == out || aws[-1] == '.') && (strcmp(aws, "amazonaws.com") == 0 || strcmp(aws, "amazonaws.com.cn") == 0)) {
+			memmove(out, aws, strlen(aws) + 1);
+			return;
+		}
+	dot = strchr(out, '.');
+	if (!numeric && labels >= 3 && dot)
+		memmove(out, dot + 1, strlen(dot + 1) + 1);
+}
+
+/* True when the host of ep (host[:port]) is domain or below it. */
+static bool host_within(const char *ep, const char *domain)
+{
+	size_t n = strcspn(ep, ":"), d = strlen(domain);
+
+	if (!d || strchr(ep + n + (ep[n] == ':'), ':'))
+		return false; /* one port at most */
+	if (n == d)
+		return g_ascii_strncasecmp(ep, domain, n) == 0;
+	return n > d && ep[n - d - 1] == '.' && g_ascii_strncasecmp(ep + n - d, domain, d) == 0;
+}
+
 /* S3 answers a request to the wrong region with 301 PermanentRedirect and
  * the bucket's endpoint in the body (AWS "Error responses"; the Location
  * header is absent). The listing is tried once more there: virtual-hosted
@@ -491,9 +540,20 @@ static bool follow_redirect(struct target *t, const struct scan_resp *resp, enum
 	size_t bl = strlen(bucket);
 	struct buf root;
 
+	char domain[256];
+
 	if (t->p != &scan_provider_s3 || t->redirected || resp->status != 301 || doc != SCAN_DOC_ERROR ||
 	    strcmp(code, "PermanentRedirect") != 0 || !plain_host(ep))
 		return false;
+	/* the body is the server's word: only the provider's own hosts are
+	 * believed, or a stranger's server is scanned and reported as ours */
+	redirect_domain(t->root, domain, sizeof(domain));
+	if (!host_within(ep, domain)) {
+		evidence(t, "a PermanentRedirect to %s refused: not a host of the provider (%s); nothing was requested "
+			 "there", ep, domain);
+		finish(t, SCAN_UNKNOWN);
+		return true;
+	}
 	buf_init(&root);
 	if (strncmp(ep, bucket, bl) == 0 && ep[bl] == '.')
 		buf_appendf(&root, "%s://%s", scheme, ep);
@@ -826,4 +886,6 @@ void scan_progress(const struct scan *s, struct scan_progress *p)
 	p->open = s->open;
 	p->requests = scan_http_started(s->http);
 	p->elapsed_s = (double)(scan_now_ms() - s->started_ms) / 1000.0;
+	p->samples_failed = s->samples_failed;
+	p->sample_error = s->sample_error;
 }
