@@ -312,7 +312,8 @@ static xmlDocPtr parse_xml(const char *p, size_t n, bool *dtd)
 	ctxt->sax->error = silent;
 	ctxt->sax->warning = silent;
 	/* no network, no entity expansion, no DTD loading: a package is hostile */
-	doc = xmlCtxtReadMemory(ctxt, p, (int)n, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	doc = xmlCtxtReadMemory(ctxt, p, (int)n, NULL, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc && *dtd) {
 		xmlFreeDoc(doc);
 		doc = NULL;
@@ -325,8 +326,8 @@ static xmlDocPtr parse_xml(const char *p, size_t n, bool *dtd)
  * is absent, or damaged and noun is NULL (a part the text can do without);
  * LG_ELIMIT / LG_EPARSE with d->why naming what (the package kind), noun
  * and the part otherwise. A DTD is refused whatever the part. */
-static enum lg_status ooxml_part(struct leak_doc *d, zip_t *z, const char *what, const char *noun, const char *part,
-				 struct budget *bg, xmlDocPtr *doc)
+static enum lg_status ooxml_part(struct leak_doc *d, zip_t *z, const char *what, const char *noun,
+				 const char *part, struct budget *bg, xmlDocPtr *doc)
 {
 	char *x = NULL;
 	size_t len = 0;
