@@ -136,12 +136,22 @@ static void walk_dir(struct run *r, const char *dir, const char *root, int depth
 		if (lstat(child, &sb) == 0 && S_ISLNK(sb.st_mode)) {
 			char *real = realpath(child, NULL);
 
+			char *here = NULL;
+			bool loop;
+
 			if (!real || !inside(real, root) || stat(real, &sb) != 0) {
 				link_skipped(r, child, root);
 				free(real);
 				goto next;
 			}
+			/* a link to a directory this walk is inside of would go round */
+			loop = S_ISDIR(sb.st_mode) && (here = realpath(dir, NULL)) && inside(here, real);
+			free(here);
 			free(real);
+			if (loop) {
+				on_error(r, child, 0, "a symbolic link to a directory above it, a loop");
+				goto next;
+			}
 		} else if (stat(child, &sb) != 0) {
 			paths_add(out, child); /* the ingest says why */
 			goto next;
