@@ -30,7 +30,7 @@ if (mode === 'stall') {
 } else {
 	const seen = new Map();
 	server = http.createServer((req, res) => {
-		if (log && mode !== 'redirect') fs.appendFileSync(log, `${req.method} ${req.url}\n`);
+		if (log && mode !== 'redirect' && mode !== 's3open') fs.appendFileSync(log, `${req.method} ${req.url}\n`);
 		if (mode === 'redirect') {
 			res.writeHead(301, { 'content-type': 'application/xml' });
 			res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><Endpoint>${log === 'self' ? `127.0.0.1:${server.address().port}` : log}</Endpoint><Bucket>b</Bucket></Error>`);
