@@ -1,10 +1,18 @@
 /* ingest.c: `leakguard ingest --source NAME PATH...` — index leak dumps
  * (CSV, JSON/JSON Lines, mbox/Maildir/.eml, text and combo lists) into the
  * state store's leak index (src/leak/index.h). Re-running is a no-op for
- * files already ingested; a run killed at any moment can simply be re-run. */
+ * files already ingested; a run killed at any moment can simply be re-run.
+ * A dump is hostile: a directory PATH is walked here without following a
+ * symbolic link that leaves it (unless --follow-symlinks), and every name
+ * printed has its control and bidi characters escaped (util/escape.h). */
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,12 +24,15 @@
 #include "mail/message.h"
 #include "store/store.h"
 #include "util/alloc.h"
+#include "util/escape.h"
 
 #define SHOWN_ERRORS_PER_RUN 50
+#define WALK_MAX_DEPTH 32 /* as leak/index.c's walk */
 
 struct run {
 	bool json, tty;
 	uint64_t shown, hidden;
+	uint64_t links; /* symbolic links not followed */
 	double t0, last;
 };
 
@@ -36,16 +47,152 @@ static double now(void)
 static void on_error(void *ctx, const char *path, uint64_t line, const char *why)
 {
 	struct run *r = ctx;
+	char *shown;
 
 	if (r->shown >= SHOWN_ERRORS_PER_RUN) {
 		r->hidden++;
 		return;
 	}
 	r->shown++;
+	shown = escape_controls_dup(path); /* names come from the dump: ESC, bidi overrides */
 	if (line)
-		fprintf(stderr, "leakguard ingest: %s:%llu: %s\n", path, (unsigned long long)line, why);
+		fprintf(stderr, "leakguard ingest: %s:%llu: %s\n", shown, (unsigned long long)line, why);
 	else
-		fprintf(stderr, "leakguard ingest: %s: %s; skipped\n", path, why);
+		fprintf(stderr, "leakguard ingest: %s: %s; skipped\n", shown, why);
+	lg_free(shown);
+}
+
+/* ---- the walk ---- */
+
+struct paths {
+	char **v;
+	size_t n, cap;
+};
+
+static void paths_add(struct paths *p, const char *path)
+{
+	if (p->n == p->cap)
+		p->v = lg_grow(p->v, &p->cap, p->n + 1, sizeof(*p->v));
+	p->v[p->n++] = lg_strdup(path);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* True when real (a resolved path) is root or below it. */
+static bool inside(const char *real, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (n == 1 && root[0] == '/')
+		return true;
+	return strncmp(real, root, n) == 0 && (real[n] == '\0' || real[n] == '/');
+}
+
+static void link_skipped(struct run *r, const char *path, const char *root)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+	char *p = escape_controls_dup(path), *t, *d = escape_controls_dup(root);
+
+	target[n > 0 ? n : 0] = '\0';
+	t = escape_controls_dup(target);
+	r->links++;
+	fprintf(stderr,
+		"leakguard ingest: %s: a symbolic link to %s, which does not lead to a file inside %s; not followed "
+		"(--follow-symlinks follows it)\n",
+		p, t, d);
+	lg_free(p);
+	lg_free(t);
+	lg_free(d);
+}
+
+/* Collects the regular files under dir (sorted, dot names skipped, as
+ * leak/index.c walks) into out. A symbolic link is followed only when it
+ * resolves inside root; anything that cannot be read is passed on as it
+ * is, so the ingest reports and counts it. */
+static void walk_dir(struct run *r, const char *dir, const char *root, int depth, struct paths *out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct paths names = {0};
+
+	if (!d) {
+		paths_add(out, dir);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			paths_add(&names, de->d_name);
+	closedir(d);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), name_cmp);
+	for (size_t i = 0; i < names.n; i++) {
+		char *child = g_build_filename(dir, names.v[i], NULL);
+		struct stat sb;
+
+		if (lstat(child, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+			char *real = realpath(child, NULL);
+
+			char *here = NULL;
+			bool loop;
+
+			if (!real || !inside(real, root) || stat(real, &sb) != 0) {
+				link_skipped(r, child, root);
+				free(real);
+				goto next;
+			}
+			/* a link to a directory this walk is inside of would go round */
+			loop = S_ISDIR(sb.st_mode) && (here = realpath(dir, NULL)) && inside(here, real);
+			free(here);
+			free(real);
+			if (loop) {
+				on_error(r, child, 0, "a symbolic link to a directory above it, a loop");
+				goto next;
+			}
+		} else if (stat(child, &sb) != 0) {
+			paths_add(out, child); /* the ingest says why */
+			goto next;
+		}
+		if (S_ISREG(sb.st_mode)) {
+			paths_add(out, child);
+		} else if (S_ISDIR(sb.st_mode)) {
+			if (depth + 1 >= WALK_MAX_DEPTH)
+				on_error(r, child, 0, "directories nested too deep; not followed");
+			else
+				walk_dir(r, child, root, depth + 1, out);
+		}
+next:
+		g_free(child);
+		lg_free(names.v[i]);
+	}
+	lg_free(names.v);
+}
+
+/* The files to ingest for the PATHs given: a file (or a link the user
+ * named) as it is, a directory walked by walk_dir(), everything as given
+ * with follow. */
+static void expand(struct run *r, char *const *args, int nargs, bool follow, struct paths *out)
+{
+	for (int i = 0; i < nargs; i++) {
+		char *abs, *root;
+		struct stat sb;
+
+		if (follow || strcmp(args[i], "-") == 0 || stat(args[i], &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+			paths_add(out, args[i]);
+			continue;
+		}
+		abs = g_canonicalize_filename(args[i], NULL);
+		root = realpath(abs, NULL);
+		if (root)
+			walk_dir(r, abs, root, 0, out);
+		else
+			paths_add(out, abs);
+		free(root);
+		g_free(abs);
+	}
 }
 
 static void on_progress(void *ctx, const struct leak_ingest_stats *st, const char *path)
@@ -88,6 +235,8 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  --source NAME     the leak these files belong to (e.g. bluebleed-2022)\n"
 		"  --date YYYY-MM-DD when the leak happened (shown by lookup and sources)\n"
+		"  --follow-symlinks follow symbolic links that lead out of a directory PATH\n"
+		"                    (by default they are skipped with a warning)\n"
 		"  --db FILE         state store (default: config, $LEAKGUARD_DB, ~/.local/share/leakguard/leakguard.db)\n"
 		"  --config FILE     configuration file\n"
 		"  --json            print the summary as JSON\n"
@@ -102,7 +251,7 @@ int cli_ingest(int argc, char **argv)
 		{"source", required_argument, NULL, 's'}, {"db", required_argument, NULL, 'd'},
 		{"config", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
 		{"date", required_argument, NULL, 'D'},   {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"follow-symlinks", no_argument, NULL, 'L'}, {NULL, 0, NULL, 0},
 	};
 	struct cli_common opt = {0};
 	const char *source = NULL;
@@ -113,6 +262,8 @@ int cli_ingest(int argc, char **argv)
 	struct leak_ingest_stats st;
 	struct run r = {.tty = isatty(2)};
 	struct leak_ingest_hooks hooks = {on_error, on_progress, &r};
+	struct paths files = {0};
+	bool follow = false;
 	char *path;
 	int c, status = EXIT_ERROR;
 	double secs;
@@ -129,6 +280,7 @@ int cli_ingest(int argc, char **argv)
 		case 'd': opt.db_path = optarg; break;
 		case 'c': opt.config_path = optarg; break;
 		case 'j': opt.json = true; break;
+		case 'L': follow = true; break;
 		case 'h': usage(stdout); return EXIT_CLEAN;
 		default: usage(stderr); return EXIT_ERROR;
 		}
@@ -144,9 +296,13 @@ int cli_ingest(int argc, char **argv)
 	mail_init();
 	r.json = opt.json;
 	r.t0 = r.last = now();
+	/* the store, its key files and the leak directory are private whatever
+	 * the caller's umask (SQLite creates its files 0644 & ~umask) */
+	umask(077);
+	expand(&r, argv + optind, argc - optind, follow, &files);
 	if (store_open(path, true, &s, &err)) {
 		cli_error("ingest", "%s", err.msg);
-	} else if (leak_ingest_dated(s, source, date, argv + optind, argc - optind, &hooks, &st, &err)) {
+	} else if (leak_ingest_dated(s, source, date, files.v, (int)files.n, &hooks, &st, &err)) {
 		if (r.tty)
 			fputc('\n', stderr);
 		cli_error("ingest", "%s", err.msg);
@@ -158,6 +314,9 @@ int cli_ingest(int argc, char **argv)
 		if (r.hidden)
 			fprintf(stderr, "leakguard ingest: %llu more unreadable records not shown\n",
 				(unsigned long long)r.hidden);
+		if (r.links)
+			fprintf(stderr, "leakguard ingest: %llu symbolic links out of the given directories not followed\n",
+				(unsigned long long)r.links);
 		if (opt.json) {
 			json_t *o = json_pack("{s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "source",
 					      g_utf8_validate(source, -1, NULL) ? source : NULL, "files",
@@ -167,6 +326,7 @@ int cli_ingest(int argc, char **argv)
 					      "entries", (json_int_t)st.entries, "unreadable_records",
 					      (json_int_t)st.errors, "bytes", (json_int_t)st.bytes, "seconds", secs);
 
+			json_object_set_new(o, "links_not_followed", json_integer((json_int_t)r.links));
 			json_dumpf(o, stdout, JSON_COMPACT);
 			putchar('\n');
 			json_decref(o);
@@ -184,6 +344,9 @@ int cli_ingest(int argc, char **argv)
 	}
 	store_close(&s);
 	mail_shutdown();
+	for (size_t i = 0; i < files.n; i++)
+		lg_free(files.v[i]);
+	lg_free(files.v);
 	g_free(path);
 	config_cleanup(&cfg);
 	return status;

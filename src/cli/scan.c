@@ -3,14 +3,16 @@
  * in samples of it, or audit exported storage settings (--config).
  * Output: a table (human), JSON Lines (--json) or SARIF 2.1.0 (--sarif;
  * OASIS "Static Analysis Results Interchange Format" 2.1.0). */
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib.h>
 #include <jansson.h>
-#include <openssl/rand.h>
 
 #include "cli/cli.h"
 #include "leak/index.h"
@@ -19,6 +21,8 @@
 #include "scan/scan.h"
 #include "store/store.h"
 #include "util/alloc.h"
+#include "util/escape.h"
+#include "util/random.h"
 
 /* Exit statuses: 0 nothing open, 1 something anyone can read (or a config
  * finding), 2 usage or input error. */
@@ -214,7 +218,14 @@ static void on_finding(void *ctx, const struct scan_finding *f)
 						"physicalLocation", "artifactLocation", "uri", f->file, "logicalLocations",
 						"fullyQualifiedName", f->path));
 	} else {
-		printf("%s: %s: %s [%s]\n", f->file, f->path, f->message, f->rule);
+		/* names in an audited file are its author's: escaped for the terminal */
+		char *file = escape_controls_dup(f->file), *path = escape_controls_dup(f->path);
+		char *msg = escape_controls_dup(f->message);
+
+		printf("%s: %s: %s [%s]\n", file, path, msg, f->rule);
+		lg_free(file);
+		lg_free(path);
+		lg_free(msg);
 	}
 }
 
@@ -337,12 +348,68 @@ static void strip_slash(char *s)
 		s[--n] = '\0';
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The samples written into dir: its regular files, sorted; anything else
+ * there (a planted link) is named on stderr and left alone. */
+static void sample_files(const char *dir, struct strv *out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char *p;
+		struct stat sb;
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = g_build_filename(dir, de->d_name, NULL);
+		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			strv_push(out, p);
+		} else {
+			char *shown = escape_controls_dup(p);
+
+			fprintf(stderr, "leakguard scan: %s: not a sample this run wrote; not ingested\n", shown);
+			lg_free(shown);
+		}
+		g_free(p);
+	}
+	if (d)
+		closedir(d);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), name_cmp);
+}
+
+/* Removes the sample directory: its entries (a link itself, never what it
+ * points to; the directory holds no subdirectories) and then it. */
+static void remove_samples(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char *p;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		p = g_build_filename(dir, de->d_name, NULL);
+		unlink(p);
+		g_free(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
 static int do_ingest(const char *db, const char *source, const char *dir)
 {
 	struct errbuf err = {""};
 	struct store *st = NULL;
 	struct leak_ingest_stats stats;
-	char *paths[1] = {(char *)dir};
+	struct strv files = {0};
 	char *path = db ? lg_strdup(db) : NULL;
 	enum lg_status rc;
 
@@ -353,10 +420,12 @@ static int do_ingest(const char *db, const char *source, const char *dir)
 		free(p);
 	}
 	memset(&stats, 0, sizeof(stats));
+	sample_files(dir, &files);
 	rc = store_open(path, true, &st, &err);
-	if (!rc)
-		rc = leak_ingest(st, source, paths, 1, NULL, &stats, &err);
+	if (!rc && files.n)
+		rc = leak_ingest(st, source, files.v, (int)files.n, NULL, &stats, &err);
 	store_close(&st);
+	strv_free(&files);
 	lg_free(path);
 	if (rc) {
 		cli_error("scan", "--ingest: %s", err.msg);
@@ -394,7 +463,7 @@ int cli_scan(int argc, char **argv)
 	bool list_names = false;
 	int c, rc = EXIT_ERROR;
 	double v;
-	char sample_dir[] = "/tmp/leakguard-scan.XXXXXX";
+	char sample_dir[4096];
 	bool have_dir = false;
 	struct errbuf err = {""};
 	struct buf root, disp;
@@ -484,11 +553,14 @@ int cli_scan(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
-	if (RAND_bytes(so.salt, sizeof(so.salt)) != 1) {
-		cli_error("scan", "no random salt available");
+	if (lg_random_bytes(so.salt, sizeof(so.salt), &err)) {
+		cli_error("scan", "no random salt available: %s", err.msg);
 		goto out;
 	}
 	if (ingest) {
+		/* private whatever the umask: the samples hold personal data */
+		umask(077);
+		snprintf(sample_dir, sizeof(sample_dir), "%s/leakguard-scan.XXXXXX", g_get_tmp_dir());
 		if (!mkdtemp(sample_dir)) {
 			cli_error("scan", "cannot create a sample directory");
 			goto out;
@@ -598,6 +670,18 @@ int cli_scan(int argc, char **argv)
 			printf("(no target exists)\n");
 	}
 	rc = run.flagged ? EXIT_FLAGGED : EXIT_CLEAN;
+	{
+		struct scan_progress p;
+
+		scan_progress(run.scan, &p);
+		if (p.samples_failed) {
+			char *shown = escape_controls_dup(p.sample_error);
+
+			fprintf(stderr, "leakguard scan: %llu samples not written (the first: %s)\n",
+				(unsigned long long)p.samples_failed, shown);
+			lg_free(shown);
+		}
+	}
 	if (ingest) {
 		int irc = do_ingest(db, ingest, sample_dir);
 
@@ -605,13 +689,8 @@ int cli_scan(int argc, char **argv)
 			rc = irc;
 	}
 out:
-	if (have_dir) {
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", sample_dir);
-		if (system(cmd) != 0)
-			(void)0;
-	}
+	if (have_dir)
+		remove_samples(sample_dir);
 	scan_free(&run.scan);
 	json_decref(run.sarif_results);
 	buf_cleanup(&run.table);

@@ -7,9 +7,8 @@
  * byte. */
 #include <string.h>
 
-#include <openssl/rand.h>
-
 #include "context/keyhash.h"
+#include "util/random.h"
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
@@ -81,7 +80,5 @@ uint64_t ctx_keyhash(const uint8_t key[CTX_KEY_LEN], unsigned family, const char
 
 enum lg_status ctx_key_new(uint8_t key[CTX_KEY_LEN], struct errbuf *err)
 {
-	if (RAND_bytes(key, CTX_KEY_LEN) != 1)
-		return errbuf_set(err, LG_EIO, "no random bytes for the context key (OpenSSL RAND_bytes failed)");
-	return LG_OK;
+	return lg_random_bytes(key, CTX_KEY_LEN, err);
 }

@@ -4,6 +4,7 @@
  * capped by LEAK_MAX_ARCHIVE_TOTAL and, past 16 MiB, by
  * LEAK_MAX_ARCHIVE_RATIO times the archive's size, so a zip bomb stops at
  * the cap with an error instead of filling memory. */
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,6 +27,11 @@ enum lg_status leak_archive_each(const char *data, size_t n,
 	enum lg_status rc = LG_OK;
 	char why[300];
 	int r;
+	/* member names are UTF-8 (the ZIP flag, tar in practice): read them in a
+	 * UTF-8 character type, so a non-ASCII name is kept (and printed
+	 * escaped) rather than lost to the C locale's ASCII */
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	locale_t was = utf8 ? uselocale(utf8) : (locale_t)0;
 
 	if (limit < 16u * 1024 * 1024)
 		limit = 16u * 1024 * 1024;
@@ -100,5 +106,9 @@ enum lg_status leak_archive_each(const char *data, size_t n,
 out:
 	archive_read_free(a);
 	buf_cleanup(&b);
+	if (utf8) {
+		uselocale(was);
+		freelocale(utf8);
+	}
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* doc.c: see doc.h. Detection, the UTF-16 and Latin-1 decoders, PDF text
  * (poppler-glib), DOCX and XLSX text (libzip for the package, libxml2 for
  * the parts); archives are in archive.c. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -219,41 +220,147 @@ unsigned leak_doc_page(const char *text, size_t n, size_t pos, size_t *page_star
 
 /* ---- DOCX and XLSX ---- */
 
-/* Reads one member of the OOXML package, inflated, into out (caller frees
- * with lg_free); NULL when missing or over LEAK_MAX_XML_PART. */
-static char *zip_member(zip_t *z, const char *name, size_t *len, bool *too_big)
+/* What one package may inflate to, all parts read counted: the archive
+ * caps (archive.c), so a DOCX or XLSX bomb is refused like a zip bomb. */
+struct budget {
+	uint64_t used, limit;
+};
+
+static void budget_init(struct budget *bg, size_t n)
+{
+	bg->used = 0;
+	bg->limit = (uint64_t)n * LEAK_MAX_ARCHIVE_RATIO;
+	if (bg->limit < LEAK_OOXML_FREE)
+		bg->limit = LEAK_OOXML_FREE;
+	if (bg->limit > LEAK_MAX_ARCHIVE_TOTAL)
+		bg->limit = LEAK_MAX_ARCHIVE_TOTAL;
+}
+
+enum member_rc { MEMBER_OK, MEMBER_MISSING, MEMBER_DAMAGED, MEMBER_TOO_BIG, MEMBER_BOMB };
+
+/* Reads one member of the OOXML package, inflated, into *out (caller frees
+ * with lg_free). MEMBER_TOO_BIG over LEAK_MAX_XML_PART, MEMBER_BOMB when
+ * it would take the package past its budget; both before inflating. */
+static enum member_rc zip_member(zip_t *z, const char *name, struct budget *bg, char **out, size_t *len)
 {
 	zip_stat_t st;
 	zip_file_t *f;
 	char *p;
 	zip_int64_t got;
 
-	*too_big = false;
+	*out = NULL;
 	if (zip_stat(z, name, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
-		return NULL;
-	if (st.size > LEAK_MAX_XML_PART) {
-		*too_big = true;
-		return NULL;
-	}
+		return MEMBER_MISSING;
+	if (st.size > LEAK_MAX_XML_PART)
+		return MEMBER_TOO_BIG;
+	if (bg->used + st.size > bg->limit)
+		return MEMBER_BOMB;
+	bg->used += st.size;
 	f = zip_fopen(z, name, 0);
 	if (!f)
-		return NULL;
+		return MEMBER_DAMAGED;
 	p = lg_malloc(st.size + 1);
 	got = zip_fread(f, p, st.size);
 	zip_fclose(f);
 	if (got < 0 || (zip_uint64_t)got != st.size) {
 		lg_free(p);
-		return NULL;
+		return MEMBER_DAMAGED;
 	}
 	p[st.size] = '\0';
 	*len = st.size;
-	return p;
+	*out = p;
+	return MEMBER_OK;
 }
 
-static xmlDocPtr parse_xml(const char *p, size_t n)
+/* A DOCTYPE stops the parse before its internal subset is read: no part
+ * of an OOXML package has one (ECMA-376 Part 2, 8.1.6 forbids DTDs in the
+ * package's parts), and a DTD is how entities get in (billion laughs,
+ * XXE). */
+static void on_doctype(void *vctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
 {
+	xmlParserCtxtPtr ctxt = vctx;
+
+	(void)name;
+	(void)ext;
+	(void)sys;
+	*(bool *)ctxt->_private = true;
+	xmlStopParser(ctxt);
+}
+
+static void silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+/* Parses one part; NULL when damaged or (with *dtd set) when it carries a
+ * DOCTYPE. */
+static xmlDocPtr parse_xml(const char *p, size_t n, bool *dtd)
+{
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc;
+
+	*dtd = false;
+	if (n > INT_MAX)
+		return NULL;
+	ctxt = xmlNewParserCtxt();
+	if (!ctxt)
+		return NULL;
+	ctxt->_private = dtd;
+	ctxt->sax->internalSubset = on_doctype;
+	ctxt->sax->externalSubset = on_doctype;
+	ctxt->sax->error = silent;
+	ctxt->sax->warning = silent;
 	/* no network, no entity expansion, no DTD loading: a package is hostile */
-	return xmlReadMemory(p, (int)n, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	doc = xmlCtxtReadMemory(ctxt, p, (int)n, NULL, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc && *dtd) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+/* Reads and parses one part into *doc. LG_OK with *doc NULL when the part
+ * is absent, or damaged and noun is NULL (a part the text can do without);
+ * LG_ELIMIT / LG_EPARSE with d->why naming what (the package kind), noun
+ * and the part otherwise. A DTD is refused whatever the part. */
+static enum lg_status ooxml_part(struct leak_doc *d, zip_t *z, const char *what, const char *noun,
+				 const char *part, struct budget *bg, xmlDocPtr *doc)
+{
+	char *x = NULL;
+	size_t len = 0;
+	bool dtd = false;
+	enum lg_status rc = LG_OK;
+	char msg[sizeof(d->why)];
+
+	*doc = NULL;
+	switch (zip_member(z, part, bg, &x, &len)) {
+	case MEMBER_MISSING: return LG_OK;
+	case MEMBER_TOO_BIG:
+		snprintf(msg, sizeof(msg), "%s part %%s inflates to more than %u MiB", what, LEAK_MAX_XML_PART >> 20);
+		return fail(d, LG_ELIMIT, msg, part);
+	case MEMBER_BOMB:
+		snprintf(msg, sizeof(msg),
+			 "%s inflates to more than %llu MiB (%d times its size, or 2 GiB) at part %%s: a zip bomb?", what,
+			 (unsigned long long)(bg->limit >> 20), LEAK_MAX_ARCHIVE_RATIO);
+		return fail(d, LG_ELIMIT, msg, part);
+	case MEMBER_DAMAGED: break;
+	case MEMBER_OK:
+		*doc = parse_xml(x, len, &dtd);
+		lg_free(x);
+		break;
+	}
+	if (dtd) {
+		snprintf(msg, sizeof(msg), "%s part %%s has a DTD (<!DOCTYPE>), which no OOXML part may have; refused",
+			 what);
+		rc = fail(d, LG_EPARSE, msg, part);
+	} else if (!*doc && noun) {
+		snprintf(msg, sizeof(msg), "%s with a damaged %s (%%s)", what, noun);
+		rc = fail(d, LG_EPARSE, msg, part);
+	}
+	return rc;
 }
 
 static bool is(const xmlNode *x, const char *name)
@@ -374,6 +481,27 @@ static int name_cmp(const void *a, const void *b)
 	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y); /* sheet2 before sheet10 */
 }
 
+/* The sheets' declared sizes against what is left of the budget, before
+ * any is inflated: a workbook of many highly compressed sheets is refused
+ * at once rather than after parsing the first few hundred MiB. */
+static enum lg_status sheets_fit(struct leak_doc *d, zip_t *z, char **sheets, size_t nsheets,
+				 const struct budget *bg)
+{
+	uint64_t sum = bg->used;
+	char msg[sizeof(d->why)];
+	zip_stat_t st;
+
+	for (size_t i = 0; i < nsheets; i++)
+		if (zip_stat(z, sheets[i], 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE))
+			sum += st.size;
+	if (sum <= bg->limit)
+		return LG_OK;
+	snprintf(msg, sizeof(msg),
+		 "XLSX sheets inflate to %llu MiB, more than %llu MiB (%d times its size, or 2 GiB)%%s: a zip bomb?",
+		 (unsigned long long)(sum >> 20), (unsigned long long)(bg->limit >> 20), LEAK_MAX_ARCHIVE_RATIO);
+	return fail(d, LG_ELIMIT, msg, NULL);
+}
+
 static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data, size_t n, struct buf *b)
 {
 	zip_error_t ze;
@@ -383,6 +511,7 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 	struct strings ss = {0};
 	char **sheets = NULL;
 	size_t nsheets = 0, sheets_cap = 0;
+	struct budget bg;
 
 	zip_error_init(&ze);
 	src = zip_source_buffer_create(data, n, 0, &ze);
@@ -395,37 +524,28 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 		return rc;
 	}
 	zip_error_fini(&ze);
+	budget_init(&bg, n);
 	if (!xlsx) {
-		size_t len;
-		bool big;
-		char *x = zip_member(z, "word/document.xml", &len, &big);
-		xmlDocPtr doc = x ? parse_xml(x, len) : NULL;
+		xmlDocPtr doc = NULL;
 
-		if (big)
-			rc = fail(d, LG_ELIMIT, "DOCX document part larger than 64 MiB%s", NULL);
-		else if (!doc)
-			rc = fail(d, LG_EPARSE, "DOCX with a damaged document part%s", NULL);
-		else
+		rc = ooxml_part(d, z, "DOCX", "document part", "word/document.xml", &bg, &doc);
+		if (!rc && !doc)
+			rc = fail(d, LG_EPARSE, "DOCX without a document part%s", NULL);
+		if (!rc)
 			docx_walk(xmlDocGetRootElement(doc), b, 0);
 		xmlFreeDoc(doc);
-		lg_free(x);
 		zip_discard(z);
 		return rc;
 	}
 	if (zip_name_locate(z, "xl/workbook.xml", 0) < 0)
 		rc = fail(d, LG_EPARSE, "XLSX without a workbook part%s", NULL);
 	if (!rc) {
-		size_t len;
-		bool big;
-		char *x = zip_member(z, "xl/sharedStrings.xml", &len, &big);
-		xmlDocPtr doc = x ? parse_xml(x, len) : NULL;
+		xmlDocPtr doc = NULL;
 
-		if (big)
-			rc = fail(d, LG_ELIMIT, "XLSX shared strings larger than 64 MiB%s", NULL);
+		rc = ooxml_part(d, z, "XLSX", NULL, "xl/sharedStrings.xml", &bg, &doc);
 		if (doc)
 			xlsx_strings(xmlDocGetRootElement(doc), &ss);
 		xmlFreeDoc(doc);
-		lg_free(x);
 	}
 	for (zip_int64_t i = 0, m = zip_get_num_entries(z, 0); !rc && i < m; i++) {
 		const char *nm = zip_get_name(z, (zip_uint64_t)i, 0);
@@ -438,22 +558,17 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 	}
 	if (nsheets)
 		qsort(sheets, nsheets, sizeof(*sheets), name_cmp);
+	if (!rc)
+		rc = sheets_fit(d, z, sheets, nsheets, &bg);
 	for (size_t i = 0; !rc && i < nsheets; i++) {
-		size_t len;
-		bool big;
-		char *x = zip_member(z, sheets[i], &len, &big);
-		xmlDocPtr doc = x ? parse_xml(x, len) : NULL;
+		xmlDocPtr doc = NULL;
 
-		if (big)
-			rc = fail(d, LG_ELIMIT, "XLSX sheet larger than 64 MiB (%s)", sheets[i]);
-		else if (!doc)
-			rc = fail(d, LG_EPARSE, "XLSX with a damaged sheet (%s)", sheets[i]);
-		else
+		rc = ooxml_part(d, z, "XLSX", "sheet", sheets[i], &bg, &doc);
+		if (!rc && doc)
 			xlsx_rows(xmlDocGetRootElement(doc), &ss, b, 0);
 		if (!rc && b->len > LEAK_MAX_DOC_TEXT)
 			rc = fail(d, LG_ELIMIT, "XLSX text larger than 256 MiB%s", NULL);
 		xmlFreeDoc(doc);
-		lg_free(x);
 	}
 	for (size_t i = 0; i < nsheets; i++)
 		lg_free(sheets[i]);

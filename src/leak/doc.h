@@ -7,7 +7,10 @@
  *   PDF (ISO 32000, "%PDF-"): the text of each page via poppler-glib, pages
  *     separated by a form feed, so a place is file:page (leak_doc_page())
  *   DOCX (ECMA-376 WordprocessingML, word/document.xml via libzip and
- *     libxml2): one line per paragraph, read as text
+ *     libxml2): one line per paragraph, read as text. A part with a DTD
+ *     is refused (no entities: no billion laughs, no XXE), and the parts
+ *     read inflate to at most the archive caps (LEAK_OOXML_FREE, past it
+ *     LEAK_MAX_ARCHIVE_RATIO times the package, LEAK_MAX_ARCHIVE_TOTAL)
  *   XLSX (ECMA-376 SpreadsheetML): every sheet's rows as tab-separated
  *     lines, shared strings resolved, read as CSV (so a header row names
  *     the columns' roles)
@@ -29,6 +32,7 @@
 #define LEAK_MAX_PDF_PAGES 20000
 #define LEAK_MAX_XML_PART (64u * 1024 * 1024)    /* one XML part of a DOCX/XLSX, inflated */
 #define LEAK_MAX_XLSX_COLS 256
+#define LEAK_OOXML_FREE (16u * 1024 * 1024)    /* a DOCX/XLSX may inflate this much at any ratio */
 #define LEAK_MAX_ARCHIVE_DEPTH 3                 /* archives inside archives */
 #define LEAK_MAX_MEMBER (256u * 1024 * 1024)     /* one archive member, inflated */
 #define LEAK_MAX_ARCHIVE_TOTAL (2048ull * 1024 * 1024) /* all members of one archive */

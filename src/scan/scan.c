@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +59,7 @@ struct target {
 };
 
 struct account {
+	const struct scan_provider *p;
 	char *name, *endpoint;
 	char **containers;
 	size_t ncontainers;
@@ -79,6 +79,8 @@ struct scan {
 	struct account **a;
 	size_t na, capa;
 	uint64_t done, open, started_ms, sample_seq;
+	uint64_t samples_failed;
+	char sample_error[4400]; /* the first sample that could not be written */
 	void (*report)(void *ctx, const struct scan_report *r);
 	void *ctx;
 };
@@ -209,6 +211,7 @@ void scan_add_azure_account(struct scan *s, const char *account, const char *end
 {
 	struct account *a = lg_calloc(1, sizeof(*a));
 
+	a->p = &scan_provider_azure;
 	a->name = lg_strdup(account);
 	a->endpoint = endpoint ? lg_strdup(endpoint) : NULL;
 	a->containers = lg_calloc(ncontainers ? ncontainers : 1, sizeof(char *));
@@ -455,56 +458,44 @@ static void write_sample(struct target *t)
 		return;
 	snprintf(path, sizeof(path), "%s/sample-%06llu.txt", t->s->o.sample_dir,
 		 (unsigned long long)++t->s->sample_seq);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	if (write(fd, t->sample.data, t->sample.len) < 0)
-		(void)0;
-	close(fd);
+	/* a new file only: a link or file planted under the name is refused,
+	 * never written through */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, t->sample.data, t->sample.len) != (ssize_t)t->sample.len) {
+		if (!t->s->samples_failed++)
+			snprintf(t->s->sample_error, sizeof(t->s->sample_error), "%s: %s", path, strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
 }
 
-/* A host name with an optional port, nothing else: what S3 puts in the
- * <Endpoint> of a PermanentRedirect ("bucket.s3.eu-west-1.amazonaws.com"). */
-static bool plain_host(const char *h)
-{
-	size_t n = strlen(h);
-
-	if (n == 0 || n > 253 || h[0] == '.' || h[0] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') || (h[i] >= '0' && h[i] <= '9') ||
-		      h[i] == '.' || h[i] == '-' || h[i] == ':'))
-			return false;
-	return true;
-}
-
-/* S3 answers a request to the wrong region with 301 PermanentRedirect and
- * the bucket's endpoint in the body (AWS "Error responses"; the Location
- * header is absent). The listing is tried once more there: virtual-hosted
- * when the endpoint starts with the bucket's name, path-style otherwise,
- * with the scheme of the first request. Returns true when it was. */
+/* A listing answer that sends the target elsewhere, followed once (the
+ * provider decides where, and what it refuses). Returns true when the
+ * answer was a redirect, followed or refused. */
 static bool follow_redirect(struct target *t, const struct scan_resp *resp, enum scan_doc doc, const char *code)
 {
 	const char *ep = t->listing ? scan_listing_endpoint(t->listing) : "";
-	const char *bucket = t->display + 5; /* "s3://" */
-	const char *scheme = strncmp(t->root, "https://", 8) == 0 ? "https" : "http";
-	size_t bl = strlen(bucket);
-	struct buf root;
+	const char *container = strstr(t->display, "://");
+	struct buf root, why;
+	enum scan_redirect r;
 
-	if (t->p != &scan_provider_s3 || t->redirected || resp->status != 301 || doc != SCAN_DOC_ERROR ||
-	    strcmp(code, "PermanentRedirect") != 0 || !plain_host(ep))
+	if (!t->p->redirect || t->redirected)
 		return false;
 	buf_init(&root);
-	if (strncmp(ep, bucket, bl) == 0 && ep[bl] == '.')
-		buf_appendf(&root, "%s://%s", scheme, ep);
-	else
-		buf_appendf(&root, "%s://%s/%s", scheme, ep, bucket);
-	lg_free(t->root);
-	t->root = lg_strdup(root.data);
+	buf_init(&why);
+	r = t->p->redirect(t->root, container ? container + 3 : t->display, resp->status, doc, code, ep, &root, &why);
+	if (r == SCAN_REDIRECT_REFUSED) {
+		evidence(t, "%s", why.data);
+		finish(t, SCAN_UNKNOWN);
+	} else if (r == SCAN_REDIRECT_FOLLOW) {
+		lg_free(t->root);
+		t->root = lg_strdup(root.data);
+		t->redirected = true;
+		list_next(t);
+	}
 	buf_cleanup(&root);
-	t->redirected = true;
-	list_next(t);
-	return true;
+	buf_cleanup(&why);
+	return r != SCAN_REDIRECT_NONE;
 }
 
 static void done_list(struct target *t, const struct scan_resp *resp)
@@ -659,73 +650,44 @@ static void on_done(struct scan_req *r, const struct scan_resp *resp)
 
 /* ---------------------------------------------------------------- accounts */
 
+static enum scan_state dns_state(enum scan_dns d)
+{
+	return d == SCAN_DNS_EXISTS ? SCAN_PRIVATE : d == SCAN_DNS_ABSENT ? SCAN_ABSENT : SCAN_UNKNOWN;
+}
+
+/* Asks each account's provider, once for all its accounts, whether they
+ * exist; an account given by --endpoint is taken to. */
 static void check_dns(struct scan *s)
 {
-	size_t n = 0, k = 0;
-	struct gaicb **list;
-	struct addrinfo hints;
-	char **hosts;
+	size_t cap = s->na ? s->na : 1;
+	const char **names = lg_calloc(cap, sizeof(*names));
+	enum scan_dns *dns = lg_calloc(cap, sizeof(*dns));
+	size_t *idx = lg_calloc(cap, sizeof(*idx));
+	bool *asked = lg_calloc(cap, sizeof(*asked));
 
-	for (size_t i = 0; i < s->na; i++)
-		if (!s->a[i]->endpoint)
-			n++;
-	if (!n)
-		return;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	list = lg_calloc(n, sizeof(*list));
-	hosts = lg_calloc(n, sizeof(*hosts));
 	for (size_t i = 0; i < s->na; i++) {
-		struct buf h;
+		const struct scan_provider *p = s->a[i]->p;
+		size_t n = 0;
 
-		if (s->a[i]->endpoint)
+		if (asked[i])
 			continue;
-		buf_init(&h);
-		buf_appendf(&h, "%s.blob.core.windows.net", s->a[i]->name);
-		hosts[k] = h.data;
-		list[k] = lg_calloc(1, sizeof(**list));
-		list[k]->ar_name = hosts[k];
-		list[k]->ar_request = &hints;
-		k++;
-	}
-	if (getaddrinfo_a(GAI_NOWAIT, list, (int)n, NULL) == 0) {
-		uint64_t deadline = scan_now_ms() + (uint64_t)s->o.timeout_ms;
-
-		for (;;) {
-			size_t pending = 0;
-			uint64_t now = scan_now_ms();
-
-			for (size_t i = 0; i < n; i++)
-				if (gai_error(list[i]) == EAI_INPROGRESS)
-					pending++;
-			if (!pending || now >= deadline)
-				break;
-			struct timespec ts = {0, 20 * 1000000L};
-			gai_suspend((const struct gaicb *const *)list, (int)n, &ts);
+		for (size_t k = i; k < s->na; k++) {
+			if (s->a[k]->p != p || asked[k])
+				continue;
+			asked[k] = true;
+			if (!s->a[k]->endpoint) {
+				idx[n] = k;
+				names[n++] = s->a[k]->name;
+			}
 		}
+		p->resolve_accounts(names, n, s->o.timeout_ms, dns);
+		for (size_t k = 0; k < n; k++)
+			s->a[idx[k]]->dns = dns_state(dns[k]);
 	}
-	k = 0;
-	for (size_t i = 0; i < s->na; i++) {
-		int e;
-
-		if (s->a[i]->endpoint)
-			continue;
-		e = gai_error(list[k]);
-		if (e == EAI_INPROGRESS)
-			gai_cancel(list[k]);
-		s->a[i]->dns = e == 0 ? SCAN_PRIVATE : e == EAI_NONAME ? SCAN_ABSENT : SCAN_UNKNOWN;
-		if (e == 0 && list[k]->ar_result)
-			freeaddrinfo(list[k]->ar_result);
-		k++;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (gai_error(list[i]) != EAI_INPROGRESS) {
-			lg_free(list[i]);
-			lg_free(hosts[i]);
-		}
-	}
-	lg_free(list);
-	lg_free(hosts);
+	lg_free(names);
+	lg_free(dns);
+	lg_free(idx);
+	lg_free(asked);
 }
 
 static void expand_accounts(struct scan *s)
@@ -750,11 +712,11 @@ static void expand_accounts(struct scan *s)
 			if (a->endpoint) {
 				buf_appendf(&root, "%s/", a->endpoint);
 			} else {
-				buf_appendf(&root, "https://%s.blob.core.windows.net/", a->name);
+				a->p->account_root(&root, a->name);
 			}
 			scan_url_escape(&root, a->containers[k], false);
-			buf_appendf(&disp, "azure://%s/%s", a->name, a->containers[k]);
-			t = add_target(s, &scan_provider_azure, disp.data, root.data, a->name, true);
+			buf_appendf(&disp, "%s://%s/%s", a->p->scheme, a->name, a->containers[k]);
+			t = add_target(s, a->p, disp.data, root.data, a->name, true);
 			t->acct = a;
 		}
 	}
@@ -775,10 +737,10 @@ static void report_accounts(struct scan *s)
 		if (a->dns == SCAN_PRIVATE)
 			st = a->best == SCAN_ABSENT || a->best == SCAN_UNKNOWN ? SCAN_PRIVATE : a->best;
 		buf_reset(&disp);
-		buf_appendf(&disp, "azure://%s", a->name);
+		buf_appendf(&disp, "%s://%s", a->p->scheme, a->name);
 		memset(&r, 0, sizeof(r));
 		r.target = disp.data;
-		r.provider = "azure";
+		r.provider = a->p->scheme;
 		r.url = a->endpoint ? a->endpoint : "";
 		r.account = true;
 		r.state = st;
@@ -826,4 +788,6 @@ void scan_progress(const struct scan *s, struct scan_progress *p)
 	p->open = s->open;
 	p->requests = scan_http_started(s->http);
 	p->elapsed_s = (double)(scan_now_ms() - s->started_ms) / 1000.0;
+	p->samples_failed = s->samples_failed;
+	p->sample_error = s->sample_error;
 }

@@ -93,6 +93,8 @@ void scan_run(struct scan *s, void (*report)(void *ctx, const struct scan_report
 struct scan_progress {
 	uint64_t targets, done, open, requests;
 	double elapsed_s;
+	uint64_t samples_failed;   /* samples that could not be written to sample_dir */
+	const char *sample_error;  /* the first such, "PATH: reason" (borrowed; "" when none) */
 };
 void scan_progress(const struct scan *s, struct scan_progress *p);
 

@@ -242,6 +242,67 @@ static void test_urls(void **state)
 	buf_cleanup(&u);
 }
 
+/* S3's PermanentRedirect: followed within the provider's domain only. */
+static void test_redirect(void **state)
+{
+	static const struct {
+		const char *root, *endpoint;
+		long status;
+		const char *code;
+		enum scan_redirect want;
+		const char *new_root; /* FOLLOW: where; REFUSED: a word of the sentence */
+	} cases[] = {
+		{"https://b1.s3.amazonaws.com", "b1.s3.eu-west-1.amazonaws.com", 301, "PermanentRedirect",
+		 SCAN_REDIRECT_FOLLOW, "https://b1.s3.eu-west-1.amazonaws.com"},
+		{"https://s3.amazonaws.com/my.bucket", "s3.eu-west-1.amazonaws.com", 301, "PermanentRedirect",
+		 SCAN_REDIRECT_FOLLOW, "https://s3.eu-west-1.amazonaws.com/my.bucket"},
+		{"https://s3.cn-north-1.amazonaws.com.cn/b1", "s3.cn-northwest-1.amazonaws.com.cn", 301, "PermanentRedirect",
+		 SCAN_REDIRECT_FOLLOW, "https://s3.cn-northwest-1.amazonaws.com.cn/b1"},
+		{"http://127.0.0.1:9000/b1", "127.0.0.1:9001", 301, "PermanentRedirect", SCAN_REDIRECT_FOLLOW,
+		 "http://127.0.0.1:9001/b1"},
+		{"https://s3.wasabisys.com/b1", "s3.eu-central-1.wasabisys.com", 301, "PermanentRedirect",
+		 SCAN_REDIRECT_FOLLOW, "https://s3.eu-central-1.wasabisys.com/b1"},
+		{"https://b1.s3.amazonaws.com", "attacker.example", 301, "PermanentRedirect", SCAN_REDIRECT_REFUSED,
+		 "attacker.example"},
+		{"https://b1.s3.amazonaws.com", "amazonaws.com.attacker.example", 301, "PermanentRedirect",
+		 SCAN_REDIRECT_REFUSED, "amazonaws.com"},
+		{"https://b1.s3.amazonaws.com", "notamazonaws.com", 301, "PermanentRedirect", SCAN_REDIRECT_REFUSED,
+		 "notamazonaws.com"},
+		{"http://127.0.0.1:9000/b1", "localhost:9001", 301, "PermanentRedirect", SCAN_REDIRECT_REFUSED,
+		 "127.0.0.1"},
+		{"http://127.0.0.1:9000/b1", "127.0.0.2:9001", 301, "PermanentRedirect", SCAN_REDIRECT_REFUSED, ""},
+		{"http://127.0.0.1:9000/b1", "127.0.0.1:1:2", 301, "PermanentRedirect", SCAN_REDIRECT_REFUSED, ""},
+		{"https://b1.s3.amazonaws.com", "b1.s3.eu-west-1.amazonaws.com", 403, "PermanentRedirect",
+		 SCAN_REDIRECT_NONE, ""},
+		{"https://b1.s3.amazonaws.com", "b1.s3.eu-west-1.amazonaws.com", 301, "AccessDenied", SCAN_REDIRECT_NONE,
+		 ""},
+		{"https://b1.s3.amazonaws.com", "x.amazonaws.com/path", 301, "PermanentRedirect", SCAN_REDIRECT_NONE, ""},
+	};
+	struct buf root, why;
+
+	(void)state;
+	assert_null(scan_provider_azure.redirect);
+	buf_init(&root);
+	buf_init(&why);
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		const char *bucket = strstr(cases[i].root, "b1") ? "b1" : "my.bucket";
+		enum scan_redirect r;
+
+		buf_reset(&root);
+		buf_reset(&why);
+		r = scan_provider_s3.redirect(cases[i].root, bucket, cases[i].status, SCAN_DOC_ERROR, cases[i].code,
+					      cases[i].endpoint, &root, &why);
+		if (r != cases[i].want)
+			fail_msg("case %zu (%s): %d, expected %d", i, cases[i].endpoint, r, cases[i].want);
+		if (r == SCAN_REDIRECT_FOLLOW)
+			assert_string_equal(root.data, cases[i].new_root);
+		if (r == SCAN_REDIRECT_REFUSED && !strstr(why.data, cases[i].new_root))
+			fail_msg("case %zu: \"%s\" does not name %s", i, why.data, cases[i].new_root);
+	}
+	buf_cleanup(&root);
+	buf_cleanup(&why);
+}
+
 static void test_sample(void **state)
 {
 	static const unsigned char salt[16] = {1, 2, 3};
@@ -373,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_names_valid), cmocka_unit_test(test_names_generate),
 		cmocka_unit_test(test_listing),     cmocka_unit_test(test_listing_deep),
 		cmocka_unit_test(test_classify),    cmocka_unit_test(test_urls),
+		cmocka_unit_test(test_redirect),
 		cmocka_unit_test(test_sample),      cmocka_unit_test(test_pii_merge),
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_methods),
