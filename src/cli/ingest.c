@@ -296,9 +296,6 @@ int cli_ingest(int argc, char **argv)
 	mail_init();
 	r.json = opt.json;
 	r.t0 = r.last = now();
-	/* the store, its key files and the leak directory are private whatever
-	 * the caller's umask (SQLite creates its files 0644 & ~umask) */
-	umask(077);
 	expand(&r, argv + optind, argc - optind, follow, &files);
 	if (store_open(path, true, &s, &err)) {
 		cli_error("ingest", "%s", err.msg);

@@ -558,8 +558,6 @@ int cli_scan(int argc, char **argv)
 		goto out;
 	}
 	if (ingest) {
-		/* private whatever the umask: the samples hold personal data */
-		umask(077);
 		snprintf(sample_dir, sizeof(sample_dir), "%s/leakguard-scan.XXXXXX", g_get_tmp_dir());
 		if (!mkdtemp(sample_dir)) {
 			cli_error("scan", "cannot create a sample directory");
