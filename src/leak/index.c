@@ -23,9 +23,13 @@
 #include "leak/record.h"
 #include "mail/domain.h"
 #include "util/alloc.h"
+#include "util/random.h"
 
 #define WALK_MAX_DEPTH 32
 #define PROBE_WINDOW 8 /* entries read after every probe point */
+#define PLACES_PER_CHUNK 256          /* places per leak_places row */
+#define PLACES_FLUSH (64u << 20)      /* pending place bytes written early (one huge file) */
+#define PLACE_HEAD 18                 /* u64 pos, u32 line, u32 page, u16 snippet length */
 
 struct batch_error {
 	size_t file; /* index into files */
@@ -38,6 +42,22 @@ struct pending {
 	uint64_t entries, bytes;
 };
 
+/* A chunk of prepared places of one file (a leak_places row to be). */
+struct place_chunk {
+	int64_t file;
+	uint64_t first, last;
+	unsigned char *data;
+	size_t len;
+};
+
+/* The addresses of one exact domain in one written segment. */
+struct addr_row {
+	char *domain, *text;
+	size_t len;
+};
+
+struct ingest;
+static void flush_chunks_early(struct ingest *in);
 struct archive_walk;
 static bool on_member(void *ctx, const char *name, const char *data, size_t n);
 static void on_member_error(void *ctx, const char *name, const char *why);
@@ -63,8 +83,16 @@ struct ingest {
 	int64_t next_id;
 
 	const char *cur_path; /* the file being read */
-	const char *cur_data;
+	const char *cur_text; /* its text as read (converted), NULL between files */
+	size_t cur_tn;
+	bool cur_pdf;
 	uint64_t cur_errors;
+	size_t placed;        /* entries [0, placed) have their places prepared */
+
+	struct place_chunk *chunks;
+	size_t nchunks, chunks_cap, chunk_bytes;
+	struct addr_row *addrs;
+	size_t naddrs, addrs_cap;
 };
 
 struct archive_walk {
@@ -110,29 +138,201 @@ static void add_pending(struct ingest *in, const char *name, uint64_t entries, u
 	p->bytes = bytes;
 }
 
+static void put_le(unsigned char *p, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < bytes; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+struct place_pos {
+	uint64_t pos;
+	bool password;
+};
+
+static int place_pos_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct place_pos *)a)->pos, y = ((const struct place_pos *)b)->pos;
+
+	return (x > y) - (x < y);
+}
+
+static void add_chunk(struct ingest *in, int64_t file, uint64_t first, uint64_t last, struct buf *b)
+{
+	struct place_chunk *c;
+
+	if (in->nchunks == in->chunks_cap)
+		in->chunks = lg_grow(in->chunks, &in->chunks_cap, in->nchunks + 1, sizeof(*in->chunks));
+	c = &in->chunks[in->nchunks++];
+	c->file = file;
+	c->first = first;
+	c->last = last;
+	c->len = b->len;
+	c->data = lg_malloc(b->len + 1);
+	memcpy(c->data, b->data, b->len);
+	in->chunk_bytes += b->len;
+	buf_reset(b);
+}
+
+/* What lookup will show of the places of the entries collected since the
+ * last call (all of the file being read): line, page and redacted
+ * snippet, from the text while it is at hand, so that no request reads a
+ * dump again. One row per PLACES_PER_CHUNK places, in byte order:
+ * u64 pos, u32 line, u32 page (0 unless PDF), u16 n, n bytes of snippet. */
+static void prepare_places(struct ingest *in)
+{
+	size_t n = in->col.nentries - in->placed, k = 0;
+	struct place_pos *pp;
+	struct buf b, snip;
+	uint64_t line = 1, first = 0, last = 0, at = 0;
+	unsigned page = 1, inchunk = 0;
+
+	if (n == 0 || !in->cur_text) {
+		in->placed = in->col.nentries;
+		return;
+	}
+	pp = lg_malloc(n * sizeof(*pp));
+	for (size_t i = in->placed; i < in->col.nentries; i++) {
+		const struct leak_entry *e = &in->col.entries[i];
+
+		pp[k].pos = e->pos & LEAK_POS_MASK;
+		pp[k].password = (leak_entry_flags(e) & LEAK_FLAG_PASSWORD) != 0;
+		k++;
+	}
+	qsort(pp, k, sizeof(*pp), place_pos_cmp);
+	buf_init(&b);
+	buf_init(&snip);
+	for (size_t i = 0; i < k; i++) {
+		uint64_t pos = pp[i].pos;
+		unsigned char head[PLACE_HEAD];
+		size_t start;
+
+		if (i > 0 && pos == pp[i - 1].pos)
+			continue;
+		if (pos > in->cur_tn)
+			continue;
+		for (; at < pos; at++) { /* lines (within the page for a PDF) up to pos */
+			if (in->cur_text[at] == '\n')
+				line++;
+			else if (in->cur_pdf && in->cur_text[at] == '\f') {
+				page++;
+				line = 1;
+			}
+		}
+		start = pos > 200 ? (size_t)pos - 200 : 0;
+		buf_reset(&snip);
+		leak_redact(in->cur_text + start, in->cur_tn - start < 512 ? in->cur_tn - start : 512, (size_t)pos - start,
+			    pp[i].password, &snip);
+		if (snip.len > 0xffff)
+			snip.len = 0xffff;
+		if (inchunk == 0)
+			first = pos;
+		last = pos;
+		put_le(head, pos, 8);
+		put_le(head + 8, line, 4);
+		put_le(head + 12, in->cur_pdf ? page : 0, 4);
+		put_le(head + 16, snip.len, 2);
+		buf_append(&b, head, sizeof(head));
+		buf_append(&b, snip.data ? snip.data : "", snip.len);
+		if (++inchunk == PLACES_PER_CHUNK) {
+			add_chunk(in, in->col.file_no, first, last, &b);
+			inchunk = 0;
+		}
+	}
+	if (inchunk)
+		add_chunk(in, in->col.file_no, first, last, &b);
+	buf_cleanup(&b);
+	buf_cleanup(&snip);
+	lg_free(pp);
+	in->placed = in->col.nentries;
+	flush_chunks_early(in);
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The batch's addresses per exact domain, sorted and each once, as rows
+ * to commit with the segment. */
+static void take_addresses(struct ingest *in)
+{
+	for (size_t i = 0; i < in->col.ndomains; i++) {
+		struct leak_batch_domain *d = &in->col.domains[i];
+		char **lines = NULL, *p;
+		size_t n = 0, cap = 0;
+		struct buf out;
+		struct addr_row *r;
+
+		if (!d->len)
+			continue;
+		d->addrs[d->len - 1] = '\0';
+		for (p = d->addrs;;) {
+			char *nl = strchr(p, '\n');
+
+			if (n == cap)
+				lines = lg_grow(lines, &cap, n + 1, sizeof(*lines));
+			lines[n++] = p;
+			if (!nl)
+				break;
+			*nl = '\0';
+			p = nl + 1;
+		}
+		qsort(lines, n, sizeof(*lines), line_cmp);
+		buf_init(&out);
+		for (size_t k = 0; k < n; k++)
+			if (k == 0 || strcmp(lines[k], lines[k - 1]) != 0)
+				buf_appendf(&out, "%s\n", lines[k]);
+		lg_free(lines);
+		if (in->naddrs == in->addrs_cap)
+			in->addrs = lg_grow(in->addrs, &in->addrs_cap, in->naddrs + 1, sizeof(*in->addrs));
+		r = &in->addrs[in->naddrs++];
+		r->domain = lg_strdup(d->name);
+		r->len = out.len;
+		r->text = lg_malloc(out.len + 1);
+		memcpy(r->text, out.data, out.len);
+		buf_cleanup(&out);
+	}
+}
+
 /* Sorts and writes the collected entries as a segment, and their
  * addresses' digests as its range file, neither registered yet. With
  * force, writes even an empty segment (to carry the date). */
 static void write_segment(struct ingest *in, bool force)
 {
-	unsigned tag[2] = {g_random_int(), g_random_int()};
+	uint64_t tag = lg_random_u64();
 	char *name, *path;
 	size_t nsha = in->col.nsha1;
+	const char **doms;
 
 	if (in->rc || (in->col.nentries == 0 && !force))
 		return;
-	leak_entries_sort(in->col.entries, in->col.nentries);
-	name = g_strdup_printf("seg-%lld-%08x%08x.lgs", (long long)in->source_id, tag[0], tag[1]);
+	prepare_places(in);
+	doms = lg_calloc(in->col.ndomains + 1, sizeof(*doms));
+	for (size_t i = 0; i < in->col.ndomains; i++)
+		doms[i] = in->col.domains[i].name;
+	name = g_strdup_printf("seg-%lld-%016llx.lgs", (long long)in->source_id, (unsigned long long)tag);
 	path = g_build_filename(in->dir, name, NULL);
-	in->rc = leak_segment_write(path, (uint64_t)in->source_id, in->date, in->col.entries, in->col.nentries, in->err);
+	in->rc = leak_segment_write(path, (uint64_t)in->source_id, in->date, doms, in->col.ndomains, in->col.entries,
+				    in->col.nentries, in->err);
+	lg_free(doms);
 	g_free(path);
 	if (!in->rc) {
 		add_pending(in, name, in->col.nentries, 64 + in->col.nentries * sizeof(struct leak_entry));
 		in->dated |= in->date != 0;
+		take_addresses(in);
 	}
 	g_free(name);
 	if (!in->rc && nsha) {
-		name = g_strdup_printf("rng-%lld-%08x%08x.lgr", (long long)in->source_id, tag[0], tag[1]);
+		name = g_strdup_printf("rng-%lld-%016llx.lgr", (long long)in->source_id, (unsigned long long)tag);
 		path = g_build_filename(in->dir, name, NULL);
 		in->rc = leak_range_write(path, (uint64_t)in->source_id, in->col.sha1, nsha, in->err);
 		g_free(path);
@@ -141,6 +341,7 @@ static void write_segment(struct ingest *in, bool force)
 		g_free(name);
 	}
 	leak_collector_reset(&in->col);
+	in->placed = 0;
 }
 
 static void write_pending(void *ctx)
@@ -158,7 +359,52 @@ static void free_batch(struct ingest *in)
 		lg_free(in->errs[i].why);
 	for (size_t i = 0; i < in->npend; i++)
 		lg_free(in->pend[i].name);
-	in->nfiles = in->nerrs = in->npend = 0;
+	for (size_t i = 0; i < in->naddrs; i++) {
+		lg_free(in->addrs[i].domain);
+		lg_free(in->addrs[i].text);
+	}
+	in->nfiles = in->nerrs = in->npend = in->naddrs = 0;
+}
+
+static void free_chunks(struct ingest *in)
+{
+	for (size_t i = 0; i < in->nchunks; i++)
+		lg_free(in->chunks[i].data);
+	in->nchunks = 0;
+	in->chunk_bytes = 0;
+}
+
+/* Inserts the pending place chunks (inside the caller's transaction). */
+static enum lg_status insert_chunks(struct ingest *in)
+{
+	enum lg_status rc = LG_OK;
+
+	for (size_t i = 0; !rc && i < in->nchunks; i++)
+		rc = store_leak_place_add(in->s, in->chunks[i].file, in->chunks[i].first, in->chunks[i].last,
+					  in->chunks[i].data, in->chunks[i].len, in->err);
+	return rc;
+}
+
+/* One file too big for its places to wait in memory for its batch: they
+ * are written now in their own transaction. Until the file row commits no
+ * lookup reaches them, and a killed ingest's are pruned by the next. */
+static void flush_chunks_early(struct ingest *in)
+{
+	enum lg_status rc;
+
+	if (in->rc || in->chunk_bytes < PLACES_FLUSH)
+		return;
+	rc = store_begin(in->s, in->err);
+	if (!rc)
+		rc = insert_chunks(in);
+	if (!rc)
+		rc = store_commit(in->s, in->err);
+	if (rc) {
+		store_rollback(in->s);
+		in->rc = rc;
+		return;
+	}
+	free_chunks(in);
 }
 
 /* One transaction: the batch's files, their read errors, its segments. */
@@ -187,6 +433,11 @@ static enum lg_status commit_batch(struct ingest *in, bool last)
 
 		rc = store_leak_segment_add(in->s, &seg, in->err);
 	}
+	for (size_t i = 0; !rc && i < in->naddrs; i++)
+		rc = store_leak_addresses_add(in->s, in->addrs[i].domain, in->source_id, in->addrs[i].text,
+					      in->addrs[i].len, in->err);
+	if (!rc)
+		rc = insert_chunks(in);
 	if (!rc)
 		rc = store_commit(in->s, in->err);
 	if (rc) {
@@ -197,6 +448,7 @@ static enum lg_status commit_batch(struct ingest *in, bool last)
 	in->next_id += (int64_t)in->nfiles;
 	in->st->batches++;
 	free_batch(in);
+	free_chunks(in);
 	return LG_OK;
 }
 
@@ -250,14 +502,10 @@ static enum lg_status range_key(const char *dir, uint8_t key[LEAK_RANGE_KEY_LEN]
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 && errno == ENOENT) {
-		char *tmp = g_strdup_printf("%s.%08x", p, g_random_int());
+		char *tmp = g_strdup_printf("%s.%016llx", p, (unsigned long long)lg_random_u64());
 
-		for (size_t i = 0; i < sizeof(k); i += 4) {
-			uint32_t r = g_random_int(); /* glib seeds from /dev/urandom */
-
-			memcpy(k + i, &r, 4);
-		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		rc = lg_random_bytes(k, sizeof(k), err);
+		fd = rc ? -1 : open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd >= 0) {
 			bool ok = write(fd, k, sizeof(k)) == (ssize_t)sizeof(k) && fsync(fd) == 0;
 
@@ -270,9 +518,9 @@ static enum lg_status range_key(const char *dir, uint8_t key[LEAK_RANGE_KEY_LEN]
 		g_free(tmp);
 		fd = open(p, O_RDONLY | O_CLOEXEC);
 	}
-	if (fd < 0 || read(fd, k, sizeof(k)) != (ssize_t)sizeof(k))
+	if (!rc && (fd < 0 || read(fd, k, sizeof(k)) != (ssize_t)sizeof(k)))
 		rc = errbuf_set(err, LG_EIO, "%s: cannot read the range key", p);
-	else if (key)
+	else if (!rc && key)
 		memcpy(key, k, sizeof(k));
 	if (fd >= 0)
 		close(fd);
@@ -345,8 +593,13 @@ static void ingest_bytes(struct ingest *in, const char *path, const char *data, 
 	ent0 = in->col.entities;
 	err0 = in->col.errors;
 	nent0 = in->col.pushed;
+	in->cur_text = text;
+	in->cur_tn = tn;
+	in->cur_pdf = doc.kind == LEAK_DOC_PDF;
 	if (doc.kind != LEAK_DOC_ARCHIVE)
 		leak_read(fmt, text, tn, &in->col);
+	prepare_places(in);
+	in->cur_text = NULL;
 	nent0 = in->col.pushed - nent0;
 	if (in->nfiles == in->files_cap)
 		in->files = lg_grow(in->files, &in->files_cap, in->nfiles + 1, sizeof(*in->files));
@@ -596,10 +849,14 @@ enum lg_status leak_ingest_dated(struct store *s, const char *source, uint32_t d
 				 const struct leak_ingest_hooks *hooks, struct leak_ingest_stats *st, struct errbuf *err)
 {
 	struct ingest in = {.s = s, .date = date, .hooks = hooks, .st = st, .err = err};
+	struct errbuf old = {""};
 	enum lg_status rc;
 	int lock = -1;
 
 	memset(st, 0, sizeof(*st));
+	if (store_leak_attach(s, false, &old) == LG_EPARSE) /* an index of the first format: rebuilt */
+		hook_error(&in, old.msg, 0,
+			   "dropped; the leak index is rebuilt from what is ingested now (ingest the other leaks again)");
 	rc = store_leak_attach(s, true, err);
 	if (rc)
 		return rc;
@@ -616,6 +873,8 @@ enum lg_status leak_ingest_dated(struct store *s, const char *source, uint32_t d
 		rc = range_key(in.dir, NULL, err);
 	if (!rc)
 		rc = store_begin(s, err);
+	if (!rc)
+		rc = store_leak_places_prune(s, err);
 	if (!rc)
 		rc = store_leak_source_get(s, source, true, &in.source_id, err);
 	if (!rc)
@@ -653,6 +912,9 @@ enum lg_status leak_ingest_dated(struct store *s, const char *source, uint32_t d
 	if (!rc)
 		rc = store_leak_source_state(s, in.source_id, "complete", err);
 	free_batch(&in);
+	free_chunks(&in);
+	lg_free(in.chunks);
+	lg_free(in.addrs);
 	lg_free(in.files);
 	lg_free(in.errs);
 	lg_free(in.pend);
@@ -701,6 +963,7 @@ static bool add_source(void *ctx, const struct store_leak_source *src)
 		ix->sources = lg_grow(ix->sources, &ix->sources_cap, ix->nsources + 1, sizeof(*ix->sources));
 	ix->sources[ix->nsources].id = src->id;
 	ix->sources[ix->nsources].name = lg_strdup(src->name);
+	ix->sources[ix->nsources].date = 0; /* until a dated segment says (lg_grow does not zero) */
 	ix->nsources++;
 	return true;
 }
@@ -842,24 +1105,25 @@ uint64_t leak_index_entries(const struct leak_index *ix)
 	return ix->entries;
 }
 
-bool leak_query_key(enum leak_query_kind kind, const char *q, uint32_t *group, uint64_t *value, char *norm)
+bool leak_query_key(enum leak_query_kind kind, const char *q, struct leak_key *key, char *norm)
 {
 	size_t n = strlen(q), len, at;
 
+	memset(key, 0, sizeof(*key));
+	key->kind = kind;
 	switch (kind) {
 	case LEAK_Q_EMAIL:
 		len = leak_email_norm(q, n, norm, &at);
 		if (!len)
 			return false;
-		*group = leak_group_of_host(norm + at + 1);
-		*value = leak_value_key(LEAK_EMAIL, norm, len);
-		return true;
+		key->dlen = leak_domain_of_host(norm + at + 1, key->domain);
+		key->value = leak_value_key(LEAK_EMAIL, norm, len);
+		return key->dlen > 0;
 	case LEAK_Q_PHONE:
 		len = leak_phone_norm(q, n, 0, norm);
 		if (!len)
 			return false;
-		*group = LEAK_GROUP_PHONE;
-		*value = leak_value_key(LEAK_PHONE, norm, len);
+		key->value = leak_value_key(LEAK_PHONE, norm, len);
 		return true;
 	case LEAK_Q_DOMAIN:
 		while (*q == '@' || *q == ' ')
@@ -867,14 +1131,13 @@ bool leak_query_key(enum leak_query_kind kind, const char *q, uint32_t *group, u
 		n = strlen(q);
 		while (n && (q[n - 1] == '.' || q[n - 1] == ' '))
 			n--;
-		if (n == 0 || n > LEAK_MAX_VALUE || memchr(q, '@', n))
+		if (n == 0 || n > LEAK_MAX_EMAIL || memchr(q, '@', n))
 			return false;
 		for (size_t i = 0; i < n; i++)
 			norm[i] = (char)g_ascii_tolower(q[i]);
 		norm[n] = '\0';
-		*group = leak_group_of_host(norm);
-		*value = 0;
-		return *group != 0;
+		key->dlen = leak_domain_of_host(norm, key->domain);
+		return key->dlen > 0;
 	}
 	return false;
 }
@@ -903,7 +1166,21 @@ static void record_hit(struct leak_source_hits *h, const struct leak_entry *e)
 		p->pos = e->pos & LEAK_POS_MASK;
 		p->kind = leak_entry_kind(e);
 		p->password = leak_entry_flags(e) & LEAK_FLAG_PASSWORD;
+		p->with_name = leak_entry_flags(e) & LEAK_FLAG_WITH_NAME;
+		p->with_phone = leak_entry_flags(e) & LEAK_FLAG_WITH_PHONE;
 	}
+}
+
+/* The group of the key's domain in segment sg; a group no entry has (in
+ * the same number of probes) when the segment holds nothing of it. */
+static uint32_t segment_group(const struct leak_segment *sg, const struct leak_key *key)
+{
+	uint32_t g;
+
+	if (key->kind == LEAK_Q_PHONE)
+		return LEAK_GROUP_PHONE;
+	g = leak_segment_domain(sg, key->domain, key->dlen);
+	return g ? g : LEAK_GROUP_PHONE - 1;
 }
 
 static int u64_cmp(const void *a, const void *b)
@@ -913,14 +1190,16 @@ static int u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-void leak_lookup(struct leak_index *ix, enum leak_query_kind kind, uint32_t group, uint64_t value,
-		 struct leak_result *r)
+void leak_lookup(struct leak_index *ix, const struct leak_key *key, struct leak_result *r)
 {
+	uint64_t value = key->value;
+
 	memset(r, 0, sizeof(*r));
-	if (kind != LEAK_Q_DOMAIN) {
+	if (key->kind != LEAK_Q_DOMAIN) {
 		for (size_t i = 0; i < ix->nsegs; i++) {
 			const struct leak_segment *sg = ix->segs[i].seg;
 			const struct leak_entry *e = leak_segment_entries(sg);
+			uint32_t group = segment_group(sg, key);
 			size_t n = leak_segment_count(sg), lb = leak_segment_lower_bound(sg, group, value), k;
 			unsigned matched = 0;
 			struct leak_source_hits *h = NULL;
@@ -953,9 +1232,9 @@ void leak_lookup(struct leak_index *ix, enum leak_query_kind kind, uint32_t grou
 		for (size_t i = 0; i < ix->nsegs; i++) {
 			const struct leak_segment *sg = ix->segs[i].seg;
 			const struct leak_entry *e = leak_segment_entries(sg);
-			size_t lo = leak_segment_lower_bound(sg, group, 0);
-			size_t hi = group == UINT32_MAX ? leak_segment_count(sg)
-							: leak_segment_lower_bound(sg, group + 1, 0);
+			uint32_t group = leak_segment_domain(sg, key->domain, key->dlen);
+			size_t lo = group ? leak_segment_lower_bound(sg, group, 0) : 0;
+			size_t hi = group ? leak_segment_lower_bound(sg, group + 1, 0) : 0;
 			size_t src = ix->segs[i].src;
 
 			for (size_t k = lo; k < hi; k++) {
@@ -989,32 +1268,6 @@ void leak_result_cleanup(struct leak_result *r)
 {
 	lg_free(r->src);
 	memset(r, 0, sizeof(*r));
-}
-
-/* 1-based line of byte pos of text, from the sparse index and a count
- * from the last checkpoint before it. */
-static uint64_t line_at(const char *text, size_t n, const struct store_leak_file *f, uint64_t pos)
-{
-	size_t nl = f->lines_len / 8, lo = 0, hi = nl;
-	uint64_t off = 0, line = 1;
-
-	while (lo < hi) { /* the last checkpoint <= pos */
-		size_t mid = (lo + hi) / 2;
-		uint64_t v;
-
-		memcpy(&v, (const char *)f->lines + mid * 8, 8);
-		if (v <= pos)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo > 0) {
-		memcpy(&off, (const char *)f->lines + (lo - 1) * 8, 8);
-		line = (uint64_t)(lo - 1) * LEAK_LINE_STEP + 1;
-	}
-	for (uint64_t i = off; i < pos && i < n; i++)
-		line += text[i] == '\n';
-	return line;
 }
 
 struct member_find {
@@ -1112,17 +1365,44 @@ out:
 	return ok;
 }
 
+struct place_find {
+	uint64_t pos;
+	uint64_t line;
+	unsigned page;
+	struct buf *snippet;
+	bool found;
+};
+
+/* Finds the place at pos in one chunk (leak_places; prepare_places wrote it). */
+static bool find_place(void *ctx, const void *data, size_t len)
+{
+	struct place_find *pf = ctx;
+	const unsigned char *p = data, *end = p + len;
+
+	while (end - p >= PLACE_HEAD) {
+		uint64_t pos = get_le(p, 8);
+		size_t sn = (size_t)get_le(p + 16, 2);
+
+		if ((size_t)(end - p - PLACE_HEAD) < sn)
+			break;
+		if (pos == pf->pos) {
+			pf->line = get_le(p + 8, 4);
+			pf->page = (unsigned)get_le(p + 12, 4);
+			buf_append(pf->snippet, p + PLACE_HEAD, sn);
+			pf->found = true;
+			return false;
+		}
+		p += PLACE_HEAD + sn;
+	}
+	return true;
+}
+
 enum lg_status leak_place_resolve(struct store *s, const struct leak_place *p, struct buf *path, uint64_t *line,
 				  unsigned *page, struct buf *snippet, bool *changed, struct errbuf *err)
 {
 	struct store_leak_file f;
 	enum lg_status rc = store_leak_file_get(s, p->file_id, &f, err);
-	const char *data = NULL, *text;
-	size_t n = 0, tn, map_len = 0, start;
-	void *map = NULL;
-	char *owned = NULL;
-	struct leak_doc doc;
-	enum leak_doc_kind kind;
+	struct place_find pf = {.pos = p->pos, .snippet = snippet};
 
 	buf_reset(path);
 	buf_reset(snippet);
@@ -1132,34 +1412,12 @@ enum lg_status leak_place_resolve(struct store *s, const struct leak_place *p, s
 	if (rc)
 		return rc;
 	buf_append(path, f.path, strlen(f.path));
-	if (!place_bytes(&f, &data, &n, &map, &map_len, &owned))
-		return LG_OK;
-	kind = leak_doc_kind_of(f.format);
-	leak_doc_init(&doc);
-	if (kind != LEAK_DOC_PLAIN && kind != LEAK_DOC_ARCHIVE && leak_doc_convert(&doc, kind, data, n))
-		goto out;
-	text = doc.text ? doc.text : data;
-	tn = doc.text ? doc.len : n;
-	if (p->pos > tn)
-		goto out;
+	rc = store_leak_places(s, p->file_id, p->pos, find_place, &pf, err);
+	if (rc || !pf.found)
+		return rc;
+	*line = pf.line;
+	*page = pf.page;
 	*changed = false;
-	if (kind == LEAK_DOC_PDF) {
-		size_t page_start;
-
-		*page = leak_doc_page(text, tn, (size_t)p->pos, &page_start);
-		*line = 1;
-		for (size_t i = page_start; i < p->pos; i++)
-			*line += text[i] == '\n';
-	} else {
-		*line = line_at(text, tn, &f, p->pos);
-	}
-	start = p->pos > 200 ? (size_t)p->pos - 200 : 0;
-	leak_redact(text + start, tn - start < 512 ? tn - start : 512, (size_t)p->pos - start, p->password, snippet);
-out:
-	leak_doc_cleanup(&doc);
-	lg_free(owned);
-	if (map)
-		munmap(map, map_len);
 	return LG_OK;
 }
 
@@ -1196,63 +1454,105 @@ void leak_place_decoy(struct leak_index *ix, struct store *s)
 	buf_cleanup(&snip);
 }
 
+/* A merge cursor's key: entries of every segment come in (domain class,
+ * domain hash, domain text, value) order, the same in every segment. */
+struct cursor {
+	const struct leak_segment *sg;
+	const struct leak_entry *e;
+	size_t at, n;
+	uint32_t group; /* of the cached domain below */
+	int cls;        /* 0 no domain, 1 a domain, 2 the phone numbers */
+	uint64_t hash;
+	const char *text;
+	size_t tlen;
+};
+
+static void cursor_key(struct cursor *c)
+{
+	uint32_t g = c->e[c->at].group;
+
+	if (g == c->group && c->text)
+		return;
+	c->group = g;
+	c->cls = g == 0 ? 0 : g == LEAK_GROUP_PHONE ? 2 : 1;
+	c->text = leak_segment_domain_text(c->sg, g, &c->tlen);
+	if (!c->text) {
+		c->text = "";
+		c->tlen = 0;
+	}
+	c->hash = c->cls == 1 ? leak_domain_hash(c->text, c->tlen) : 0;
+}
+
+static int cursor_cmp(const struct cursor *a, const struct cursor *b)
+{
+	size_t n = a->tlen < b->tlen ? a->tlen : b->tlen;
+	int c;
+
+	if (a->cls != b->cls)
+		return a->cls < b->cls ? -1 : 1;
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	c = memcmp(a->text, b->text, n);
+	if (c || a->tlen != b->tlen)
+		return c ? c : (a->tlen < b->tlen ? -1 : 1);
+	return (a->e[a->at].value > b->e[b->at].value) - (a->e[a->at].value < b->e[b->at].value);
+}
+
 enum lg_status leak_source_distinct(struct leak_index *ix, int64_t source_id, uint64_t distinct[LEAK_KINDS])
 {
-	size_t k = 0, *at;
-	const struct leak_entry **es;
-	size_t *ns;
+	struct cursor *cs = lg_calloc(ix->nsegs + 1, sizeof(*cs)), prev = {0};
+	size_t k = 0;
 	bool have = false;
-	uint32_t pg = 0;
-	uint64_t pv = 0;
 
 	memset(distinct, 0, LEAK_KINDS * sizeof(*distinct));
-	es = lg_calloc(ix->nsegs + 1, sizeof(*es));
-	ns = lg_calloc(ix->nsegs + 1, sizeof(*ns));
-	at = lg_calloc(ix->nsegs + 1, sizeof(*at));
 	for (size_t i = 0; i < ix->nsegs; i++)
-		if (ix->sources[ix->segs[i].src].id == source_id) {
-			es[k] = leak_segment_entries(ix->segs[i].seg);
-			ns[k] = leak_segment_count(ix->segs[i].seg);
+		if (ix->sources[ix->segs[i].src].id == source_id && leak_segment_count(ix->segs[i].seg)) {
+			cs[k].sg = ix->segs[i].seg;
+			cs[k].e = leak_segment_entries(cs[k].sg);
+			cs[k].n = leak_segment_count(cs[k].sg);
+			cursor_key(&cs[k]);
 			k++;
 		}
-	/* k-way merge by (group, value); each distinct key counts once */
+	/* k-way merge by (domain, value); each distinct key counts once */
 	for (;;) {
 		size_t best = k;
 
 		for (size_t i = 0; i < k; i++)
-			if (at[i] < ns[i] &&
-			    (best == k || es[i][at[i]].group < es[best][at[best]].group ||
-			     (es[i][at[i]].group == es[best][at[best]].group && es[i][at[i]].value < es[best][at[best]].value)))
+			if (cs[i].at < cs[i].n && (best == k || cursor_cmp(&cs[i], &cs[best]) < 0))
 				best = i;
 		if (best == k)
 			break;
 		{
-			const struct leak_entry *e = &es[best][at[best]++];
+			const struct leak_entry *e = &cs[best].e[cs[best].at];
 
-			if (!have || e->group != pg || e->value != pv) {
+			if (!have || cursor_cmp(&cs[best], &prev) != 0) {
 				/* a phone counts by its by-number copy only */
 				if (leak_entry_kind(e) != LEAK_PHONE || e->group == LEAK_GROUP_PHONE)
 					distinct[leak_entry_kind(e)] += 1;
 				have = true;
-				pg = e->group;
-				pv = e->value;
+				prev = cs[best];
+				prev.e = e;
+				prev.at = 0;
 			}
 		}
+		if (++cs[best].at < cs[best].n)
+			cursor_key(&cs[best]);
 	}
-	lg_free(es);
-	lg_free(ns);
-	lg_free(at);
+	lg_free(cs);
 	return LG_OK;
 }
 
-void leak_group_each(struct leak_index *ix, uint32_t group,
+void leak_group_each(struct leak_index *ix, const char *domain,
 		     bool (*fn)(void *ctx, int64_t source_id, const struct leak_entry *e), void *ctx)
 {
+	size_t dlen = strlen(domain);
+
 	for (size_t i = 0; i < ix->nsegs; i++) {
 		const struct leak_segment *sg = ix->segs[i].seg;
 		const struct leak_entry *e = leak_segment_entries(sg);
-		size_t lo = leak_segment_lower_bound(sg, group, 0);
-		size_t hi = group == UINT32_MAX ? leak_segment_count(sg) : leak_segment_lower_bound(sg, group + 1, 0);
+		uint32_t group = leak_segment_domain(sg, domain, dlen);
+		size_t lo = group ? leak_segment_lower_bound(sg, group, 0) : 0;
+		size_t hi = group ? leak_segment_lower_bound(sg, group + 1, 0) : 0;
 		int64_t id = ix->segs[i].src < ix->nsources ? ix->sources[ix->segs[i].src].id : 0;
 
 		for (size_t k = lo; k < hi; k++)
