@@ -256,50 +256,24 @@ static void prepare_places(struct ingest *in)
 	flush_chunks_early(in);
 }
 
-static int line_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The batch's addresses per exact domain, sorted and each once, as rows
- * to commit with the segment. */
+/* The batch's addresses per exact domain as rows to commit with the
+ * segment (in file order; a reader sorts and drops repeats). */
 static void take_addresses(struct ingest *in)
 {
 	for (size_t i = 0; i < in->col.ndomains; i++) {
 		struct leak_batch_domain *d = &in->col.domains[i];
-		char **lines = NULL, *p;
-		size_t n = 0, cap = 0;
-		struct buf out;
 		struct addr_row *r;
 
 		if (!d->len)
 			continue;
-		d->addrs[d->len - 1] = '\0';
-		for (p = d->addrs;;) {
-			char *nl = strchr(p, '\n');
-
-			if (n == cap)
-				lines = lg_grow(lines, &cap, n + 1, sizeof(*lines));
-			lines[n++] = p;
-			if (!nl)
-				break;
-			*nl = '\0';
-			p = nl + 1;
-		}
-		qsort(lines, n, sizeof(*lines), line_cmp);
-		buf_init(&out);
-		for (size_t k = 0; k < n; k++)
-			if (k == 0 || strcmp(lines[k], lines[k - 1]) != 0)
-				buf_appendf(&out, "%s\n", lines[k]);
-		lg_free(lines);
 		if (in->naddrs == in->addrs_cap)
 			in->addrs = lg_grow(in->addrs, &in->addrs_cap, in->naddrs + 1, sizeof(*in->addrs));
 		r = &in->addrs[in->naddrs++];
 		r->domain = lg_strdup(d->name);
-		r->len = out.len;
-		r->text = lg_malloc(out.len + 1);
-		memcpy(r->text, out.data, out.len);
-		buf_cleanup(&out);
+		r->text = d->addrs; /* taken over */
+		r->len = d->len;
+		d->addrs = NULL;
+		d->len = d->cap = 0;
 	}
 }
 
