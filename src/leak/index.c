@@ -298,12 +298,15 @@ static void write_segment(struct ingest *in, bool force)
 	in->rc = leak_segment_write(path, (uint64_t)in->source_id, in->date, doms, in->col.ndomains, in->col.entries,
 				    in->col.nentries, in->err);
 	lg_free(doms);
-	g_free(path);
 	if (!in->rc) {
-		add_pending(in, name, in->col.nentries, 64 + in->col.nentries * sizeof(struct leak_entry));
+		struct stat sb;
+
+		add_pending(in, name, in->col.nentries,
+			    stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 64 + in->col.nentries * sizeof(struct leak_entry));
 		in->dated |= in->date != 0;
 		take_addresses(in);
 	}
+	g_free(path);
 	g_free(name);
 	if (!in->rc && nsha) {
 		name = g_strdup_printf("rng-%lld-%016llx.lgr", (long long)in->source_id, (unsigned long long)tag);
