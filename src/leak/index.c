@@ -16,6 +16,7 @@
 
 #include <glib.h>
 #include <openssl/evp.h>
+#include <zlib.h>
 
 #include "leak/index.h"
 #include "leak/index_int.h"
@@ -156,6 +157,18 @@ static int place_pos_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void leak_pack(const void *p, size_t n, unsigned char **out, size_t *outn)
+{
+	uLongf zn = compressBound((uLong)n);
+	unsigned char *z = lg_malloc(4 + zn);
+
+	put_le(z, n, 4);
+	if (compress2(z + 4, &zn, p, (uLong)n, 1) != Z_OK)
+		abort(); /* only on a bad level or too small a buffer: a broken invariant */
+	*out = z;
+	*outn = 4 + zn;
+}
+
 static void add_chunk(struct ingest *in, int64_t file, uint64_t first, uint64_t last, struct buf *b)
 {
 	struct place_chunk *c;
@@ -166,10 +179,8 @@ static void add_chunk(struct ingest *in, int64_t file, uint64_t first, uint64_t 
 	c->file = file;
 	c->first = first;
 	c->last = last;
-	c->len = b->len;
-	c->data = lg_malloc(b->len + 1);
-	memcpy(c->data, b->data, b->len);
-	in->chunk_bytes += b->len;
+	leak_pack(b->data, b->len, &c->data, &c->len);
+	in->chunk_bytes += c->len;
 	buf_reset(b);
 }
 
@@ -198,7 +209,11 @@ static void prepare_places(struct ingest *in)
 		pp[k].password = (leak_entry_flags(e) & LEAK_FLAG_PASSWORD) != 0;
 		k++;
 	}
-	qsort(pp, k, sizeof(*pp), place_pos_cmp);
+	for (size_t i = 1; i < k; i++) /* readers mostly go in file order: sort only when not */
+		if (pp[i].pos < pp[i - 1].pos) {
+			qsort(pp, k, sizeof(*pp), place_pos_cmp);
+			break;
+		}
 	buf_init(&b);
 	buf_init(&snip);
 	for (size_t i = 0; i < k; i++) {
@@ -261,8 +276,8 @@ static void take_addresses(struct ingest *in)
 			in->addrs = lg_grow(in->addrs, &in->addrs_cap, in->naddrs + 1, sizeof(*in->addrs));
 		r = &in->addrs[in->naddrs++];
 		r->domain = lg_strdup(d->name);
-		r->text = d->addrs; /* taken over */
-		r->len = d->len;
+		leak_pack(d->addrs, d->len, (unsigned char **)&r->text, &r->len);
+		lg_free(d->addrs);
 		d->addrs = NULL;
 		d->len = d->cap = 0;
 	}

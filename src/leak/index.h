@@ -147,6 +147,14 @@ enum lg_status leak_place_resolve(struct store *s, const struct leak_place *p, s
 /* The same work as leak_place_resolve on a decoy place, for misses. */
 void leak_place_decoy(struct leak_index *ix, struct store *s);
 
+/* Calls fn with the addresses of exactly the registrable domain `domain`
+ * found in each batch ("a@x\nb@x\n", in file order, repeats possible; the
+ * text is borrowed for the call), with the source holding them; stops when
+ * fn returns false. From the store alone (prepared at ingest). */
+enum lg_status leak_addresses_each(struct store *s, const char *domain,
+				   bool (*fn)(void *ctx, int64_t source_id, const char *text, size_t len), void *ctx,
+				   struct errbuf *err);
+
 /* The name of a source open in ix, NULL when not. */
 const char *leak_index_source_name(const struct leak_index *ix, int64_t source_id);
 

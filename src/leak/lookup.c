@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <glib.h>
+#include <zlib.h>
 
 #include "leak/index.h"
 #include "leak/index_int.h"
@@ -477,11 +478,43 @@ struct place_find {
 	bool found;
 };
 
+bool leak_unpack(const void *p, size_t n, char **out, size_t *outn)
+{
+	uLongf len;
+	char *b;
+
+	*out = NULL;
+	*outn = 0;
+	if (n < 4)
+		return false;
+	len = (uLongf)get_le(p, 4);
+	if (len > LEAK_PACKED_MAX)
+		return false;
+	b = lg_malloc((size_t)len + 1);
+	if (uncompress((Bytef *)b, &len, (const Bytef *)p + 4, (uLong)(n - 4)) != Z_OK ||
+	    len != (uLongf)get_le(p, 4)) {
+		lg_free(b);
+		return false;
+	}
+	b[len] = '\0';
+	*out = b;
+	*outn = (size_t)len;
+	return true;
+}
+
 /* Finds the place at pos in one chunk (leak_places; prepare_places wrote it). */
-static bool find_place(void *ctx, const void *data, size_t len)
+static bool find_place(void *ctx, const void *packed, size_t plen)
 {
 	struct place_find *pf = ctx;
-	const unsigned char *p = data, *end = p + len;
+	char *data;
+	size_t len;
+	const unsigned char *p, *end;
+	bool more = true;
+
+	if (!leak_unpack(packed, plen, &data, &len))
+		return true;
+	p = (const unsigned char *)data;
+	end = p + len;
 
 	while (end - p >= PLACE_HEAD) {
 		uint64_t pos = get_le(p, 8);
@@ -494,11 +527,41 @@ static bool find_place(void *ctx, const void *data, size_t len)
 			pf->page = (unsigned)get_le(p + 12, 4);
 			buf_append(pf->snippet, p + PLACE_HEAD, sn);
 			pf->found = true;
-			return false;
+			more = false;
+			break;
 		}
 		p += PLACE_HEAD + sn;
 	}
-	return true;
+	lg_free(data);
+	return more;
+}
+
+struct addr_each {
+	bool (*fn)(void *ctx, int64_t source_id, const char *text, size_t len);
+	void *ctx;
+};
+
+static bool unpack_row(void *ctx, int64_t source_id, const char *packed, size_t plen)
+{
+	struct addr_each *a = ctx;
+	char *text;
+	size_t len;
+	bool more = true;
+
+	if (leak_unpack(packed, plen, &text, &len)) {
+		more = a->fn(a->ctx, source_id, text, len);
+		lg_free(text);
+	}
+	return more;
+}
+
+enum lg_status leak_addresses_each(struct store *s, const char *domain,
+				   bool (*fn)(void *ctx, int64_t source_id, const char *text, size_t len), void *ctx,
+				   struct errbuf *err)
+{
+	struct addr_each a = {fn, ctx};
+
+	return store_leak_addresses(s, domain, unpack_row, &a, err);
 }
 
 enum lg_status leak_place_resolve(struct store *s, const struct leak_place *p, struct buf *path, uint64_t *line,
@@ -610,7 +673,8 @@ enum lg_status leak_source_distinct(struct leak_index *ix, int64_t source_id, ui
 
 	memset(distinct, 0, LEAK_KINDS * sizeof(*distinct));
 	for (size_t i = 0; i < ix->nsegs; i++)
-		if (ix->sources[ix->segs[i].src].id == source_id && leak_segment_count(ix->segs[i].seg)) {
+		if (ix->segs[i].src < ix->nsources && ix->sources[ix->segs[i].src].id == source_id &&
+		    leak_segment_count(ix->segs[i].seg)) {
 			cs[k].sg = ix->segs[i].seg;
 			cs[k].e = leak_segment_entries(cs[k].sg);
 			cs[k].n = leak_segment_count(cs[k].sg);

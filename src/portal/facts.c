@@ -187,7 +187,7 @@ enum lg_status facts_addresses(struct leak_index *ix, struct store *s, const cha
 		return LG_OK;
 	c.domain = key.domain;
 	c.dlen = key.dlen;
-	rc = store_leak_addresses(s, key.domain, collect_row, &c, err);
+	rc = leak_addresses_each(s, key.domain, collect_row, &c, err);
 	qsort(c.out, c.n, sizeof(*c.out), by_address);
 	/* the same address in two batches of one leak: once */
 	for (size_t i = 0; i < c.n; i++)

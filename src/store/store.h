@@ -135,11 +135,11 @@ enum lg_status store_leak_places(struct store *s, int64_t file_id, uint64_t pos,
 				 bool (*fn)(void *ctx, const void *data, size_t len), void *ctx, struct errbuf *err);
 /* Deletes place chunks of files that were never committed (a killed ingest). */
 enum lg_status store_leak_places_prune(struct store *s, struct errbuf *err);
-/* Adds the addresses (text, "a@x\nb@x\n") of exactly the registrable
- * domain `domain` found in one batch of source_id. */
+/* Adds the addresses of exactly the registrable domain `domain` found in
+ * one batch of source_id (as src/leak/ packs them; opaque here). */
 enum lg_status store_leak_addresses_add(struct store *s, const char *domain, int64_t source_id, const char *text,
 					size_t len, struct errbuf *err);
-/* Calls fn with every row of exactly `domain` (text borrowed for the call). */
+/* Calls fn with every row of exactly `domain` (bytes borrowed for the call). */
 enum lg_status store_leak_addresses(struct store *s, const char *domain,
 				    bool (*fn)(void *ctx, int64_t source_id, const char *text, size_t len), void *ctx,
 				    struct errbuf *err);

@@ -25,8 +25,9 @@
  *          (line, page, redacted snippet), prepared at ingest so no
  *          request re-reads a dump (index.c has the encoding of data)
  *   leak_addresses(domain, source_id, addresses)  the addresses of one
- *          exact registrable domain in one batch, newline-separated; the
- *          portal's address list reads these rows only
+ *          exact registrable domain in one batch, newline-separated and
+ *          packed (src/leak/index_int.h); the portal's address list reads
+ *          these rows only
  * An index of the first format (no leak_places) is refused by readers and
  * dropped by the next ingest (src/leak/index.c says why). */
 #include <errno.h>
@@ -392,7 +393,7 @@ static const char leak_schema[] =
 	" last INTEGER NOT NULL, data BLOB NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS leak_places_file ON leak_places(file_id, first);"
 	"CREATE TABLE IF NOT EXISTS leak_addresses(domain TEXT NOT NULL, source_id INTEGER NOT NULL,"
-	" addresses TEXT NOT NULL);"
+	" addresses BLOB NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS leak_addresses_domain ON leak_addresses(domain);";
 
 /* What the first format had; dropped when an ingest meets it. */
@@ -744,7 +745,7 @@ static enum lg_status leak_addresses_add(void *impl, const char *domain, int64_t
 
 	sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, source_id);
-	sqlite3_bind_text(st, 3, text, (int)len, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, text, (int)len, SQLITE_STATIC);
 	return step_done(s, st, err);
 }
 
@@ -757,7 +758,7 @@ static enum lg_status leak_addresses(void *impl, const char *domain,
 
 	sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (!fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+		if (!fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_blob(st, 1),
 			(size_t)sqlite3_column_bytes(st, 1))) {
 			rc = SQLITE_DONE;
 			break;
