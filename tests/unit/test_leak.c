@@ -12,6 +12,7 @@
 
 #include "leak/doc.h"
 #include "leak/extract.h"
+#include "leak/index_int.h"
 #include "leak/range.h"
 #include "leak/sha1.h"
 #include "leak/reader.h"
@@ -317,6 +318,27 @@ static void test_batch_domains(void **state)
 }
 
 
+/* Packed store rows come back byte for byte; damaged ones are refused. */
+static void test_pack(void **state)
+{
+	const char *text = "alice@example.com\nbob@example.com\nalice@example.com\n";
+	unsigned char *z;
+	size_t zn, n;
+	char *back;
+
+	(void)state;
+	leak_pack(text, strlen(text), &z, &zn);
+	assert_true(leak_unpack(z, zn, &back, &n));
+	assert_int_equal(n, strlen(text));
+	assert_string_equal(back, text);
+	lg_free(back);
+	assert_false(leak_unpack(z, zn - 3, &back, &n)); /* truncated */
+	z[0] ^= 1;                                       /* a wrong length */
+	assert_false(leak_unpack(z, zn, &back, &n));
+	assert_false(leak_unpack(z, 3, &back, &n));
+	lg_free(z);
+}
+
 static void hex(const uint8_t *d, size_t n, char *out)
 {
 	for (size_t i = 0; i < n; i++)
@@ -481,7 +503,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_email),  cmocka_unit_test(test_phone),   cmocka_unit_test(test_names),
 		cmocka_unit_test(test_redact), cmocka_unit_test(test_readers), cmocka_unit_test(test_segment),
-		cmocka_unit_test(test_batch_domains),
+		cmocka_unit_test(test_batch_domains), cmocka_unit_test(test_pack),
 		cmocka_unit_test(test_sha1),   cmocka_unit_test(test_range),   cmocka_unit_test(test_docs),
 		cmocka_unit_test(test_archive),
 	};
