@@ -9,7 +9,7 @@ debs=(
 	build-essential pkg-config clang libclang-rt-14-dev
 	libgmime-3.0-dev libcurl4-openssl-dev libpsl-dev libidn2-dev libicu-dev
 	libhunspell-dev hunspell-en-us libjansson-dev libmagic-dev libssl-dev
-	libsqlite3-dev libcmocka-dev libmilter-dev libpoppler-glib-dev libzip-dev libarchive-dev libxml2-dev
+	libsqlite3-dev libcmocka-dev libmilter-dev libpoppler-glib-dev libzip-dev zlib1g-dev libarchive-dev libxml2-dev
 	libmicrohttpd-dev wrk
 	postfix swaks
 	chromium dnsmasq-base bind9-dnsutils

@@ -16,6 +16,7 @@
 #include "leak/range.h"
 #include "store/store.h"
 #include "util/alloc.h"
+#include "util/escape.h"
 
 /* Exit statuses of lookup: EXIT_CLEAN (0) nothing found, EXIT_FLAGGED (1)
  * found in some leak, EXIT_ERROR (2). */
@@ -81,16 +82,27 @@ static bool open_store(const struct cli_common *opt, struct config *cfg, struct 
 	return rc == LG_OK;
 }
 
+/* s with control and bidi characters escaped, for a terminal: file and
+ * member names and leak names come from outside. Valid until the next call
+ * with the same b. */
+static const char *shown(struct buf *b, const char *s)
+{
+	buf_reset(b);
+	escape_controls(b, s, strlen(s));
+	return b->data ? b->data : "";
+}
+
 /* Prints one lookup (resolving a fixed number of places, decoys included). */
 static void print_result(struct store *s, struct leak_index *ix, enum leak_query_kind kind, const char *query,
 			 const char *norm, const struct leak_result *r, bool json)
 {
-	struct buf path, snip;
+	struct buf path, snip, esc;
 	json_t *o = NULL, *arr = NULL;
 	size_t resolved = 0;
 
 	buf_init(&path);
 	buf_init(&snip);
+	buf_init(&esc);
 	if (json) {
 		o = json_pack("{s:o, s:s, s:o, s:b}", "query", jstr(query), "kind", query_kind_name(kind), "normalized",
 			      jstr(norm), "found", r->found);
@@ -121,9 +133,11 @@ static void print_result(struct store *s, struct leak_index *ix, enum leak_query
 		} else {
 			bool first = true;
 
-			printf("  %s", h->name);
+			printf("  %s", shown(&esc, h->name));
 			if (date)
 				printf(" (leaked %s)", date);
+			else
+				printf(" (date unknown)");
 			putchar(':');
 			for (int k = 1; k < LEAK_KINDS; k++)
 				if (h->distinct[k]) {
@@ -153,14 +167,14 @@ static void print_result(struct store *s, struct leak_index *ix, enum leak_query
 				if (page)
 					json_object_set_new(po, "page", json_integer(page));
 				json_array_append_new(places, po);
-			} else if (changed && strcmp(path.data, "-") == 0) {
-				printf("    (standard input of the ingest; no snippet)\n");
 			} else if (changed) {
-				printf("    %s: (file moved or changed since ingest; no snippet)\n", path.data);
+				printf("    %s: (no place recorded at ingest; no snippet)\n", shown(&esc, path.data));
 			} else if (page) {
-				printf("    %s:page %u  %s\n", path.data, page, snip.data ? snip.data : "");
+				printf("    %s:page %u  ", shown(&esc, path.data), page);
+				printf("%s\n", shown(&esc, snip.data ? snip.data : ""));
 			} else {
-				printf("    %s:%llu  %s\n", path.data, (unsigned long long)line, snip.data ? snip.data : "");
+				printf("    %s:%llu  ", shown(&esc, path.data), (unsigned long long)line);
+				printf("%s\n", shown(&esc, snip.data ? snip.data : ""));
 			}
 		}
 		if (json)
@@ -179,6 +193,7 @@ static void print_result(struct store *s, struct leak_index *ix, enum leak_query
 	}
 	buf_cleanup(&path);
 	buf_cleanup(&snip);
+	buf_cleanup(&esc);
 }
 
 static enum leak_query_kind guess_kind(const char *q)
@@ -222,8 +237,7 @@ static int batch(struct leak_index *ix, const char *file, bool json, bool latenc
 		char norm[LEAK_MAX_VALUE + 1];
 		enum leak_query_kind kind;
 		struct leak_result r;
-		uint32_t group;
-		uint64_t value;
+		struct leak_key key;
 		double t;
 
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -232,14 +246,14 @@ static int batch(struct leak_index *ix, const char *file, bool json, bool latenc
 			continue;
 		kind = guess_kind(line);
 		t = now();
-		if (!leak_query_key(kind, line, &group, &value, norm)) {
+		if (!leak_query_key(kind, line, &key, norm)) {
 			if (json)
 				printf("{\"query\":\"(invalid)\",\"found\":false,\"error\":\"not an address, phone or domain\"}\n");
 			else
 				printf("%s\tinvalid\n", line);
 			continue;
 		}
-		leak_lookup(ix, kind, group, value, &r);
+		leak_lookup(ix, &key, &r);
 		if (latency) {
 			if (nlat == latcap)
 				lat = lg_grow(lat, &latcap, nlat + 1, sizeof(*lat));
@@ -417,12 +431,11 @@ int cli_lookup(int argc, char **argv)
 		status = EXIT_CLEAN;
 		for (size_t i = 0; i < nq; i++) {
 			char norm[LEAK_MAX_VALUE + 1];
-			uint32_t group;
-			uint64_t value;
+			struct leak_key key;
 			struct leak_result r;
 			enum leak_query_kind kind = qs[i].kind;
 
-			if (!leak_query_key(kind, qs[i].q, &group, &value, norm)) {
+			if (!leak_query_key(kind, qs[i].q, &key, norm)) {
 				cli_error("lookup", "'%s' is not a valid %s", qs[i].q,
 					  kind == LEAK_Q_EMAIL   ? "email address"
 					  : kind == LEAK_Q_PHONE ? "phone number (use +CC...)"
@@ -430,7 +443,7 @@ int cli_lookup(int argc, char **argv)
 				status = EXIT_ERROR;
 				continue;
 			}
-			leak_lookup(ix, kind, group, value, &r);
+			leak_lookup(ix, &key, &r);
 			print_result(s, ix, kind, qs[i].q, norm, &r, opt.json);
 			if (r.found && status == EXIT_CLEAN)
 				status = EXIT_FLAGGED;

@@ -1,7 +1,8 @@
-/* index.c: see index.h for the ingest protocol and the lookup guarantees.
- * This is the I/O edge of src/leak/: it walks directories, maps files,
- * writes segment files and talks to the store; the readers it drives are
- * pure. */
+/* index.c: ingest (index.h has the protocol). This is the I/O edge of
+ * src/leak/ on the way in: it walks directories, maps files, prepares what
+ * lookups will show (places, snippets, per-domain addresses), writes segment
+ * files and talks to the store; the readers it drives are pure. Lookups are
+ * in lookup.c. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,17 +16,21 @@
 
 #include <glib.h>
 #include <openssl/evp.h>
+#include <zlib.h>
 
 #include "leak/index.h"
+#include "leak/index_int.h"
 #include "leak/doc.h"
 #include "leak/range.h"
 #include "leak/reader.h"
 #include "leak/record.h"
 #include "mail/domain.h"
 #include "util/alloc.h"
+#include "util/random.h"
 
 #define WALK_MAX_DEPTH 32
-#define PROBE_WINDOW 8 /* entries read after every probe point */
+#define PLACES_PER_CHUNK 256          /* places per leak_places row */
+#define PLACES_FLUSH (64u << 20)      /* pending place bytes written early (one huge file) */
 
 struct batch_error {
 	size_t file; /* index into files */
@@ -38,6 +43,22 @@ struct pending {
 	uint64_t entries, bytes;
 };
 
+/* A chunk of prepared places of one file (a leak_places row to be). */
+struct place_chunk {
+	int64_t file;
+	uint64_t first, last;
+	unsigned char *data;
+	size_t len;
+};
+
+/* The addresses of one exact domain in one written segment. */
+struct addr_row {
+	char *domain, *text;
+	size_t len;
+};
+
+struct ingest;
+static void flush_chunks_early(struct ingest *in);
 struct archive_walk;
 static bool on_member(void *ctx, const char *name, const char *data, size_t n);
 static void on_member_error(void *ctx, const char *name, const char *why);
@@ -63,8 +84,16 @@ struct ingest {
 	int64_t next_id;
 
 	const char *cur_path; /* the file being read */
-	const char *cur_data;
+	const char *cur_text; /* its text as read (converted), NULL between files */
+	size_t cur_tn;
+	bool cur_pdf;
 	uint64_t cur_errors;
+	size_t placed;        /* entries [0, placed) have their places prepared */
+
+	struct place_chunk *chunks;
+	size_t nchunks, chunks_cap, chunk_bytes;
+	struct addr_row *addrs;
+	size_t naddrs, addrs_cap;
 };
 
 struct archive_walk {
@@ -110,29 +139,183 @@ static void add_pending(struct ingest *in, const char *name, uint64_t entries, u
 	p->bytes = bytes;
 }
 
+static void put_le(unsigned char *p, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+struct place_pos {
+	uint64_t pos;
+	bool password;
+};
+
+static int place_pos_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct place_pos *)a)->pos, y = ((const struct place_pos *)b)->pos;
+
+	return (x > y) - (x < y);
+}
+
+void leak_pack(const void *p, size_t n, unsigned char **out, size_t *outn)
+{
+	uLongf zn = compressBound((uLong)n);
+	unsigned char *z = lg_malloc(4 + zn);
+
+	put_le(z, n, 4);
+	if (compress2(z + 4, &zn, p, (uLong)n, 1) != Z_OK)
+		abort(); /* only on a bad level or too small a buffer: a broken invariant */
+	*out = z;
+	*outn = 4 + zn;
+}
+
+static void add_chunk(struct ingest *in, int64_t file, uint64_t first, uint64_t last, struct buf *b)
+{
+	struct place_chunk *c;
+
+	if (in->nchunks == in->chunks_cap)
+		in->chunks = lg_grow(in->chunks, &in->chunks_cap, in->nchunks + 1, sizeof(*in->chunks));
+	c = &in->chunks[in->nchunks++];
+	c->file = file;
+	c->first = first;
+	c->last = last;
+	leak_pack(b->data, b->len, &c->data, &c->len);
+	in->chunk_bytes += c->len;
+	buf_reset(b);
+}
+
+/* What lookup will show of the places of the entries collected since the
+ * last call (all of the file being read): line, page and redacted
+ * snippet, from the text while it is at hand, so that no request reads a
+ * dump again. One row per PLACES_PER_CHUNK places, in byte order:
+ * u64 pos, u32 line, u32 page (0 unless PDF), u16 n, n bytes of snippet. */
+static void prepare_places(struct ingest *in)
+{
+	size_t n = in->col.nentries - in->placed, k = 0;
+	struct place_pos *pp;
+	struct buf b, snip;
+	uint64_t line = 1, first = 0, last = 0, at = 0;
+	unsigned page = 1, inchunk = 0;
+
+	if (n == 0 || !in->cur_text) {
+		in->placed = in->col.nentries;
+		return;
+	}
+	pp = lg_malloc(n * sizeof(*pp));
+	for (size_t i = in->placed; i < in->col.nentries; i++) {
+		const struct leak_entry *e = &in->col.entries[i];
+
+		pp[k].pos = e->pos & LEAK_POS_MASK;
+		pp[k].password = (leak_entry_flags(e) & LEAK_FLAG_PASSWORD) != 0;
+		k++;
+	}
+	for (size_t i = 1; i < k; i++) /* readers mostly go in file order: sort only when not */
+		if (pp[i].pos < pp[i - 1].pos) {
+			qsort(pp, k, sizeof(*pp), place_pos_cmp);
+			break;
+		}
+	buf_init(&b);
+	buf_init(&snip);
+	for (size_t i = 0; i < k; i++) {
+		uint64_t pos = pp[i].pos;
+		unsigned char head[PLACE_HEAD];
+		size_t start;
+
+		if (i > 0 && pos == pp[i - 1].pos)
+			continue;
+		if (pos > in->cur_tn)
+			continue;
+		for (; at < pos; at++) { /* lines (within the page for a PDF) up to pos */
+			if (in->cur_text[at] == '\n')
+				line++;
+			else if (in->cur_pdf && in->cur_text[at] == '\f') {
+				page++;
+				line = 1;
+			}
+		}
+		start = pos > 200 ? (size_t)pos - 200 : 0;
+		buf_reset(&snip);
+		leak_redact(in->cur_text + start, in->cur_tn - start < 512 ? in->cur_tn - start : 512, (size_t)pos - start,
+			    pp[i].password, &snip);
+		if (snip.len > 0xffff)
+			snip.len = 0xffff;
+		if (inchunk == 0)
+			first = pos;
+		last = pos;
+		put_le(head, pos, 8);
+		put_le(head + 8, line, 4);
+		put_le(head + 12, in->cur_pdf ? page : 0, 4);
+		put_le(head + 16, snip.len, 2);
+		buf_append(&b, head, sizeof(head));
+		buf_append(&b, snip.data ? snip.data : "", snip.len);
+		if (++inchunk == PLACES_PER_CHUNK) {
+			add_chunk(in, in->col.file_no, first, last, &b);
+			inchunk = 0;
+		}
+	}
+	if (inchunk)
+		add_chunk(in, in->col.file_no, first, last, &b);
+	buf_cleanup(&b);
+	buf_cleanup(&snip);
+	lg_free(pp);
+	in->placed = in->col.nentries;
+	flush_chunks_early(in);
+}
+
+/* The batch's addresses per exact domain as rows to commit with the
+ * segment (in file order; a reader sorts and drops repeats). */
+static void take_addresses(struct ingest *in)
+{
+	for (size_t i = 0; i < in->col.ndomains; i++) {
+		struct leak_batch_domain *d = &in->col.domains[i];
+		struct addr_row *r;
+
+		if (!d->len)
+			continue;
+		if (in->naddrs == in->addrs_cap)
+			in->addrs = lg_grow(in->addrs, &in->addrs_cap, in->naddrs + 1, sizeof(*in->addrs));
+		r = &in->addrs[in->naddrs++];
+		r->domain = lg_strdup(d->name);
+		leak_pack(d->addrs, d->len, (unsigned char **)&r->text, &r->len);
+		lg_free(d->addrs);
+		d->addrs = NULL;
+		d->len = d->cap = 0;
+	}
+}
+
 /* Sorts and writes the collected entries as a segment, and their
  * addresses' digests as its range file, neither registered yet. With
  * force, writes even an empty segment (to carry the date). */
 static void write_segment(struct ingest *in, bool force)
 {
-	unsigned tag[2] = {g_random_int(), g_random_int()};
+	uint64_t tag = lg_random_u64();
 	char *name, *path;
 	size_t nsha = in->col.nsha1;
+	const char **doms;
 
 	if (in->rc || (in->col.nentries == 0 && !force))
 		return;
-	leak_entries_sort(in->col.entries, in->col.nentries);
-	name = g_strdup_printf("seg-%lld-%08x%08x.lgs", (long long)in->source_id, tag[0], tag[1]);
+	prepare_places(in);
+	doms = lg_calloc(in->col.ndomains + 1, sizeof(*doms));
+	for (size_t i = 0; i < in->col.ndomains; i++)
+		doms[i] = in->col.domains[i].name;
+	name = g_strdup_printf("seg-%lld-%016llx.lgs", (long long)in->source_id, (unsigned long long)tag);
 	path = g_build_filename(in->dir, name, NULL);
-	in->rc = leak_segment_write(path, (uint64_t)in->source_id, in->date, in->col.entries, in->col.nentries, in->err);
-	g_free(path);
+	in->rc = leak_segment_write(path, (uint64_t)in->source_id, in->date, doms, in->col.ndomains, in->col.entries,
+				    in->col.nentries, in->err);
+	lg_free(doms);
 	if (!in->rc) {
-		add_pending(in, name, in->col.nentries, 64 + in->col.nentries * sizeof(struct leak_entry));
+		struct stat sb;
+
+		add_pending(in, name, in->col.nentries,
+			    stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 64 + in->col.nentries * sizeof(struct leak_entry));
 		in->dated |= in->date != 0;
+		take_addresses(in);
 	}
+	g_free(path);
 	g_free(name);
 	if (!in->rc && nsha) {
-		name = g_strdup_printf("rng-%lld-%08x%08x.lgr", (long long)in->source_id, tag[0], tag[1]);
+		name = g_strdup_printf("rng-%lld-%016llx.lgr", (long long)in->source_id, (unsigned long long)tag);
 		path = g_build_filename(in->dir, name, NULL);
 		in->rc = leak_range_write(path, (uint64_t)in->source_id, in->col.sha1, nsha, in->err);
 		g_free(path);
@@ -141,6 +324,7 @@ static void write_segment(struct ingest *in, bool force)
 		g_free(name);
 	}
 	leak_collector_reset(&in->col);
+	in->placed = 0;
 }
 
 static void write_pending(void *ctx)
@@ -158,7 +342,52 @@ static void free_batch(struct ingest *in)
 		lg_free(in->errs[i].why);
 	for (size_t i = 0; i < in->npend; i++)
 		lg_free(in->pend[i].name);
-	in->nfiles = in->nerrs = in->npend = 0;
+	for (size_t i = 0; i < in->naddrs; i++) {
+		lg_free(in->addrs[i].domain);
+		lg_free(in->addrs[i].text);
+	}
+	in->nfiles = in->nerrs = in->npend = in->naddrs = 0;
+}
+
+static void free_chunks(struct ingest *in)
+{
+	for (size_t i = 0; i < in->nchunks; i++)
+		lg_free(in->chunks[i].data);
+	in->nchunks = 0;
+	in->chunk_bytes = 0;
+}
+
+/* Inserts the pending place chunks (inside the caller's transaction). */
+static enum lg_status insert_chunks(struct ingest *in)
+{
+	enum lg_status rc = LG_OK;
+
+	for (size_t i = 0; !rc && i < in->nchunks; i++)
+		rc = store_leak_place_add(in->s, in->chunks[i].file, in->chunks[i].first, in->chunks[i].last,
+					  in->chunks[i].data, in->chunks[i].len, in->err);
+	return rc;
+}
+
+/* One file too big for its places to wait in memory for its batch: they
+ * are written now in their own transaction. Until the file row commits no
+ * lookup reaches them, and a killed ingest's are pruned by the next. */
+static void flush_chunks_early(struct ingest *in)
+{
+	enum lg_status rc;
+
+	if (in->rc || in->chunk_bytes < PLACES_FLUSH)
+		return;
+	rc = store_begin(in->s, in->err);
+	if (!rc)
+		rc = insert_chunks(in);
+	if (!rc)
+		rc = store_commit(in->s, in->err);
+	if (rc) {
+		store_rollback(in->s);
+		in->rc = rc;
+		return;
+	}
+	free_chunks(in);
 }
 
 /* One transaction: the batch's files, their read errors, its segments. */
@@ -187,6 +416,11 @@ static enum lg_status commit_batch(struct ingest *in, bool last)
 
 		rc = store_leak_segment_add(in->s, &seg, in->err);
 	}
+	for (size_t i = 0; !rc && i < in->naddrs; i++)
+		rc = store_leak_addresses_add(in->s, in->addrs[i].domain, in->source_id, in->addrs[i].text,
+					      in->addrs[i].len, in->err);
+	if (!rc)
+		rc = insert_chunks(in);
 	if (!rc)
 		rc = store_commit(in->s, in->err);
 	if (rc) {
@@ -197,10 +431,11 @@ static enum lg_status commit_batch(struct ingest *in, bool last)
 	in->next_id += (int64_t)in->nfiles;
 	in->st->batches++;
 	free_batch(in);
+	free_chunks(in);
 	return LG_OK;
 }
 
-static void sha256(const void *p, size_t n, uint8_t out[32])
+void leak_sha256(const void *p, size_t n, uint8_t out[32])
 {
 	unsigned int len = 32;
 
@@ -242,7 +477,7 @@ static bool batch_has_sha(const struct ingest *in, const uint8_t sha[32])
 /* Reads the store's range key (creating it on first use with random
  * bytes): the secret behind the range answers' decoys (range.h). key may
  * be NULL to only make sure it exists. */
-static enum lg_status range_key(const char *dir, uint8_t key[LEAK_RANGE_KEY_LEN], struct errbuf *err)
+enum lg_status leak_range_key(const char *dir, uint8_t key[LEAK_RANGE_KEY_LEN], struct errbuf *err)
 {
 	char *p = g_build_filename(dir, "range.key", NULL);
 	uint8_t k[LEAK_RANGE_KEY_LEN];
@@ -250,14 +485,10 @@ static enum lg_status range_key(const char *dir, uint8_t key[LEAK_RANGE_KEY_LEN]
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 && errno == ENOENT) {
-		char *tmp = g_strdup_printf("%s.%08x", p, g_random_int());
+		char *tmp = g_strdup_printf("%s.%016llx", p, (unsigned long long)lg_random_u64());
 
-		for (size_t i = 0; i < sizeof(k); i += 4) {
-			uint32_t r = g_random_int(); /* glib seeds from /dev/urandom */
-
-			memcpy(k + i, &r, 4);
-		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		rc = lg_random_bytes(k, sizeof(k), err);
+		fd = rc ? -1 : open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd >= 0) {
 			bool ok = write(fd, k, sizeof(k)) == (ssize_t)sizeof(k) && fsync(fd) == 0;
 
@@ -270,9 +501,9 @@ static enum lg_status range_key(const char *dir, uint8_t key[LEAK_RANGE_KEY_LEN]
 		g_free(tmp);
 		fd = open(p, O_RDONLY | O_CLOEXEC);
 	}
-	if (fd < 0 || read(fd, k, sizeof(k)) != (ssize_t)sizeof(k))
+	if (!rc && (fd < 0 || read(fd, k, sizeof(k)) != (ssize_t)sizeof(k)))
 		rc = errbuf_set(err, LG_EIO, "%s: cannot read the range key", p);
-	else if (key)
+	else if (!rc && key)
 		memcpy(key, k, sizeof(k));
 	if (fd >= 0)
 		close(fd);
@@ -294,7 +525,7 @@ static void ingest_bytes(struct ingest *in, const char *path, const char *data, 
 	const char *text;
 	size_t tn;
 
-	sha256(data, n, sha);
+	leak_sha256(data, n, sha);
 	if (store_leak_file_find(in->s, in->source_id, NULL, 0, 0, sha, &found, in->err)) {
 		in->rc = LG_EIO;
 		return;
@@ -345,8 +576,13 @@ static void ingest_bytes(struct ingest *in, const char *path, const char *data, 
 	ent0 = in->col.entities;
 	err0 = in->col.errors;
 	nent0 = in->col.pushed;
+	in->cur_text = text;
+	in->cur_tn = tn;
+	in->cur_pdf = doc.kind == LEAK_DOC_PDF;
 	if (doc.kind != LEAK_DOC_ARCHIVE)
 		leak_read(fmt, text, tn, &in->col);
+	prepare_places(in);
+	in->cur_text = NULL;
 	nent0 = in->col.pushed - nent0;
 	if (in->nfiles == in->files_cap)
 		in->files = lg_grow(in->files, &in->files_cap, in->nfiles + 1, sizeof(*in->files));
@@ -596,10 +832,14 @@ enum lg_status leak_ingest_dated(struct store *s, const char *source, uint32_t d
 				 const struct leak_ingest_hooks *hooks, struct leak_ingest_stats *st, struct errbuf *err)
 {
 	struct ingest in = {.s = s, .date = date, .hooks = hooks, .st = st, .err = err};
+	struct errbuf old = {""};
 	enum lg_status rc;
 	int lock = -1;
 
 	memset(st, 0, sizeof(*st));
+	if (store_leak_attach(s, false, &old) == LG_EPARSE) /* an index of the first format: rebuilt */
+		hook_error(&in, old.msg, 0,
+			   "dropped; the leak index is rebuilt from what is ingested now (ingest the other leaks again)");
 	rc = store_leak_attach(s, true, err);
 	if (rc)
 		return rc;
@@ -613,9 +853,11 @@ enum lg_status leak_ingest_dated(struct store *s, const char *source, uint32_t d
 	}
 	rc = remove_orphans(s, in.dir, err);
 	if (!rc)
-		rc = range_key(in.dir, NULL, err);
+		rc = leak_range_key(in.dir, NULL, err);
 	if (!rc)
 		rc = store_begin(s, err);
+	if (!rc)
+		rc = store_leak_places_prune(s, err);
 	if (!rc)
 		rc = store_leak_source_get(s, source, true, &in.source_id, err);
 	if (!rc)
@@ -653,6 +895,9 @@ enum lg_status leak_ingest_dated(struct store *s, const char *source, uint32_t d
 	if (!rc)
 		rc = store_leak_source_state(s, in.source_id, "complete", err);
 	free_batch(&in);
+	free_chunks(&in);
+	lg_free(in.chunks);
+	lg_free(in.addrs);
 	lg_free(in.files);
 	lg_free(in.errs);
 	lg_free(in.pend);
@@ -662,634 +907,4 @@ out:
 		close(lock);
 	g_free(in.dir);
 	return rc;
-}
-
-/* ---- lookups ---- */
-
-struct ix_seg {
-	struct leak_segment *seg;
-	size_t src; /* index into sources */
-};
-
-struct ix_source {
-	int64_t id;
-	char *name;
-	uint32_t date; /* of the newest dated segment, 0 when none */
-};
-
-struct leak_index {
-	struct ix_seg *segs;
-	size_t nsegs, segs_cap;
-	struct ix_source *sources;
-	size_t nsources, sources_cap;
-	uint64_t entries;
-	struct leak_range **ranges;
-	size_t nranges, ranges_cap;
-	char *dir;
-	int64_t only; /* source id when restricted, else 0 */
-	uint8_t key[LEAK_RANGE_KEY_LEN]; /* the range key, read once at open */
-	bool have_key;
-	enum lg_status rc;
-	struct errbuf *err;
-};
-
-static bool add_source(void *ctx, const struct store_leak_source *src)
-{
-	struct leak_index *ix = ctx;
-
-	if (ix->nsources == ix->sources_cap)
-		ix->sources = lg_grow(ix->sources, &ix->sources_cap, ix->nsources + 1, sizeof(*ix->sources));
-	ix->sources[ix->nsources].id = src->id;
-	ix->sources[ix->nsources].name = lg_strdup(src->name);
-	ix->nsources++;
-	return true;
-}
-
-static bool add_segment(void *ctx, const struct store_leak_segment *seg)
-{
-	struct leak_index *ix = ctx;
-	char *path = g_build_filename(ix->dir, seg->name, NULL);
-	struct leak_segment *ls = NULL;
-	size_t src = 0;
-
-	if (g_str_has_prefix(seg->name, "rng-")) {
-		struct leak_range *r = NULL;
-
-		ix->rc = leak_range_open(path, &r, ix->err);
-		g_free(path);
-		if (ix->rc)
-			return false;
-		if (ix->nranges == ix->ranges_cap)
-			ix->ranges = lg_grow(ix->ranges, &ix->ranges_cap, ix->nranges + 1, sizeof(*ix->ranges));
-		ix->ranges[ix->nranges++] = r;
-		return true;
-	}
-	ix->rc = leak_segment_open(path, &ls, ix->err);
-	g_free(path);
-	if (ix->rc)
-		return false;
-	while (src < ix->nsources && ix->sources[src].id != seg->source_id)
-		src++;
-	if (ix->nsegs == ix->segs_cap)
-		ix->segs = lg_grow(ix->segs, &ix->segs_cap, ix->nsegs + 1, sizeof(*ix->segs));
-	ix->segs[ix->nsegs].seg = ls;
-	ix->segs[ix->nsegs].src = src;
-	ix->nsegs++;
-	if (src < ix->nsources && leak_segment_date(ls)) /* segments come in id order: the newest wins */
-		ix->sources[src].date = leak_segment_date(ls);
-	ix->entries += leak_segment_count(ls);
-	return true;
-}
-
-enum lg_status leak_index_open(struct store *s, const char *source, struct leak_index **out, struct errbuf *err)
-{
-	struct leak_index *ix = lg_calloc(1, sizeof(*ix));
-	enum lg_status rc = store_leak_attach(s, false, err);
-
-	ix->err = err;
-	if (!rc)
-		rc = store_read_begin(s, err);
-	if (rc) {
-		leak_index_close(&ix);
-		return rc;
-	}
-	if (source)
-		rc = store_leak_source_get(s, source, false, &ix->only, err);
-	if (!rc)
-		rc = store_leak_sources(s, add_source, ix, err);
-	ix->dir = store_leak_dir(s);
-	if (!rc)
-		rc = store_leak_segments(s, ix->only, add_segment, ix, err);
-	if (!rc)
-		rc = ix->rc;
-	if (!rc) /* a server answers many range questions: read the key once */
-		ix->have_key = range_key(ix->dir, ix->key, NULL) == LG_OK;
-	store_read_end(s);
-	if (rc) {
-		leak_index_close(&ix);
-		return rc;
-	}
-	*out = ix;
-	return LG_OK;
-}
-
-void leak_index_close(struct leak_index **ixp)
-{
-	struct leak_index *ix;
-
-	if (!ixp || !*ixp)
-		return;
-	ix = *ixp;
-	for (size_t i = 0; i < ix->nsegs; i++)
-		leak_segment_close(&ix->segs[i].seg);
-	for (size_t i = 0; i < ix->nranges; i++)
-		leak_range_close(&ix->ranges[i]);
-	lg_free(ix->ranges);
-	for (size_t i = 0; i < ix->nsources; i++)
-		lg_free(ix->sources[i].name);
-	lg_free(ix->segs);
-	lg_free(ix->sources);
-	g_free(ix->dir);
-	lg_free(ix);
-	*ixp = NULL;
-}
-
-uint32_t leak_index_source_date(const struct leak_index *ix, int64_t source_id)
-{
-	for (size_t i = 0; i < ix->nsources; i++)
-		if (ix->sources[i].id == source_id)
-			return ix->sources[i].date;
-	return 0;
-}
-
-enum lg_status leak_range_lookup(struct leak_index *ix, uint32_t prefix, char (**out)[36], size_t *n,
-				 struct errbuf *err)
-{
-	uint8_t key[LEAK_RANGE_KEY_LEN];
-	uint8_t (*real)[LEAK_SHA1_LEN] = NULL;
-	size_t nreal = 0, cap = 0;
-	enum lg_status rc = LG_OK;
-
-	if (ix->have_key)
-		memcpy(key, ix->key, sizeof(key));
-	else
-		rc = range_key(ix->dir, key, err);
-
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < ix->nranges; i++) {
-		const uint8_t (*first)[LEAK_SHA1_LEN];
-		size_t k = leak_range_find(ix->ranges[i], prefix, &first);
-
-		if (!k)
-			continue;
-		real = lg_grow(real, &cap, nreal + k, sizeof(*real));
-		memcpy(real + nreal, first, k * sizeof(*real));
-		nreal += k;
-	}
-	*n = leak_range_answer(prefix, (const uint8_t(*)[LEAK_SHA1_LEN])real, nreal, key, out);
-	lg_free(real);
-	return LG_OK;
-}
-
-size_t leak_index_segments(const struct leak_index *ix)
-{
-	return ix->nsegs;
-}
-
-uint64_t leak_index_entries(const struct leak_index *ix)
-{
-	return ix->entries;
-}
-
-bool leak_query_key(enum leak_query_kind kind, const char *q, uint32_t *group, uint64_t *value, char *norm)
-{
-	size_t n = strlen(q), len, at;
-
-	switch (kind) {
-	case LEAK_Q_EMAIL:
-		len = leak_email_norm(q, n, norm, &at);
-		if (!len)
-			return false;
-		*group = leak_group_of_host(norm + at + 1);
-		*value = leak_value_key(LEAK_EMAIL, norm, len);
-		return true;
-	case LEAK_Q_PHONE:
-		len = leak_phone_norm(q, n, 0, norm);
-		if (!len)
-			return false;
-		*group = LEAK_GROUP_PHONE;
-		*value = leak_value_key(LEAK_PHONE, norm, len);
-		return true;
-	case LEAK_Q_DOMAIN:
-		while (*q == '@' || *q == ' ')
-			q++;
-		n = strlen(q);
-		while (n && (q[n - 1] == '.' || q[n - 1] == ' '))
-			n--;
-		if (n == 0 || n > LEAK_MAX_VALUE || memchr(q, '@', n))
-			return false;
-		for (size_t i = 0; i < n; i++)
-			norm[i] = (char)g_ascii_tolower(q[i]);
-		norm[n] = '\0';
-		*group = leak_group_of_host(norm);
-		*value = 0;
-		return *group != 0;
-	}
-	return false;
-}
-
-static struct leak_source_hits *hits_for(struct leak_index *ix, struct leak_result *r, size_t src)
-{
-	for (size_t i = 0; i < r->nsrc; i++)
-		if (r->src[i].source_id == ix->sources[src].id)
-			return &r->src[i];
-	r->src = lg_realloc(r->src, (r->nsrc + 1) * sizeof(*r->src));
-	memset(&r->src[r->nsrc], 0, sizeof(*r->src));
-	r->src[r->nsrc].source_id = ix->sources[src].id;
-	r->src[r->nsrc].name = ix->sources[src].name;
-	return &r->src[r->nsrc++];
-}
-
-static void record_hit(struct leak_source_hits *h, const struct leak_entry *e)
-{
-	h->occurrences++;
-	if (leak_entry_flags(e) & LEAK_FLAG_PASSWORD)
-		h->with_password++;
-	if (h->nplaces < LEAK_MAX_PLACES) {
-		struct leak_place *p = &h->places[h->nplaces++];
-
-		p->file_id = leak_entry_file(e);
-		p->pos = e->pos & LEAK_POS_MASK;
-		p->kind = leak_entry_kind(e);
-		p->password = leak_entry_flags(e) & LEAK_FLAG_PASSWORD;
-	}
-}
-
-static int u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-void leak_lookup(struct leak_index *ix, enum leak_query_kind kind, uint32_t group, uint64_t value,
-		 struct leak_result *r)
-{
-	memset(r, 0, sizeof(*r));
-	if (kind != LEAK_Q_DOMAIN) {
-		for (size_t i = 0; i < ix->nsegs; i++) {
-			const struct leak_segment *sg = ix->segs[i].seg;
-			const struct leak_entry *e = leak_segment_entries(sg);
-			size_t n = leak_segment_count(sg), lb = leak_segment_lower_bound(sg, group, value), k;
-			unsigned matched = 0;
-			struct leak_source_hits *h = NULL;
-
-			if (n == 0)
-				continue;
-			/* the same window for hits and misses */
-			for (k = 0; k < PROBE_WINDOW; k++) {
-				size_t idx = lb + k < n ? lb + k : n - 1;
-				bool m = lb + k < n && e[idx].group == group && e[idx].value == value;
-
-				if (m) {
-					if (!h)
-						h = hits_for(ix, r, ix->segs[i].src);
-					record_hit(h, &e[idx]);
-					h->distinct[leak_entry_kind(&e[idx])] = 1;
-					matched++;
-				}
-			}
-			for (k = lb + PROBE_WINDOW; matched == PROBE_WINDOW && k < n && e[k].group == group &&
-						    e[k].value == value;
-			     k++)
-				record_hit(h, &e[k]);
-		}
-	} else {
-		/* per source: (kind << 61 | value >> 3) pairs, sorted and counted */
-		uint64_t **vals = lg_calloc(ix->nsources + 1, sizeof(*vals));
-		size_t *nv = lg_calloc(ix->nsources + 1, sizeof(*nv)), *cv = lg_calloc(ix->nsources + 1, sizeof(*cv));
-
-		for (size_t i = 0; i < ix->nsegs; i++) {
-			const struct leak_segment *sg = ix->segs[i].seg;
-			const struct leak_entry *e = leak_segment_entries(sg);
-			size_t lo = leak_segment_lower_bound(sg, group, 0);
-			size_t hi = group == UINT32_MAX ? leak_segment_count(sg)
-							: leak_segment_lower_bound(sg, group + 1, 0);
-			size_t src = ix->segs[i].src;
-
-			for (size_t k = lo; k < hi; k++) {
-				struct leak_source_hits *h = hits_for(ix, r, src);
-
-				record_hit(h, &e[k]);
-				if (nv[src] == cv[src])
-					vals[src] = lg_grow(vals[src], &cv[src], nv[src] + 1, sizeof(**vals));
-				vals[src][nv[src]++] = ((uint64_t)leak_entry_kind(&e[k]) << 61) | (e[k].value >> 3);
-			}
-		}
-		for (size_t s = 0; s <= ix->nsources; s++) {
-			if (!nv[s])
-				continue;
-			struct leak_source_hits *h = hits_for(ix, r, s);
-
-			qsort(vals[s], nv[s], sizeof(**vals), u64_cmp);
-			for (size_t k = 0; k < nv[s]; k++)
-				if (k == 0 || vals[s][k] != vals[s][k - 1])
-					h->distinct[vals[s][k] >> 61]++;
-			lg_free(vals[s]);
-		}
-		lg_free(vals);
-		lg_free(nv);
-		lg_free(cv);
-	}
-	r->found = r->nsrc > 0;
-}
-
-void leak_result_cleanup(struct leak_result *r)
-{
-	lg_free(r->src);
-	memset(r, 0, sizeof(*r));
-}
-
-/* 1-based line of byte pos of text, from the sparse index and a count
- * from the last checkpoint before it. */
-static uint64_t line_at(const char *text, size_t n, const struct store_leak_file *f, uint64_t pos)
-{
-	size_t nl = f->lines_len / 8, lo = 0, hi = nl;
-	uint64_t off = 0, line = 1;
-
-	while (lo < hi) { /* the last checkpoint <= pos */
-		size_t mid = (lo + hi) / 2;
-		uint64_t v;
-
-		memcpy(&v, (const char *)f->lines + mid * 8, 8);
-		if (v <= pos)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo > 0) {
-		memcpy(&off, (const char *)f->lines + (lo - 1) * 8, 8);
-		line = (uint64_t)(lo - 1) * LEAK_LINE_STEP + 1;
-	}
-	for (uint64_t i = off; i < pos && i < n; i++)
-		line += text[i] == '\n';
-	return line;
-}
-
-struct member_find {
-	const char *rest; /* "b.csv" or "inner.zip!b.csv" */
-	char *data;       /* the member found (lg_malloc'd) */
-	size_t n;
-	const char *next; /* after "inner.zip!" when the member is an archive on the way */
-};
-
-static bool find_member(void *ctx, const char *name, const char *data, size_t n)
-{
-	struct member_find *m = ctx;
-	size_t k = strlen(name);
-
-	if (strcmp(name, m->rest) == 0 || (strncmp(m->rest, name, k) == 0 && m->rest[k] == '!')) {
-		m->data = lg_malloc(n + 1);
-		memcpy(m->data, data, n);
-		m->n = n;
-		m->next = m->rest[k] == '!' ? m->rest + k + 1 : NULL;
-		return false;
-	}
-	return true;
-}
-
-static void ignore_error(void *ctx, const char *name, const char *why)
-{
-	(void)ctx, (void)name, (void)why;
-}
-
-/* The bytes a file row was read from, as they are now: the file itself
- * (mapped; *map set) when its size and mtime are unchanged, or a member
- * of an archive ("a.zip!dir/b.csv", nested "a.zip!b.tar.gz!c.txt";
- * *owned set, lg_free) when the archive's mtime and the member's SHA-256
- * are unchanged. False when the place can no longer be read. */
-static bool place_bytes(const struct store_leak_file *f, const char **data, size_t *n, void **map, size_t *map_len,
-			char **owned)
-{
-	char *outer = lg_strdup(f->path), *bang = NULL;
-	struct stat sb;
-	int fd = -1;
-	bool ok = false;
-
-	*map = NULL;
-	*owned = NULL;
-	if (stat(outer, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		for (bang = strchr(outer, '!'); bang; bang = strchr(bang + 1, '!')) {
-			*bang = '\0';
-			if (stat(outer, &sb) == 0 && S_ISREG(sb.st_mode))
-				break;
-			*bang = '!';
-		}
-		if (!bang)
-			goto out;
-	}
-	if (sb.st_mtime != f->mtime || (!bang && sb.st_size != f->size) || sb.st_size == 0)
-		goto out;
-	fd = open(outer, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		goto out;
-	*map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (*map == MAP_FAILED) {
-		*map = NULL;
-		goto out;
-	}
-	*map_len = (size_t)sb.st_size;
-	*data = *map;
-	*n = *map_len;
-	if (bang) {
-		struct member_find m = {.rest = f->path + (bang - outer) + 1};
-		uint8_t sha[32];
-
-		for (int depth = 0; m.rest && depth <= LEAK_MAX_ARCHIVE_DEPTH; depth++) {
-			char *prev = m.data;
-
-			m.data = NULL;
-			leak_archive_each(*data, *n, find_member, ignore_error, &m);
-			lg_free(prev);
-			if (!m.data)
-				goto out;
-			*data = m.data;
-			*n = m.n;
-			*owned = m.data;
-			m.rest = m.next;
-		}
-		if (m.rest)
-			goto out;
-		sha256(*data, *n, sha);
-		if (memcmp(sha, f->sha256, 32) != 0)
-			goto out;
-	}
-	ok = true;
-out:
-	lg_free(outer);
-	return ok;
-}
-
-enum lg_status leak_place_resolve(struct store *s, const struct leak_place *p, struct buf *path, uint64_t *line,
-				  unsigned *page, struct buf *snippet, bool *changed, struct errbuf *err)
-{
-	struct store_leak_file f;
-	enum lg_status rc = store_leak_file_get(s, p->file_id, &f, err);
-	const char *data = NULL, *text;
-	size_t n = 0, tn, map_len = 0, start;
-	void *map = NULL;
-	char *owned = NULL;
-	struct leak_doc doc;
-	enum leak_doc_kind kind;
-
-	buf_reset(path);
-	buf_reset(snippet);
-	*line = 0;
-	*page = 0;
-	*changed = true;
-	if (rc)
-		return rc;
-	buf_append(path, f.path, strlen(f.path));
-	if (!place_bytes(&f, &data, &n, &map, &map_len, &owned))
-		return LG_OK;
-	kind = leak_doc_kind_of(f.format);
-	leak_doc_init(&doc);
-	if (kind != LEAK_DOC_PLAIN && kind != LEAK_DOC_ARCHIVE && leak_doc_convert(&doc, kind, data, n))
-		goto out;
-	text = doc.text ? doc.text : data;
-	tn = doc.text ? doc.len : n;
-	if (p->pos > tn)
-		goto out;
-	*changed = false;
-	if (kind == LEAK_DOC_PDF) {
-		size_t page_start;
-
-		*page = leak_doc_page(text, tn, (size_t)p->pos, &page_start);
-		*line = 1;
-		for (size_t i = page_start; i < p->pos; i++)
-			*line += text[i] == '\n';
-	} else {
-		*line = line_at(text, tn, &f, p->pos);
-	}
-	start = p->pos > 200 ? (size_t)p->pos - 200 : 0;
-	leak_redact(text + start, tn - start < 512 ? tn - start : 512, (size_t)p->pos - start, p->password, snippet);
-out:
-	leak_doc_cleanup(&doc);
-	lg_free(owned);
-	if (map)
-		munmap(map, map_len);
-	return LG_OK;
-}
-
-const char *leak_index_source_name(const struct leak_index *ix, int64_t source_id)
-{
-	for (size_t i = 0; i < ix->nsources; i++)
-		if (ix->sources[i].id == source_id)
-			return ix->sources[i].name;
-	return NULL;
-}
-
-void leak_place_decoy(struct leak_index *ix, struct store *s)
-{
-	struct buf path, snip;
-	uint64_t line;
-	unsigned page;
-	bool changed;
-	struct leak_place p = {0};
-
-	for (size_t i = 0; i < ix->nsegs; i++)
-		if (leak_segment_count(ix->segs[i].seg)) {
-			const struct leak_entry *e = leak_segment_entries(ix->segs[i].seg);
-
-			p.file_id = leak_entry_file(e);
-			p.pos = e->pos & LEAK_POS_MASK;
-			break;
-		}
-	if (!p.file_id)
-		return;
-	buf_init(&path);
-	buf_init(&snip);
-	leak_place_resolve(s, &p, &path, &line, &page, &snip, &changed, NULL);
-	buf_cleanup(&path);
-	buf_cleanup(&snip);
-}
-
-enum lg_status leak_source_distinct(struct leak_index *ix, int64_t source_id, uint64_t distinct[LEAK_KINDS])
-{
-	size_t k = 0, *at;
-	const struct leak_entry **es;
-	size_t *ns;
-	bool have = false;
-	uint32_t pg = 0;
-	uint64_t pv = 0;
-
-	memset(distinct, 0, LEAK_KINDS * sizeof(*distinct));
-	es = lg_calloc(ix->nsegs + 1, sizeof(*es));
-	ns = lg_calloc(ix->nsegs + 1, sizeof(*ns));
-	at = lg_calloc(ix->nsegs + 1, sizeof(*at));
-	for (size_t i = 0; i < ix->nsegs; i++)
-		if (ix->sources[ix->segs[i].src].id == source_id) {
-			es[k] = leak_segment_entries(ix->segs[i].seg);
-			ns[k] = leak_segment_count(ix->segs[i].seg);
-			k++;
-		}
-	/* k-way merge by (group, value); each distinct key counts once */
-	for (;;) {
-		size_t best = k;
-
-		for (size_t i = 0; i < k; i++)
-			if (at[i] < ns[i] &&
-			    (best == k || es[i][at[i]].group < es[best][at[best]].group ||
-			     (es[i][at[i]].group == es[best][at[best]].group && es[i][at[i]].value < es[best][at[best]].value)))
-				best = i;
-		if (best == k)
-			break;
-		{
-			const struct leak_entry *e = &es[best][at[best]++];
-
-			if (!have || e->group != pg || e->value != pv) {
-				/* a phone counts by its by-number copy only */
-				if (leak_entry_kind(e) != LEAK_PHONE || e->group == LEAK_GROUP_PHONE)
-					distinct[leak_entry_kind(e)] += 1;
-				have = true;
-				pg = e->group;
-				pv = e->value;
-			}
-		}
-	}
-	lg_free(es);
-	lg_free(ns);
-	lg_free(at);
-	return LG_OK;
-}
-
-void leak_group_each(struct leak_index *ix, uint32_t group,
-		     bool (*fn)(void *ctx, int64_t source_id, const struct leak_entry *e), void *ctx)
-{
-	for (size_t i = 0; i < ix->nsegs; i++) {
-		const struct leak_segment *sg = ix->segs[i].seg;
-		const struct leak_entry *e = leak_segment_entries(sg);
-		size_t lo = leak_segment_lower_bound(sg, group, 0);
-		size_t hi = group == UINT32_MAX ? leak_segment_count(sg) : leak_segment_lower_bound(sg, group + 1, 0);
-		int64_t id = ix->segs[i].src < ix->nsources ? ix->sources[ix->segs[i].src].id : 0;
-
-		for (size_t k = lo; k < hi; k++)
-			if (!fn(ctx, id, &e[k]))
-				return;
-	}
-}
-
-enum lg_status leak_file_text(struct store *s, uint32_t file_id,
-			      void (*fn)(void *ctx, const char *text, size_t n, const char *format), void *ctx,
-			      struct errbuf *err)
-{
-	struct store_leak_file f;
-	enum lg_status rc = store_leak_file_get(s, file_id, &f, err);
-	const char *data = NULL, *text = NULL;
-	size_t dn = 0, tn = 0, map_len = 0;
-	void *map = NULL;
-	char *owned = NULL, *format;
-	struct leak_doc doc;
-	enum leak_doc_kind kind;
-
-	if (rc)
-		return rc;
-	format = lg_strdup(f.format); /* f's strings live until the next store call */
-	leak_doc_init(&doc);
-	if (place_bytes(&f, &data, &dn, &map, &map_len, &owned)) {
-		kind = leak_doc_kind_of(f.format);
-		if (kind == LEAK_DOC_PLAIN || kind == LEAK_DOC_ARCHIVE || !leak_doc_convert(&doc, kind, data, dn)) {
-			text = doc.text ? doc.text : data;
-			tn = doc.text ? doc.len : dn;
-		}
-	}
-	fn(ctx, text, tn, format);
-	leak_doc_cleanup(&doc);
-	lg_free(owned);
-	lg_free(format);
-	if (map)
-		munmap(map, map_len);
-	return LG_OK;
 }

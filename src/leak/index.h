@@ -16,22 +16,32 @@
  *
  * What a file holds is detected by content (doc.h): PDF, DOCX, XLSX, UTF-16
  * and Latin-1 are converted to text first (places then count lines in that
- * text, pages for a PDF, and are re-converted at lookup); each member of a
+ * text, pages for a PDF); each member of a
  * ZIP or tar archive becomes a file row of its own, "archive!member", so
  * it is deduplicated and placed like any file. Each segment written comes
  * with a range file (range.h) of its addresses' SHA-1s.
+ *
+ * What a lookup or the portal shows is prepared while the file is read and
+ * committed with its batch: each place's line, page and redacted snippet
+ * (the store's leak_places) and each exact domain's addresses
+ * (leak_addresses). Answers are served from those; no request opens,
+ * reads or parses a dump, so a dump moved or deleted after ingest still
+ * answers, and a hostile dump is parsed once, by the operator's ingest.
  *
  * Lookup: for an address or phone, every segment is searched with the same
  * number of probes whatever the key (segment.h), a fixed window of entries
  * is read after the probe point, and the details of a fixed number of
  * places are resolved (real ones, padded with decoys), so a miss costs what
- * a hit costs. A domain lookup reads the domain's whole range. */
+ * a hit costs. A domain lookup reads the range of exactly that registrable
+ * domain in each segment (found by its text in the segment's domain table,
+ * segment.h), so no other domain's entry is ever part of its answer. */
 #ifndef LG_LEAK_INDEX_H
 #define LG_LEAK_INDEX_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "leak/record.h"
 #include "leak/segment.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -89,6 +99,7 @@ struct leak_place {
 	uint64_t pos;
 	enum leak_kind kind;
 	bool password;
+	bool with_name, with_phone; /* an address whose record also held a name / a phone */
 };
 
 struct leak_source_hits {
@@ -109,24 +120,40 @@ struct leak_result {
 
 enum leak_query_kind { LEAK_Q_EMAIL, LEAK_Q_PHONE, LEAK_Q_DOMAIN };
 
-/* Normalises q as kind into its (group, value) key; false when q is not a
- * valid address / phone / domain. norm (LEAK_MAX_VALUE + 1) gets the form. */
-bool leak_query_key(enum leak_query_kind kind, const char *q, uint32_t *group, uint64_t *value, char *norm);
+/* What a query looks for: the exact registrable domain it is filed under
+ * (addresses and domains; empty for phones) and the value's hash (0 for
+ * domains). */
+struct leak_key {
+	enum leak_query_kind kind;
+	char domain[LEAK_MAX_EMAIL + 1];
+	size_t dlen;
+	uint64_t value;
+};
+
+/* Normalises q as kind into its key; false when q is not a valid address
+ * / phone / domain. norm (LEAK_MAX_VALUE + 1) gets the form. */
+bool leak_query_key(enum leak_query_kind kind, const char *q, struct leak_key *key, char *norm);
 
 /* Looks a key up; r is filled (free with leak_result_cleanup). */
-void leak_lookup(struct leak_index *ix, enum leak_query_kind kind, uint32_t group, uint64_t value,
-		 struct leak_result *r);
+void leak_lookup(struct leak_index *ix, const struct leak_key *key, struct leak_result *r);
 void leak_result_cleanup(struct leak_result *r);
 
-/* Resolves a place: the file's path ("archive!member" inside archives),
- * the line (within its page for a PDF, *page 1-based; 0 otherwise), and a
- * redacted snippet re-read from the file (converted again for PDF, DOCX,
- * XLSX, UTF-16 and Latin-1; empty with *changed set when the file moved
- * or changed since ingest). */
+/* Resolves a place from the store (prepared at ingest; no dump is read):
+ * the file's path ("archive!member" inside archives), the line (within its
+ * page for a PDF, *page 1-based; 0 otherwise), and the redacted snippet;
+ * *changed set (and no line) when the store has no prepared place for it. */
 enum lg_status leak_place_resolve(struct store *s, const struct leak_place *p, struct buf *path, uint64_t *line,
 				  unsigned *page, struct buf *snippet, bool *changed, struct errbuf *err);
 /* The same work as leak_place_resolve on a decoy place, for misses. */
 void leak_place_decoy(struct leak_index *ix, struct store *s);
+
+/* Calls fn with the addresses of exactly the registrable domain `domain`
+ * found in each batch ("a@x\nb@x\n", in file order, repeats possible; the
+ * text is borrowed for the call), with the source holding them; stops when
+ * fn returns false. From the store alone (prepared at ingest). */
+enum lg_status leak_addresses_each(struct store *s, const char *domain,
+				   bool (*fn)(void *ctx, int64_t source_id, const char *text, size_t len), void *ctx,
+				   struct errbuf *err);
 
 /* The name of a source open in ix, NULL when not. */
 const char *leak_index_source_name(const struct leak_index *ix, int64_t source_id);
@@ -134,16 +161,19 @@ const char *leak_index_source_name(const struct leak_index *ix, int64_t source_i
 /* Distinct values per kind across all segments of a source (a merge). */
 enum lg_status leak_source_distinct(struct leak_index *ix, int64_t source_id, uint64_t distinct[LEAK_KINDS]);
 
-/* Calls fn for every entry filed under group (a domain's range), with the
- * id of the source holding it, in segment order; stops when fn returns
- * false. For the portal's per-domain facts (documents, addresses). */
-void leak_group_each(struct leak_index *ix, uint32_t group,
+/* Calls fn for every entry filed under exactly the registrable domain
+ * `domain` (lower case, as leak_domain_of_host gives), with the id of the
+ * source holding it, in segment order; stops when fn returns false. For
+ * the portal's per-domain facts and the context builder. */
+void leak_group_each(struct leak_index *ix, const char *domain,
 		     bool (*fn)(void *ctx, int64_t source_id, const struct leak_entry *e), void *ctx);
 
 /* Reads file file_id as it was indexed (converted again for PDF, DOCX,
  * XLSX, UTF-16 and Latin-1; places are offsets into this text) and calls
  * fn once with it and the file's format name; text is NULL when the file
- * moved or changed since ingest. The text is borrowed for the call. */
+ * moved or changed since ingest. The text is borrowed for the call. This
+ * parses the dump again: for offline commands run by the operator
+ * (`context build`), never on a request path. */
 enum lg_status leak_file_text(struct store *s, uint32_t file_id,
 			      void (*fn)(void *ctx, const char *text, size_t n, const char *format), void *ctx,
 			      struct errbuf *err);

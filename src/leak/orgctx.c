@@ -245,11 +245,11 @@ enum lg_status leak_context_build(struct store *s, const char *db_path, const ch
 	c.b = ctx_builder_new(key);
 	c.files = g_hash_table_new(g_direct_hash, g_direct_equal);
 	for (size_t i = 0; i < norgs; i++) {
-		uint32_t group = leak_group_of_host(orgs[i]);
+		char dom[LEAK_MAX_EMAIL + 1];
 
 		ctx_builder_org(c.b, orgs[i]);
-		if (group)
-			leak_group_each(ix, group, on_entry, &c);
+		if (leak_domain_of_host(orgs[i], dom))
+			leak_group_each(ix, dom, on_entry, &c);
 	}
 	read_files(&c, s, ix);
 	rc = ctx_builder_write(c.b, db_path, err);

@@ -1,8 +1,11 @@
-/* record.c: see record.h. The per-domain group hash goes through a cache of
- * host -> group, because the Public Suffix List lookup (libpsl, with an
- * arena copy) costs ~1 us and a combo list repeats a few thousand domains
- * millions of times. */
+/* record.c: see record.h. Registrable domains go through a cache of host ->
+ * domain, because the Public Suffix List lookup (libpsl, with an arena
+ * copy) costs ~1 us and a combo list repeats a few thousand domains
+ * millions of times. The cache compares host text, not a hash, so no two
+ * hosts can share an entry. */
 #include <string.h>
+
+#include <glib.h>
 
 #include "leak/hash.h"
 #include "leak/record.h"
@@ -10,96 +13,99 @@
 #include "util/alloc.h"
 #include "util/arena.h"
 
-#define SEED_GROUP 0xd0
 #define SEED_PASSWORD 0x5a
 
+struct cached_domain {
+	char *text;    /* the registrable domain (owned) */
+	uint32_t gen;  /* the batch it was last numbered in */
+	uint32_t id;   /* its group in that batch */
+};
+
+/* host -> registrable domain, compared on the text (never on a hash alone) */
 struct domain_cache {
-	uint64_t *keys;   /* leak_hash64 of the host | 1; 0 = empty slot */
-	uint32_t *groups;
-	size_t cap, n;
+	GHashTable *hosts;   /* host (owned) -> struct cached_domain * (borrowed) */
+	GHashTable *domains; /* text (borrowed from the value) -> struct cached_domain * (owned) */
 	struct arena *arena;
 	size_t slow;
 };
 
-static uint32_t group_of_registrable(const char *reg, size_t n)
+static void free_domain(gpointer p)
 {
-	uint32_t g = (uint32_t)(leak_hash64(SEED_GROUP, reg, n) >> 32);
+	struct cached_domain *d = p;
 
-	if (g == 0)
-		g = 1;
-	if (g == LEAK_GROUP_PHONE)
-		g--;
-	return g;
+	lg_free(d->text);
+	lg_free(d);
 }
 
-static uint32_t group_slow(struct arena **a, const char *host)
+/* reg (lower case) of host into out, as leak_domain_of_host */
+static size_t registrable(struct arena **a, const char *host, char *out)
 {
 	const char *reg;
+	size_t n;
 
 	if (!*a)
 		*a = arena_new();
 	reg = domain_registrable(*a, host);
 	if (!reg || !*reg)
 		reg = host;
-	return group_of_registrable(reg, strlen(reg));
+	n = strlen(reg);
+	if (n > LEAK_MAX_EMAIL)
+		return 0;
+	memcpy(out, reg, n + 1);
+	return n;
 }
 
-uint32_t leak_group_of_host(const char *host)
+size_t leak_domain_of_host(const char *host, char *out)
 {
 	struct arena *a = NULL;
 	char low[LEAK_MAX_EMAIL + 1];
 	size_t n = strlen(host);
-	uint32_t g;
 
 	if (n == 0 || n > LEAK_MAX_EMAIL)
 		return 0;
 	for (size_t i = 0; i <= n; i++)
 		low[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
-	g = group_slow(&a, low);
+	n = registrable(&a, low, out);
 	arena_free(&a);
-	return g;
+	return n;
 }
 
-static uint32_t cache_group(struct domain_cache *dc, const char *host, size_t n)
+/* The batch group of host[0..n) (lower case): its registrable domain's
+ * number in the current batch, given on first sight. */
+static uint32_t batch_group(struct leak_collector *c, const char *host, size_t n)
 {
-	uint64_t k = leak_hash64(SEED_GROUP, host, n) | 1;
-	size_t i;
-	char tmp[LEAK_MAX_EMAIL + 1];
+	struct domain_cache *dc = c->cache;
+	char tmp[LEAK_MAX_EMAIL + 1], reg[LEAK_MAX_EMAIL + 1];
+	struct cached_domain *d;
 
-	if (dc->n * 2 >= dc->cap) {
-		size_t ncap = dc->cap ? dc->cap * 2 : 4096;
-		uint64_t *nk = lg_calloc(ncap, sizeof(*nk));
-		uint32_t *ng = lg_calloc(ncap, sizeof(*ng));
-
-		for (size_t j = 0; j < dc->cap; j++) {
-			if (!dc->keys[j])
-				continue;
-			i = dc->keys[j] & (ncap - 1);
-			while (nk[i])
-				i = (i + 1) & (ncap - 1);
-			nk[i] = dc->keys[j];
-			ng[i] = dc->groups[j];
-		}
-		lg_free(dc->keys);
-		lg_free(dc->groups);
-		dc->keys = nk;
-		dc->groups = ng;
-		dc->cap = ncap;
-	}
-	i = k & (dc->cap - 1);
-	while (dc->keys[i]) {
-		if (dc->keys[i] == k)
-			return dc->groups[i];
-		i = (i + 1) & (dc->cap - 1);
-	}
 	memcpy(tmp, host, n);
 	tmp[n] = '\0';
-	dc->keys[i] = k;
-	dc->groups[i] = group_slow(&dc->arena, tmp);
-	dc->n++;
-	if (++dc->slow % 4096 == 0)
-		arena_free(&dc->arena);
-	return dc->groups[i];
+	d = g_hash_table_lookup(dc->hosts, tmp);
+	if (!d) {
+		if (!registrable(&dc->arena, tmp, reg))
+			return 0;
+		if (++dc->slow % 4096 == 0)
+			arena_free(&dc->arena);
+		d = g_hash_table_lookup(dc->domains, reg);
+		if (!d) {
+			d = lg_calloc(1, sizeof(*d));
+			d->text = lg_strdup(reg);
+			g_hash_table_insert(dc->domains, d->text, d);
+		}
+		g_hash_table_insert(dc->hosts, lg_strdup(tmp), d);
+	}
+	if (d->gen != c->gen) {
+		struct leak_batch_domain *bd;
+
+		if (c->ndomains == c->domains_cap)
+			c->domains = lg_grow(c->domains, &c->domains_cap, c->ndomains + 1, sizeof(*c->domains));
+		bd = &c->domains[c->ndomains++];
+		memset(bd, 0, sizeof(*bd));
+		bd->name = d->text;
+		d->gen = c->gen;
+		d->id = (uint32_t)c->ndomains;
+	}
+	return d->id;
 }
 
 uint64_t leak_value_key(enum leak_kind kind, const char *v, size_t n)
@@ -115,17 +121,30 @@ uint16_t leak_password_check(const char *email, size_t elen, const char *pw, siz
 void leak_collector_init(struct leak_collector *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->domains = lg_calloc(1, sizeof(*c->domains));
+	c->gen = 1;
+	c->cache = lg_calloc(1, sizeof(*c->cache));
+	c->cache->hosts = g_hash_table_new_full(g_str_hash, g_str_equal, lg_free, NULL);
+	c->cache->domains = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_domain);
+}
+
+static void forget_domains(struct leak_collector *c)
+{
+	for (size_t i = 0; i < c->ndomains; i++)
+		lg_free(c->domains[i].addrs);
+	c->ndomains = 0;
+	c->gen++;
 }
 
 void leak_collector_cleanup(struct leak_collector *c)
 {
-	if (c->domains) {
-		lg_free(c->domains->keys);
-		lg_free(c->domains->groups);
-		arena_free(&c->domains->arena);
-		lg_free(c->domains);
+	forget_domains(c);
+	if (c->cache) {
+		g_hash_table_destroy(c->cache->hosts);
+		g_hash_table_destroy(c->cache->domains);
+		arena_free(&c->cache->arena);
+		lg_free(c->cache);
 	}
+	lg_free(c->domains);
 	lg_free(c->entries);
 	lg_free(c->sha1);
 	memset(c, 0, sizeof(*c));
@@ -135,6 +154,21 @@ void leak_collector_reset(struct leak_collector *c)
 {
 	c->nentries = 0;
 	c->nsha1 = 0;
+	forget_domains(c);
+}
+
+static void add_address(struct leak_collector *c, uint32_t group, const char *v, size_t len)
+{
+	struct leak_batch_domain *d;
+
+	if (group == 0 || group > c->ndomains)
+		return;
+	d = &c->domains[group - 1];
+	if (d->len + len + 1 > d->cap)
+		d->addrs = lg_grow(d->addrs, &d->cap, d->len + len + 1, 1);
+	memcpy(d->addrs + d->len, v, len);
+	d->addrs[d->len + len] = '\n';
+	d->len += len + 1;
 }
 
 void leak_rec_error(struct leak_collector *c, uint64_t pos, uint64_t line, const char *why)
@@ -179,7 +213,7 @@ void leak_rec_email(struct leak_collector *c, const char *s, size_t n, uint64_t 
 		return;
 	it = add_item(c, LEAK_EMAIL, v, len, pos);
 	if (it)
-		it->group_hint = cache_group(c->domains, v + at + 1, len - at - 1);
+		it->group_hint = batch_group(c, v + at + 1, len - at - 1);
 }
 
 void leak_rec_context_email(struct leak_collector *c, const char *s, size_t n)
@@ -272,7 +306,7 @@ void leak_rec_end(struct leak_collector *c)
 {
 	uint64_t keys[LEAK_REC_MAX_ITEMS];
 	uint32_t base = 0;
-	unsigned flags = c->password ? LEAK_FLAG_PASSWORD : 0;
+	unsigned flags = c->password ? LEAK_FLAG_PASSWORD : 0, with = 0;
 	size_t nkeys = 0, before = c->nentries;
 
 	c->records++;
@@ -314,10 +348,12 @@ void leak_rec_end(struct leak_collector *c)
 				pos |= (uint64_t)(uint16_t)(leak_hash64(c->pw_hash, v, len) >> 48) << 48;
 			push(c, it->group_hint, LEAK_EMAIL, flags, key, 0);
 			c->entries[c->nentries - 1].pos = pos;
+			add_address(c, it->group_hint, v, len);
 			if (c->nsha1 == c->sha1_cap)
 				c->sha1 = lg_grow(c->sha1, &c->sha1_cap, c->nsha1 + 1, sizeof(*c->sha1));
 			leak_sha1(v, len, c->sha1[c->nsha1++]);
 		} else {
+			with |= it->kind == LEAK_NAME ? LEAK_FLAG_WITH_NAME : it->kind == LEAK_PHONE ? LEAK_FLAG_WITH_PHONE : 0;
 			push(c, base, it->kind, flags, key, it->pos);
 			if (it->kind == LEAK_PHONE && base != 0)
 				push(c, LEAK_GROUP_PHONE, it->kind, flags, key, it->pos);
@@ -325,6 +361,9 @@ void leak_rec_end(struct leak_collector *c)
 				c->entries[c->nentries - 1].group = LEAK_GROUP_PHONE;
 		}
 	}
+	for (size_t i = before; with && i < c->nentries; i++) /* what leaked with each address */
+		if (leak_entry_kind(&c->entries[i]) == LEAK_EMAIL)
+			c->entries[i].meta |= with << 24;
 	if (c->nentries == before)
 		c->empty++;
 	c->nitems = 0;

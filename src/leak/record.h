@@ -7,7 +7,11 @@
  * entries (segment.h) appended to the collector: every email under its own
  * registrable domain, and the record's names, phones and organisations
  * under the domain of the record's first address, so that a lookup of a
- * domain finds the people of that organisation. Phones are also entered
+ * domain finds the people of that organisation. An entry's group is the
+ * batch's number for its exact registrable domain (domains[group - 1]);
+ * leak_segment_write() turns it into the segment's own. Each address is
+ * also kept as text under its domain (addrs), for the store's per-domain
+ * address rows. Phones are also entered
  * under LEAK_GROUP_PHONE so they can be looked up by number alone. When the
  * record held a password, each entry carries the PASSWORD flag and email
  * entries a 16-bit verifier (never the password).
@@ -31,13 +35,20 @@ struct leak_rec_item {
 	uint64_t pos;
 	char value[LEAK_MAX_VALUE + 1];
 	uint32_t len;
-	uint32_t group_hint; /* emails: their own domain's group */
+	uint32_t group_hint; /* emails: their own domain's batch group */
 	bool context;        /* emails: gives the record its domain, not entered */
 };
 
 /* Called for each record that cannot be read: pos is the byte offset in
  * the file, line its 1-based line (0 when unknown). */
 typedef void (*leak_error_fn)(void *ctx, uint64_t pos, uint64_t line, const char *why);
+
+/* One exact registrable domain of the current batch. */
+struct leak_batch_domain {
+	const char *name; /* borrowed from the collector's cache */
+	char *addrs;      /* its addresses entered in this batch, "a@x\n" each (owned) */
+	size_t len, cap;
+};
 
 struct leak_collector {
 	/* output: entries of the current batch (owned, lg_grow'n) */
@@ -67,7 +78,12 @@ struct leak_collector {
 	uint64_t pw_hash;
 	int cc;               /* country calling code of the record, 0 unknown */
 
-	struct domain_cache *domains;
+	/* the batch's domains: group g is domains[g - 1] (reset with the entries) */
+	struct leak_batch_domain *domains;
+	size_t ndomains, domains_cap;
+	uint32_t gen;
+
+	struct domain_cache *cache;
 };
 
 void leak_collector_init(struct leak_collector *c);
@@ -94,10 +110,11 @@ void leak_rec_country(struct leak_collector *c, const char *s, size_t n);
 void leak_rec_text(struct leak_collector *c, const char *s, size_t n, uint64_t pos);
 void leak_rec_end(struct leak_collector *c);
 
-/* The group of a registrable domain given in any form ("Mail.Example.COM"
- * -> group of "example.com"); 0 when it has none. Uses a process-wide
- * cache-free slow path; for lookups. */
-uint32_t leak_group_of_host(const char *host);
+/* The registrable domain of a host given in any form ("Mail.Example.COM"
+ * -> "example.com"; a host without one stands for itself) into out
+ * (LEAK_MAX_EMAIL + 1 bytes): the key domain answers are filed under.
+ * Returns its length, 0 when host is empty or too long. */
+size_t leak_domain_of_host(const char *host, char *out);
 /* The index key of a normalised value of a kind. */
 uint64_t leak_value_key(enum leak_kind kind, const char *v, size_t n);
 /* The 16-bit verifier of a password for an address. */

@@ -1,9 +1,10 @@
 /* facts.h: what the portal may show once access is proven — per leak, the
  * counts for a domain (the same numbers `leakguard lookup --domain` prints,
  * from the same leak_lookup, plus the documents holding them), the domain's
- * affected addresses (re-read from the dumps and checked against the
- * index's hashes), and for one address the kinds of data that leaked with
- * it. The caller holds the portal's index_lock. */
+ * affected addresses (the store's rows of exactly that domain, written at
+ * ingest), and for one address the kinds of data that leaked with it. Only
+ * entries of exactly the registrable domain asked for are ever part of an
+ * answer, and no dump is read. The caller holds the portal's index_lock. */
 #ifndef LG_PORTAL_FACTS_H
 #define LG_PORTAL_FACTS_H
 

@@ -46,6 +46,15 @@ struct store_backend {
 					struct errbuf *err);
 	enum lg_status (*leak_error_add)(void *impl, int64_t file_id, int64_t line, const char *why,
 					 struct errbuf *err);
+	enum lg_status (*leak_place_add)(void *impl, int64_t file_id, uint64_t first, uint64_t last, const void *data,
+					 size_t len, struct errbuf *err);
+	enum lg_status (*leak_places)(void *impl, int64_t file_id, uint64_t pos,
+				      bool (*fn)(void *, const void *, size_t), void *ctx, struct errbuf *err);
+	enum lg_status (*leak_places_prune)(void *impl, struct errbuf *err);
+	enum lg_status (*leak_addresses_add)(void *impl, const char *domain, int64_t source_id, const char *text,
+					     size_t len, struct errbuf *err);
+	enum lg_status (*leak_addresses)(void *impl, const char *domain,
+					 bool (*fn)(void *, int64_t, const char *, size_t), void *ctx, struct errbuf *err);
 };
 
 extern const struct store_backend store_sqlite_backend;

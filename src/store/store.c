@@ -198,6 +198,36 @@ enum lg_status store_leak_error_add(struct store *s, int64_t file_id, int64_t li
 	return LEAK_CALL(leak_error_add, file_id, line, why, err);
 }
 
+enum lg_status store_leak_place_add(struct store *s, int64_t file_id, uint64_t first, uint64_t last, const void *data,
+				    size_t len, struct errbuf *err)
+{
+	return LEAK_CALL(leak_place_add, file_id, first, last, data, len, err);
+}
+
+enum lg_status store_leak_places(struct store *s, int64_t file_id, uint64_t pos,
+				 bool (*fn)(void *ctx, const void *data, size_t len), void *ctx, struct errbuf *err)
+{
+	return LEAK_CALL(leak_places, file_id, pos, fn, ctx, err);
+}
+
+enum lg_status store_leak_places_prune(struct store *s, struct errbuf *err)
+{
+	return LEAK_CALL(leak_places_prune, err);
+}
+
+enum lg_status store_leak_addresses_add(struct store *s, const char *domain, int64_t source_id, const char *text,
+					size_t len, struct errbuf *err)
+{
+	return LEAK_CALL(leak_addresses_add, domain, source_id, text, len, err);
+}
+
+enum lg_status store_leak_addresses(struct store *s, const char *domain,
+				    bool (*fn)(void *ctx, int64_t source_id, const char *text, size_t len), void *ctx,
+				    struct errbuf *err)
+{
+	return LEAK_CALL(leak_addresses, domain, fn, ctx, err);
+}
+
 char *store_default_path(void)
 {
 	const char *env = getenv("LEAKGUARD_DB");

@@ -124,6 +124,26 @@ enum lg_status store_leak_segments(struct store *s, int64_t source_id,
 enum lg_status store_leak_error_add(struct store *s, int64_t file_id, int64_t line, const char *why,
 				    struct errbuf *err);
 
+/* What lookups show of places, prepared at ingest (src/leak/index.c
+ * encodes data): a chunk of the places of file_id between byte offsets
+ * first and last. Kept per file, written with the batch of the file. */
+enum lg_status store_leak_place_add(struct store *s, int64_t file_id, uint64_t first, uint64_t last, const void *data,
+				    size_t len, struct errbuf *err);
+/* Calls fn with every chunk of file_id covering pos (data borrowed for the
+ * call); stops when fn returns false. */
+enum lg_status store_leak_places(struct store *s, int64_t file_id, uint64_t pos,
+				 bool (*fn)(void *ctx, const void *data, size_t len), void *ctx, struct errbuf *err);
+/* Deletes place chunks of files that were never committed (a killed ingest). */
+enum lg_status store_leak_places_prune(struct store *s, struct errbuf *err);
+/* Adds the addresses of exactly the registrable domain `domain` found in
+ * one batch of source_id (as src/leak/ packs them; opaque here). */
+enum lg_status store_leak_addresses_add(struct store *s, const char *domain, int64_t source_id, const char *text,
+					size_t len, struct errbuf *err);
+/* Calls fn with every row of exactly `domain` (bytes borrowed for the call). */
+enum lg_status store_leak_addresses(struct store *s, const char *domain,
+				    bool (*fn)(void *ctx, int64_t source_id, const char *text, size_t len), void *ctx,
+				    struct errbuf *err);
+
 /* The default store path: $LEAKGUARD_DB, else ~/.local/share/leakguard/leakguard.db.
  * Returns a g_malloc'd string. */
 char *store_default_path(void);

@@ -20,12 +20,23 @@
  *          lines is the sparse line index (u64 offset of every 4096th line)
  *   leak_segments(id, source_id, name UNIQUE, entries, bytes)  live segment
  *          files; one is committed in the same transaction as its files
- *   leak_errors(file_id, line, what)  records that could not be read */
+ *   leak_errors(file_id, line, what)  records that could not be read
+ *   leak_places(file_id, first, last, data)  what lookup shows of a place
+ *          (line, page, redacted snippet), prepared at ingest so no
+ *          request re-reads a dump (index.c has the encoding of data)
+ *   leak_addresses(domain, source_id, addresses)  the addresses of one
+ *          exact registrable domain in one batch, newline-separated and
+ *          packed (src/leak/index_int.h); the portal's address list reads
+ *          these rows only
+ * An index of the first format (no leak_places) is refused by readers and
+ * dropped by the next ingest (src/leak/index.c says why). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <sqlite3.h>
@@ -62,7 +73,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 
 enum leak_stmt_id {
 	LST_SOURCE_GET, LST_SOURCE_ADD, LST_SOURCE_STATE, LST_SOURCES, LST_FILE_BY_PATH, LST_FILE_BY_SHA,
-	LST_FILE_MAX, LST_FILE_ADD, LST_FILE_GET, LST_SEGMENT_ADD, LST_SEGMENTS, LST_ERROR_ADD, LST_COUNT
+	LST_FILE_MAX, LST_FILE_ADD, LST_FILE_GET, LST_SEGMENT_ADD, LST_SEGMENTS, LST_ERROR_ADD, LST_PLACE_ADD,
+	LST_PLACES, LST_PLACES_PRUNE, LST_ADDR_ADD, LST_ADDRS, LST_COUNT
 };
 
 struct sqlite_store {
@@ -155,8 +167,17 @@ static enum lg_status open_store(const char *path, bool create, void **impl, str
 		close_store(s);
 		return errbuf_set(err, LG_ENOTFOUND, "%s: %s", path, strerror(errno));
 	}
-	if (create)
+	if (create) {
+		int fd;
+
 		make_parent_dir(path);
+		/* SQLite creates 0644 less the umask; the store holds leak data
+		 * and keys, so it is made 0600 first (its -wal and -shm files
+		 * take the mode of the database) */
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+	}
 	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = db_error(s, err, "cannot open");
 		close_store(s);
@@ -367,7 +388,17 @@ static const char leak_schema[] =
 	"CREATE TABLE IF NOT EXISTS leak_segments(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,"
 	" name TEXT UNIQUE NOT NULL, entries INTEGER NOT NULL, bytes INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS leak_errors(file_id INTEGER NOT NULL, line INTEGER NOT NULL,"
-	" what TEXT NOT NULL);";
+	" what TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS leak_places(file_id INTEGER NOT NULL, first INTEGER NOT NULL,"
+	" last INTEGER NOT NULL, data BLOB NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS leak_places_file ON leak_places(file_id, first);"
+	"CREATE TABLE IF NOT EXISTS leak_addresses(domain TEXT NOT NULL, source_id INTEGER NOT NULL,"
+	" addresses BLOB NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS leak_addresses_domain ON leak_addresses(domain);";
+
+/* What the first format had; dropped when an ingest meets it. */
+static const char leak_drop_v1[] = "DROP TABLE IF EXISTS leak_sources; DROP TABLE IF EXISTS leak_files;"
+				   " DROP TABLE IF EXISTS leak_segments; DROP TABLE IF EXISTS leak_errors;";
 
 static const char *const leak_sql[LST_COUNT] = {
 	[LST_SOURCE_GET] = "SELECT id FROM leak_sources WHERE name = ?1",
@@ -394,16 +425,21 @@ static const char *const leak_sql[LST_COUNT] = {
 	[LST_SEGMENTS] = "SELECT id, source_id, name, entries, bytes FROM leak_segments"
 			 " WHERE ?1 = 0 OR source_id = ?1 ORDER BY id",
 	[LST_ERROR_ADD] = "INSERT INTO leak_errors(file_id, line, what) VALUES(?1, ?2, ?3)",
+	[LST_PLACE_ADD] = "INSERT INTO leak_places(file_id, first, last, data) VALUES(?1, ?2, ?3, ?4)",
+	[LST_PLACES] = "SELECT data FROM leak_places WHERE file_id = ?1 AND first <= ?2 AND last >= ?2",
+	[LST_PLACES_PRUNE] = "DELETE FROM leak_places WHERE file_id > (SELECT coalesce(max(id), 0) FROM leak_files)",
+	[LST_ADDR_ADD] = "INSERT INTO leak_addresses(domain, source_id, addresses) VALUES(?1, ?2, ?3)",
+	[LST_ADDRS] = "SELECT source_id, addresses FROM leak_addresses WHERE domain = ?1",
 };
 
-static bool has_leak_tables(struct sqlite_store *s)
+static bool has_table(struct sqlite_store *s, const char *name)
 {
 	sqlite3_stmt *st;
 	bool yes = false;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE name = 'leak_segments'", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE name = ?1", -1, &st, NULL) != SQLITE_OK)
 		return false;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	yes = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return yes;
@@ -415,7 +451,19 @@ static enum lg_status leak_attach(void *impl, bool create, struct errbuf *err)
 
 	if (s->lst[0])
 		return LG_OK;
-	if (!has_leak_tables(s)) {
+	if (has_table(s, "leak_segments") && !has_table(s, "leak_places")) {
+		enum lg_status rc;
+
+		if (!create)
+			return errbuf_set(err, LG_EPARSE,
+					  "%s holds a leak index of an older format, whose domain answers could mix"
+					  " organisations; run `leakguard ingest` again for every leak to rebuild it",
+					  s->path);
+		rc = exec(s, leak_drop_v1, err);
+		if (rc)
+			return rc;
+	}
+	if (!has_table(s, "leak_segments")) {
 		enum lg_status rc;
 
 		if (!create)
@@ -443,6 +491,7 @@ static char *leak_dir(void *impl)
 	char *dir = g_strdup_printf("%s.leak", s->path);
 
 	g_mkdir_with_parents(dir, 0700);
+	chmod(dir, 0700); /* also when an older version or a loose umask made it */
 	return dir;
 }
 
@@ -649,6 +698,76 @@ static enum lg_status leak_error_add(void *impl, int64_t file_id, int64_t line, 
 	return step_done(s, st, err);
 }
 
+static enum lg_status leak_place_add(void *impl, int64_t file_id, uint64_t first, uint64_t last, const void *data,
+				     size_t len, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[LST_PLACE_ADD];
+
+	sqlite3_bind_int64(st, 1, file_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)first);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)last);
+	sqlite3_bind_blob(st, 4, data, (int)len, SQLITE_STATIC);
+	return step_done(s, st, err);
+}
+
+static enum lg_status leak_places(void *impl, int64_t file_id, uint64_t pos,
+				  bool (*fn)(void *, const void *, size_t), void *ctx, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[LST_PLACES];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, file_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)pos);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!fn(ctx, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? LG_OK : db_error(s, err, "read failed");
+}
+
+static enum lg_status leak_places_prune(void *impl, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+
+	return step_done(s, s->lst[LST_PLACES_PRUNE], err);
+}
+
+static enum lg_status leak_addresses_add(void *impl, const char *domain, int64_t source_id, const char *text,
+					 size_t len, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[LST_ADDR_ADD];
+
+	sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, source_id);
+	sqlite3_bind_blob(st, 3, text, (int)len, SQLITE_STATIC);
+	return step_done(s, st, err);
+}
+
+static enum lg_status leak_addresses(void *impl, const char *domain,
+				     bool (*fn)(void *, int64_t, const char *, size_t), void *ctx, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st = s->lst[LST_ADDRS];
+	int rc;
+
+	sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_blob(st, 1),
+			(size_t)sqlite3_column_bytes(st, 1))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? LG_OK : db_error(s, err, "read failed");
+}
+
 const struct store_backend store_sqlite_backend = {
 	.scheme = "sqlite",
 	.open = open_store,
@@ -678,4 +797,9 @@ const struct store_backend store_sqlite_backend = {
 	.leak_segment_add = leak_segment_add,
 	.leak_segments = leak_segments,
 	.leak_error_add = leak_error_add,
+	.leak_place_add = leak_place_add,
+	.leak_places = leak_places,
+	.leak_places_prune = leak_places_prune,
+	.leak_addresses_add = leak_addresses_add,
+	.leak_addresses = leak_addresses,
 };

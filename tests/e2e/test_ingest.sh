@@ -102,6 +102,20 @@ for delay in 0.05 0.2 0.4 0.7 1.0; do
 	[ "$orphans" = 0 ] || fail "temporary segment files left after kill at $delay s"
 done
 
+# --- a leak index of the first format (no prepared places): refused by
+# lookup with a sentence, rebuilt by the next ingest ---
+if command -v sqlite3 > /dev/null; then
+	odb="$T/old.db"
+	"$BIN" ingest --db "$odb" --source old "$ROOT/tests/leak/combo.txt" > /dev/null 2>&1 || fail "old-format setup"
+	sqlite3 "$odb" 'DROP TABLE leak_places; DROP TABLE leak_addresses;' || fail "sqlite3 could not make a first-format index"
+	out=$("$BIN" lookup --db "$odb" alice@example.com 2>&1); rc=$?
+	[ $rc = 2 ] && grep -q 'older format.*ingest.*again' <<< "$out" || fail "first-format index not refused clearly (exit $rc): $out"
+	out=$("$BIN" ingest --db "$odb" --source old "$ROOT/tests/leak/combo.txt" 2>&1) || fail "ingest over a first-format index: $out"
+	grep -q 'older format' <<< "$out" || fail "rebuild of a first-format index not said: $out"
+	"$BIN" lookup --db "$odb" --json alice@example.com | jq -e '.found and .sources[0].places[0].line == 1' > /dev/null ||
+		fail "index not rebuilt: $("$BIN" lookup --db "$odb" --json alice@example.com)"
+fi
+
 # --- the SpamAssassin corpus as a leaked mailbox ---
 if [ -d "$ROOT/build/corpus/train/ham" ]; then
 	sdb="$T/sa.db"

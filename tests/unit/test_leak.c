@@ -12,6 +12,7 @@
 
 #include "leak/doc.h"
 #include "leak/extract.h"
+#include "leak/index_int.h"
 #include "leak/range.h"
 #include "leak/sha1.h"
 #include "leak/reader.h"
@@ -227,9 +228,12 @@ static void test_readers(void **state)
 
 static void test_segment(void **state)
 {
-	enum { N = 5000 };
+	enum { N = 5000, D = 96 };
 	struct leak_entry *e = calloc(N, sizeof(*e));
+	uint32_t *was = calloc(N, sizeof(*was));
 	char path[] = "/tmp/leakguard-test-seg-XXXXXX";
+	char names[D][24];
+	const char *doms[D];
 	struct leak_segment *s = NULL;
 	struct errbuf err;
 	int fd = mkstemp(path);
@@ -237,23 +241,41 @@ static void test_segment(void **state)
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
+	for (size_t i = 0; i < D; i++) {
+		snprintf(names[i], sizeof(names[i]), "d%02zu.example", i);
+		doms[i] = names[i];
+	}
 	for (size_t i = 0; i < N; i++) {
-		e[i].group = (uint32_t)(i * 2654435761u) % 97;
+		e[i].group = (uint32_t)(i * 2654435761u) % (D + 1); /* 0: no domain, g: doms[g - 1] */
 		e[i].value = (uint64_t)i * 0x9e3779b97f4a7c15ULL;
 		e[i].meta = leak_meta(LEAK_EMAIL, 0, (uint32_t)i);
+		was[i] = e[i].group;
 	}
-	leak_entries_sort(e, N);
+	/* written with the batch's groups; the file has its own, sorted */
+	assert_int_equal(leak_segment_write(path, 1, 0, doms, D, e, N, &err), LG_OK);
 	for (size_t i = 1; i < N; i++)
 		assert_true(e[i - 1].group < e[i].group || (e[i - 1].group == e[i].group && e[i - 1].value <= e[i].value));
-	assert_int_equal(leak_segment_write(path, 1, 0, e, N, &err), LG_OK);
 	assert_int_equal(leak_segment_open(path, &s, &err), LG_OK);
 	assert_int_equal(leak_segment_count(s), N);
 	assert_true(leak_segment_verify(s));
 	for (size_t i = 0; i < N; i += 37) {
-		size_t lb = leak_segment_lower_bound(s, e[i].group, e[i].value);
+		size_t lb = leak_segment_lower_bound(s, e[i].group, e[i].value), tl = 0;
+		uint32_t orig = was[leak_entry_file(&e[i])];
+		const char *t = leak_segment_domain_text(s, e[i].group, &tl);
 
 		assert_int_equal(leak_segment_entries(s)[lb].value, e[i].value);
+		/* each entry is still under the domain it was written under */
+		if (orig == 0) {
+			assert_null(t);
+		} else {
+			assert_non_null(t);
+			assert_int_equal(tl, strlen(doms[orig - 1]));
+			assert_memory_equal(t, doms[orig - 1], tl);
+			assert_int_equal(leak_segment_domain(s, doms[orig - 1], tl), e[i].group);
+		}
 	}
+	assert_int_equal(leak_segment_domain(s, "d01.exampl", 10), 0);
+	assert_int_equal(leak_segment_domain(s, "d01.examplf", 11), 0);
 	assert_int_equal(leak_segment_lower_bound(s, 1000, 0), N);
 	assert_int_equal(leak_segment_lower_bound(s, 0, 0), 0);
 	leak_segment_close(&s);
@@ -262,8 +284,60 @@ static void test_segment(void **state)
 	assert_int_equal(leak_segment_open(path, &s, &err), LG_EPARSE);
 	unlink(path);
 	free(e);
+	free(was);
 }
 
+/* Two domains of one record stay apart: each address under its own exact
+ * domain, the record's name under the first one's; and what leaked with
+ * an address is flagged on it. */
+static void test_batch_domains(void **state)
+{
+	struct leak_collector c;
+	const char *csv = "email,name\nann@mail.org186716.com,Ann Lee\nbob@org194771.com\n";
+
+	(void)state;
+	leak_collector_init(&c);
+	leak_read(leak_format_sniff("x.csv", csv, strlen(csv)), csv, strlen(csv), &c);
+	assert_int_equal(c.ndomains, 2);
+	assert_string_equal(c.domains[0].name, "org186716.com");
+	assert_string_equal(c.domains[1].name, "org194771.com");
+	assert_int_equal(c.domains[0].len, strlen("ann@mail.org186716.com\n"));
+	for (size_t i = 0; i < c.nentries; i++) {
+		const struct leak_entry *e = &c.entries[i];
+
+		if (leak_entry_kind(e) == LEAK_NAME)
+			assert_int_equal(e->group, 1);
+		if (leak_entry_kind(e) == LEAK_EMAIL && e->group == 1)
+			assert_true(leak_entry_flags(e) & LEAK_FLAG_WITH_NAME);
+		if (leak_entry_kind(e) == LEAK_EMAIL && e->group == 2)
+			assert_false(leak_entry_flags(e) & LEAK_FLAG_WITH_NAME);
+	}
+	leak_collector_reset(&c);
+	assert_int_equal(c.ndomains, 0);
+	leak_collector_cleanup(&c);
+}
+
+
+/* Packed store rows come back byte for byte; damaged ones are refused. */
+static void test_pack(void **state)
+{
+	const char *text = "alice@example.com\nbob@example.com\nalice@example.com\n";
+	unsigned char *z;
+	size_t zn, n;
+	char *back;
+
+	(void)state;
+	leak_pack(text, strlen(text), &z, &zn);
+	assert_true(leak_unpack(z, zn, &back, &n));
+	assert_int_equal(n, strlen(text));
+	assert_string_equal(back, text);
+	lg_free(back);
+	assert_false(leak_unpack(z, zn - 3, &back, &n)); /* truncated */
+	z[0] ^= 1;                                       /* a wrong length */
+	assert_false(leak_unpack(z, zn, &back, &n));
+	assert_false(leak_unpack(z, 3, &back, &n));
+	lg_free(z);
+}
 
 static void hex(const uint8_t *d, size_t n, char *out)
 {
@@ -429,6 +503,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_email),  cmocka_unit_test(test_phone),   cmocka_unit_test(test_names),
 		cmocka_unit_test(test_redact), cmocka_unit_test(test_readers), cmocka_unit_test(test_segment),
+		cmocka_unit_test(test_batch_domains), cmocka_unit_test(test_pack),
 		cmocka_unit_test(test_sha1),   cmocka_unit_test(test_range),   cmocka_unit_test(test_docs),
 		cmocka_unit_test(test_archive),
 	};
