@@ -48,6 +48,7 @@ read -r SMTP PORT <<< "$ports"
 mkdir -p "$W/sink" && chmod 777 "$W/sink" && rm -f "$W/sink"/*
 cat > "$W/serve.conf" << EOF
 [portal]
+range_access = public
 smtp = 127.0.0.1:$SMTP
 threads = 2
 rate_pages = 0

@@ -30,7 +30,6 @@
 #include "util/errbuf.h"
 
 #define LEAK_RANGE_DECOYS 256  /* decoys in every answer, whatever the real entries */
-#define LEAK_RANGE_PAD LEAK_RANGE_DECOYS /* the former name */
 #define LEAK_RANGE_KEY_LEN 32  /* the secret that makes decoys unpredictable */
 
 /* Sorts and deduplicates n digests in place and writes them as a range file
