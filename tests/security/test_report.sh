@@ -308,6 +308,7 @@ else
 	fail "the sender's markup hides the banner" "$out"
 fi
 
+milter_stop # a sanitizer build reports leaks at exit
 if grep -qE "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$LOG"; then
 	fail "no sanitizer reports in the milter's log" "$(grep -m 5 -E "ERROR|runtime error" "$LOG")"
 fi
