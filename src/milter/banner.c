@@ -499,18 +499,25 @@ static bool done(const struct walk *w)
 	return (w->have_text || !w->b->text) && (w->have_html || !w->b->html);
 }
 
+struct span {
+	size_t start, end;
+};
+
 /* Walks the children of multipart p: each lies between two delimiter lines
  * ("--boundary", the closing one "--boundary--", blanks allowed after); the
- * line end before a delimiter belongs to the delimiter (RFC 2046 5.1.1). */
+ * line end before a delimiter belongs to the delimiter (RFC 2046 5.1.1).
+ * A reader shows the last alternative it can display (RFC 2046 5.1.4), so
+ * the children of multipart/alternative are walked last first: a decoy
+ * HTML part in front cannot take the banner the real one needs. */
 static void walk_multipart(struct walk *w, const struct part *p, unsigned depth, bool body_slot)
 {
 	const char *m = w->msg;
 	const char *child_type = strcmp(p->type, "multipart/digest") == 0 ? "message/rfc822" : "text/plain";
-	bool alternative = strcmp(p->type, "multipart/alternative") == 0;
-	size_t blen = strlen(p->boundary), i = p->body, child = SIZE_MAX;
-	unsigned index = 0;
+	bool alternative = strcmp(p->type, "multipart/alternative") == 0, closed = false;
+	size_t blen = strlen(p->boundary), i = p->body, child = SIZE_MAX, n = 0, cap = 0;
+	struct span *kids = NULL;
 
-	while (i < p->end && !done(w)) {
+	while (i < p->end && !closed && n < BANNER_MAX_PARTS) {
 		size_t e = line_end(m, i, p->end), ce = content_end(m, i, e, p->end), k = i + 2 + blen;
 		bool closing = false;
 
@@ -529,19 +536,25 @@ static void walk_multipart(struct walk *w, const struct part *p, unsigned depth,
 						cend--;
 					if (cend > child && m[cend - 1] == '\r')
 						cend--;
-					walk_part(w, child, cend, depth + 1, child_type,
-						  body_slot && (alternative || index == 0));
-					index++;
+					kids = lg_grow(kids, &cap, n + 1, sizeof(*kids));
+					kids[n++] = (struct span){child, cend};
 				}
-				if (closing)
-					return;
-				child = next_line(e, p->end);
+				closed = closing;
+				child = closing ? SIZE_MAX : next_line(e, p->end);
 			}
 		}
 		i = next_line(e, p->end);
 	}
-	if (child != SIZE_MAX && !done(w))
-		walk_part(w, child, p->end, depth + 1, child_type, body_slot && (alternative || index == 0));
+	if (child != SIZE_MAX && n < BANNER_MAX_PARTS) {
+		kids = lg_grow(kids, &cap, n + 1, sizeof(*kids));
+		kids[n++] = (struct span){child, p->end};
+	}
+	for (size_t j = 0; j < n && !done(w); j++) {
+		size_t at = alternative ? n - 1 - j : j;
+
+		walk_part(w, kids[at].start, kids[at].end, depth + 1, child_type, body_slot && (alternative || at == 0));
+	}
+	lg_free(kids);
 }
 
 /* body_slot: the part stands where a reader's program shows the message

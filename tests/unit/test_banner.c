@@ -110,6 +110,12 @@ static const struct banner_case cases[] = {
 	 &small, LG_OK,
 	 "preamble\r\n--xx\r\nContent-Type: text/plain\r\n\r\nB\r\nhi\r\n--xx\r\nContent-Type: text/html\r\n\r\n"
 	 "<b>B</b>\r\n<body>hi</body>\r\n--xx--\r\nepilogue\r\n", 1, 1},
+	{"multipart/alternative: the last HTML part, not a decoy in front",
+	 "Content-Type: multipart/alternative; boundary=\"xx\"\r\n\r\n--xx\r\nContent-Type: text/html\r\n\r\ndecoy\r\n"
+	 "--xx\r\nContent-Type: text/html\r\n\r\nreal\r\n--xx--\r\n",
+	 &small, LG_OK,
+	 "--xx\r\nContent-Type: text/html\r\n\r\ndecoy\r\n--xx\r\nContent-Type: text/html\r\n\r\n<b>B</b>\r\nreal\r\n--xx--\r\n",
+	 0, 1},
 	{"multipart/mixed: body, not the text attachment",
 	 "Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\n\r\nbody\r\n--b1\r\n"
 	 "Content-Type: text/plain; name=notes.txt\r\n\r\nnotes\r\n--b1--\r\n",
