@@ -4,7 +4,9 @@
  * reload, on the signal thread, never in a libmilter callback), then each
  * report reads only the rows added since (report_index_catch_up), under a
  * lock that serialises reports (they are rare; ordinary mail never waits
- * on it). */
+ * on it). Only when the index could not be loaded at reload (the store
+ * unreadable then), or a message still runs under the rules of a store
+ * just renamed, does one report read every row. */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
