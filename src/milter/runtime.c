@@ -100,11 +100,13 @@ static enum lg_status build(struct runtime_holder *h, struct runtime **out, stru
 		runtime_free(r);
 		return rc;
 	}
+	/* The alert key before the version: creating it writes the store,
+	 * which must not look like a change to reload for. */
+	load_alert_key(r);
 	/* The version first: a write that races the load makes it stale. */
 	r->state = state_version(&r->cfg);
 	state_attach(r->engine, &r->cfg);
 	open_history(r);
-	load_alert_key(r);
 	if (r->settings.report_address)
 		reporting_prepare(&r->cfg);
 	atomic_init(&r->refs, 1);
