@@ -11,7 +11,7 @@ debs=(
 	libhunspell-dev hunspell-en-us libjansson-dev libmagic-dev libssl-dev
 	libsqlite3-dev libcmocka-dev libmilter-dev libpoppler-glib-dev libzip-dev zlib1g-dev libarchive-dev libxml2-dev
 	libmicrohttpd-dev wrk
-	postfix swaks
+	postfix swaks sasl2-bin libsasl2-modules
 	chromium dnsmasq-base bind9-dnsutils
 	jq time
 	bogofilter spamassassin rspamd redis-server hyperfine

@@ -28,7 +28,8 @@ struct part {
 	char boundary[256];
 	char charset[64];   /* lower case */
 	char cte[40];       /* lower case */
-	bool file;          /* an attachment, or anything with a file name */
+	bool attachment;    /* Content-Disposition: attachment */
+	bool named;         /* a name= or filename= parameter */
 };
 
 struct edit {
@@ -95,24 +96,6 @@ static bool same_ci(const char *a, size_t n, const char *lit)
 	return i == n && !lit[i];
 }
 
-/* Case-insensitive search for lit (lower case) in d[from, n). */
-static size_t find_ci(const char *d, size_t n, size_t from, const char *lit)
-{
-	size_t k = strlen(lit);
-
-	for (size_t i = from; i + k <= n; i++) {
-		size_t j;
-
-		if (lower(d[i]) != lit[0])
-			continue;
-		for (j = 1; j < k && lower(d[i + j]) == lit[j]; j++)
-			;
-		if (j == k)
-			return i;
-	}
-	return SIZE_MAX;
-}
-
 /* Copies [s, s + n) into dst (size cap) in lower case, cut to fit. */
 static void copy_lower(char *dst, size_t cap, const char *s, size_t n)
 {
@@ -166,7 +149,7 @@ static void read_params(const char *v, size_t n, size_t i, struct part *p)
 		else if (strcmp(attr, "charset") == 0)
 			copy_lower(p->charset, sizeof(p->charset), value, k);
 		else if (strncmp(attr, "name", 4) == 0 || strncmp(attr, "filename", 8) == 0)
-			p->file = true;
+			p->named = true;
 	}
 }
 
@@ -208,7 +191,7 @@ static void read_field(enum field f, const char *v, size_t n, struct part *p)
 	case FIELD_DISPOSITION:
 		k = token_len(v, n, i, 0);
 		if (same_ci(v + i, k, "attachment"))
-			p->file = true;
+			p->attachment = true;
 		read_params(v, n, i + k, p);
 		break;
 	case FIELD_OTHER:
@@ -298,53 +281,22 @@ static enum header_end read_headers(const char *msg, size_t start, size_t end, s
 
 /* ---- where the banner goes ----------------------------------------------- */
 
-/* Offset just past the '>' closing the tag that starts at d[i] (quotes in
- * attributes respected), or SIZE_MAX when it never closes. */
-static size_t tag_close(const char *d, size_t n, size_t i)
-{
-	char quote = 0;
-
-	for (i++; i < n; i++) {
-		if (quote) {
-			if (d[i] == quote)
-				quote = 0;
-		} else if (d[i] == '"' || d[i] == '\'') {
-			quote = d[i];
-		} else if (d[i] == '>') {
-			return i + 1;
-		}
-	}
-	return SIZE_MAX;
-}
-
-/* Past the first tag named lit ("<body") that is followed by a blank, '>'
- * or '/', or SIZE_MAX. */
-static size_t after_tag(const char *d, size_t n, const char *lit)
-{
-	size_t k = strlen(lit);
-
-	for (size_t at = find_ci(d, n, 0, lit); at != SIZE_MAX; at = find_ci(d, n, at + 1, lit)) {
-		char c = at + k < n ? d[at + k] : '\0';
-
-		if (is_space(c) || c == '>' || c == '/')
-			return tag_close(d, n, at);
-	}
-	return SIZE_MAX;
-}
-
+/* Where the HTML banner goes: before any of the sender's markup, so that
+ * no comment, wrapper or unclosed tag of theirs can contain it (an HTML
+ * parser puts text before <html> into the body). Only a byte-order mark
+ * and a leading <!DOCTYPE ...> stay in front: the doctype ends at its first
+ * '>' whatever its quotes say (HTML tokenizer, "abrupt doctype"), holds
+ * nothing, and keeps the page out of quirks mode. */
 static size_t html_offset(const char *d, size_t n)
 {
-	static const char *const tags[] = {"<body", "</head", "<html"};
-	size_t at, i;
+	size_t i = n >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0 ? 3 : 0, at = i;
+	const char *gt;
 
-	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		if ((at = after_tag(d, n, tags[i])) != SIZE_MAX)
-			return at;
-	for (i = 0; i < n && is_space(d[i]); i++)
-		;
-	if (n - i >= 9 && same_ci(d + i, 9, "<!doctype") && (at = tag_close(d, n, i)) != SIZE_MAX)
-		return at;
-	return 0;
+	while (i < n && is_space(d[i]))
+		i++;
+	if (n - i >= 9 && same_ci(d + i, 9, "<!doctype") && (gt = memchr(d + i, '>', n - i)))
+		return (size_t)(gt - d) + 1;
+	return at;
 }
 
 /* ---- writing the banner -------------------------------------------------- */
@@ -539,23 +491,33 @@ out:
 
 /* ---- the walk ------------------------------------------------------------ */
 
-static void walk_part(struct walk *w, size_t start, size_t end, unsigned depth, const char *default_type);
+static void walk_part(struct walk *w, size_t start, size_t end, unsigned depth, const char *default_type,
+		      bool body_slot);
 
 static bool done(const struct walk *w)
 {
 	return (w->have_text || !w->b->text) && (w->have_html || !w->b->html);
 }
 
+struct span {
+	size_t start, end;
+};
+
 /* Walks the children of multipart p: each lies between two delimiter lines
  * ("--boundary", the closing one "--boundary--", blanks allowed after); the
- * line end before a delimiter belongs to the delimiter (RFC 2046 5.1.1). */
-static void walk_multipart(struct walk *w, const struct part *p, unsigned depth)
+ * line end before a delimiter belongs to the delimiter (RFC 2046 5.1.1).
+ * A reader shows the last alternative it can display (RFC 2046 5.1.4), so
+ * the children of multipart/alternative are walked last first: a decoy
+ * HTML part in front cannot take the banner the real one needs. */
+static void walk_multipart(struct walk *w, const struct part *p, unsigned depth, bool body_slot)
 {
 	const char *m = w->msg;
 	const char *child_type = strcmp(p->type, "multipart/digest") == 0 ? "message/rfc822" : "text/plain";
-	size_t blen = strlen(p->boundary), i = p->body, child = SIZE_MAX;
+	bool alternative = strcmp(p->type, "multipart/alternative") == 0, closed = false;
+	size_t blen = strlen(p->boundary), i = p->body, child = SIZE_MAX, n = 0, cap = 0;
+	struct span *kids = NULL;
 
-	while (i < p->end && !done(w)) {
+	while (i < p->end && !closed && n < BANNER_MAX_PARTS) {
 		size_t e = line_end(m, i, p->end), ce = content_end(m, i, e, p->end), k = i + 2 + blen;
 		bool closing = false;
 
@@ -574,20 +536,34 @@ static void walk_multipart(struct walk *w, const struct part *p, unsigned depth)
 						cend--;
 					if (cend > child && m[cend - 1] == '\r')
 						cend--;
-					walk_part(w, child, cend, depth + 1, child_type);
+					kids = lg_grow(kids, &cap, n + 1, sizeof(*kids));
+					kids[n++] = (struct span){child, cend};
 				}
-				if (closing)
-					return;
-				child = next_line(e, p->end);
+				closed = closing;
+				child = closing ? SIZE_MAX : next_line(e, p->end);
 			}
 		}
 		i = next_line(e, p->end);
 	}
-	if (child != SIZE_MAX && !done(w))
-		walk_part(w, child, p->end, depth + 1, child_type);
+	if (child != SIZE_MAX && n < BANNER_MAX_PARTS) {
+		kids = lg_grow(kids, &cap, n + 1, sizeof(*kids));
+		kids[n++] = (struct span){child, p->end};
+	}
+	for (size_t j = 0; j < n && !done(w); j++) {
+		size_t at = alternative ? n - 1 - j : j;
+
+		walk_part(w, kids[at].start, kids[at].end, depth + 1, child_type, body_slot && (alternative || at == 0));
+	}
+	lg_free(kids);
 }
 
-static void walk_part(struct walk *w, size_t start, size_t end, unsigned depth, const char *default_type)
+/* body_slot: the part stands where a reader's program shows the message
+ * itself (the top, the first part of a mixed or related multipart, any
+ * alternative), so a name= or filename= there does not make it an
+ * attachment: only Content-Disposition: attachment does. Elsewhere a named
+ * part is a file and left alone. */
+static void walk_part(struct walk *w, size_t start, size_t end, unsigned depth, const char *default_type,
+		      bool body_slot)
 {
 	struct part p;
 	const char *type;
@@ -602,10 +578,10 @@ static void walk_part(struct walk *w, size_t start, size_t end, unsigned depth, 
 	type = *p.type ? p.type : default_type;
 	if (strncmp(type, "multipart/", 10) == 0) {
 		if (depth < BANNER_MAX_DEPTH && *p.boundary)
-			walk_multipart(w, &p, depth);
+			walk_multipart(w, &p, depth, body_slot);
 		return;
 	}
-	if (p.file)
+	if (p.attachment || (p.named && !body_slot))
 		return;
 	if (strcmp(type, "text/plain") == 0 && !w->have_text && w->b->text)
 		insert(w, &p, false);
@@ -646,7 +622,7 @@ enum lg_status banner_insert(const char *msg, size_t len, const struct banner *b
 	w.b = b;
 	w.eol = eol_of(msg, len);
 	w.res = res;
-	walk_part(&w, 0, len, 0, "text/plain");
+	walk_part(&w, 0, len, 0, "text/plain", true);
 	if (w.nedits == 0) {
 		rc = LG_ENOTFOUND;
 		goto out;

@@ -6,14 +6,18 @@
  * A pure function on bytes (no GMime: a parser that re-serialises would
  * change what it does not understand). It reads the raw message, finds the
  * first inline text/plain part and the first inline text/html part (depth
- * first, not inside attached messages, not attachments), and returns the new
- * body with the banner inserted:
+ * first, not inside attached messages, not attachments: a part with
+ * Content-Disposition: attachment, or a named part away from where the
+ * message's body stands), and returns the new body with the banner inserted:
  *   - 7bit/8bit/binary parts: the banner's bytes are inserted;
  *   - quoted-printable parts: the banner is inserted quoted-printable encoded;
  *   - base64 parts: the part is decoded, the banner put in front, and the
  *     part re-encoded with the same line length and line ends.
- * Text goes at the very top (after a byte-order mark); HTML just after the
- * <body> tag (else after </head>, <html> or <!DOCTYPE>, else at the top).
+ * Text goes at the very top (after a byte-order mark); HTML too, before
+ * any of the sender's markup (only a leading <!DOCTYPE> stays in front),
+ * so no comment, hidden wrapper or unclosed tag of the sender's can
+ * contain it; its own inline !important styles (milter/notice.c) beat the
+ * sender's style sheets.
  * The banner is written in the part's charset's terms: UTF-8 only into
  * UTF-8 parts that may carry 8-bit text, HTML non-ASCII as character
  * references; elsewhere non-ASCII characters become '?'. Parts in UTF-16/32

@@ -114,28 +114,46 @@ static void build_text(struct arena *a, const struct verdict *v, const char *rep
 		    "------------------------------------------------------------------------");
 }
 
+/* Inline and !important on every element of the banner: an inline
+ * !important declaration beats any style sheet rule (CSS Cascade 4, the
+ * style attribute outranks every selector), so the sender's <style>
+ * (div{display:none!important}, font-size:0, white on white, zero height,
+ * an overlay) cannot hide it. The style attributes are broken into short
+ * lines (whitespace to CSS) so no line nears SMTP's 998 bytes. */
+#define SHOWN "visibility:visible!important;opacity:1!important;filter:none!important;\n" \
+	"transform:none!important;clip-path:none!important;color:#1a1a1a!important;\n" \
+	"font-family:Arial,Helvetica,sans-serif!important;font-size:14px!important;\n" \
+	"line-height:1.4!important;height:auto!important;max-height:none!important;\n" \
+	"width:auto!important;max-width:none!important;overflow:visible!important;\n" \
+	"text-indent:0!important;float:none!important;"
+#define BLOCK "display:block!important;" SHOWN
+#define INLINE "display:inline!important;" SHOWN
+
 static void build_html(struct arena *a, const struct verdict *v, const char *report, struct buf *b)
 {
 	size_t shown = 0;
 
-	buf_appendf(b, "<div style=\"border:2px solid #c62828;background:#fff4f4;color:#1a1a1a;"
-		       "padding:8px 12px;margin:0 0 12px 0;font-family:Arial,Helvetica,sans-serif;"
-		       "font-size:14px;line-height:1.4\">\n");
-	buf_appendf(b, "<p style=\"margin:0 0 4px 0\"><strong>%s</strong></p>\n", headline(v->kind));
+	buf_appendf(b, "<div style=\"" BLOCK "position:relative!important;z-index:2147483647!important;"
+		       "border:2px solid #c62828!important;background:#fff4f4!important;padding:8px 12px!important;"
+		       "margin:0 0 12px 0!important\">\n");
+	buf_appendf(b, "<p style=\"" BLOCK "margin:0 0 4px 0!important\"><strong style=\"" INLINE
+		       "font-weight:bold!important\">%s</strong></p>\n", headline(v->kind));
 	for (size_t i = 0; i < v->signals.n && shown < NOTICE_MAX_SIGNS; i++) {
 		if (!listed(&v->signals.items[i]))
 			continue;
 		if (shown++ == 0)
-			buf_appendf(b, "<p style=\"margin:0\">Signs found:</p>\n<ul style=\"margin:4px 0 4px 20px;padding:0\">\n");
-		buf_appendf(b, "<li>");
+			buf_appendf(b, "<p style=\"" BLOCK "margin:0!important\">Signs found:</p>\n"
+				       "<ul style=\"" BLOCK "margin:4px 0 4px 20px!important;padding:0!important\">\n");
+		buf_appendf(b, "<li style=\"display:list-item!important;" SHOWN "\">");
 		html_escape(b, reason(a, &v->signals.items[i]));
 		buf_appendf(b, "</li>\n");
 	}
 	if (shown)
 		buf_appendf(b, "</ul>\n");
-	buf_appendf(b, "<p style=\"margin:0\">%s</p>\n<p style=\"margin:0\">", advice);
+	buf_appendf(b, "<p style=\"" BLOCK "margin:0!important\">%s</p>\n<p style=\"" BLOCK "margin:0!important\">",
+		    advice);
 	if (report) {
-		buf_appendf(b, "To report it, forward it to <a href=\"mailto:");
+		buf_appendf(b, "To report it, forward it to <a style=\"" INLINE "\" href=\"mailto:");
 		html_escape(b, report);
 		buf_appendf(b, "\">");
 		html_escape(b, report);

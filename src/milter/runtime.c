@@ -11,7 +11,9 @@
 #include "context/people.h"
 #include "detect/state.h"
 #include "store/store.h"
+#include "milter/reporting.h"
 #include "milter/runtime.h"
+#include "store/reports.h"
 #include "util/alloc.h"
 #include "util/log.h"
 
@@ -24,6 +26,8 @@ struct runtime {
 	struct history *history;      /* correspondent history written to, NULL when it cannot be */
 	pthread_mutex_t history_lock; /* one message's notes are one transaction */
 	unsigned remembered;          /* messages noted, for pruning now and then */
+	unsigned char alert_key[REPORT_KEY_LEN]; /* signs leakguard's own alerts */
+	bool have_alert_key;
 };
 
 /* The history is pruned to its bounds after this many messages. */
@@ -59,6 +63,24 @@ static void open_history(struct runtime *r)
 	g_free(path);
 }
 
+/* The key that signs leakguard's alerts (report/mailer.h), so the spoof
+ * stripping keeps their mark. Created when this milter files reports or
+ * an alert address is set; otherwise read if the store has one. */
+static void load_alert_key(struct runtime *r)
+{
+	char *path = r->cfg.db ? g_strdup(r->cfg.db) : store_default_path();
+	struct report_store *rs = NULL;
+	struct errbuf err = {""};
+
+	if ((r->settings.report_address || r->cfg.report_alert_to.n || g_file_test(path, G_FILE_TEST_EXISTS)) &&
+	    !report_store_open(path, &rs, &err) && !report_store_alert_key(rs, r->alert_key, &err))
+		r->have_alert_key = true;
+	else if (*err.msg)
+		log_warn("milter: no alert key, so leakguard's alerts lose their mark here: %s", err.msg);
+	report_store_close(&rs);
+	g_free(path);
+}
+
 static enum lg_status build(struct runtime_holder *h, struct runtime **out, struct errbuf *err)
 {
 	struct runtime *r = lg_calloc(1, sizeof(*r));
@@ -78,10 +100,15 @@ static enum lg_status build(struct runtime_holder *h, struct runtime **out, stru
 		runtime_free(r);
 		return rc;
 	}
+	/* The alert key before the version: creating it writes the store,
+	 * which must not look like a change to reload for. */
+	load_alert_key(r);
 	/* The version first: a write that races the load makes it stale. */
 	r->state = state_version(&r->cfg);
 	state_attach(r->engine, &r->cfg);
 	open_history(r);
+	if (r->settings.report_address)
+		reporting_prepare(&r->cfg);
 	atomic_init(&r->refs, 1);
 	*out = r;
 	return LG_OK;
@@ -197,6 +224,11 @@ const struct milter_settings *runtime_settings(const struct runtime *r)
 const struct config *runtime_config(const struct runtime *r)
 {
 	return &r->cfg;
+}
+
+const unsigned char *runtime_alert_key(const struct runtime *r)
+{
+	return r->have_alert_key ? r->alert_key : NULL;
 }
 
 void runtime_remember(struct runtime *r, const struct mail_message *msg)

@@ -58,10 +58,16 @@ const struct milter_settings *runtime_settings(const struct runtime *r);
 /* The configuration r was built from (names the state store, [report]). */
 const struct config *runtime_config(const struct runtime *r);
 
+/* The store's alert key (REPORT_KEY_LEN bytes, store/reports.h), NULL
+ * when there is none: a mark it did not sign is stripped. */
+const unsigned char *runtime_alert_key(const struct runtime *r);
+
 /* Adds msg to the correspondent history (context/history.h) beside the
  * state store: its sender, or for mail from the organisation its
- * recipients, with Message-ID and thread. Called for mail judged clean, so
- * a phisher's first mail never makes them a known correspondent. A store
+ * recipients, with Message-ID and thread. Called for mail judged clean and
+ * vouched for (report/vouch.h report_vouch_history: a staff submission, or
+ * a trusted DMARC pass), so neither a phisher's first mail nor a forged
+ * "warm-up" makes them a known correspondent. A store
  * error is logged and otherwise ignored: mail flows on. Thread-safe. */
 void runtime_remember(struct runtime *r, const struct mail_message *msg);
 

@@ -8,40 +8,55 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <libmilter/mfapi.h>
 
 #include "milter/plan.h"
 #include "milter/pool.h"
 #include "milter/reporting.h"
 #include "milter/server.h"
+#include "report/mailer.h"
+#include "report/vouch.h"
+#include "store/reports.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/log.h"
 
 #define SPOOF_PREFIX "X-Leakguard-"
 #define SENDER_MAX 256 /* bytes of the envelope sender kept for the log */
+#define AUTH_MAX 256   /* bytes of a SASL login kept */
+/* The macros MAIL FROM must bring (Postfix sends these by default; asked
+ * for explicitly where the MTA lets a filter choose, SMFIF_SETSYMLIST). */
+#define ENVFROM_MACROS "i {auth_authen} {auth_type} {mail_addr}"
 
 /* The MTA's actions this filter needs, the stages it does not want to hear
  * about, and the stages it answers with no reply: Postfix then streams
  * headers and body without waiting, one round trip per message instead of
  * one per header line (milter protocol 6). */
 #define ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE)
-#define SKIPPED (SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOUNKNOWN)
-#define NO_REPLY (SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
+#define SKIPPED (SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOUNKNOWN)
+#define NO_REPLY (SMFIP_NR_CONN | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
 
 /* One connection's state; a message's fields are reset between messages. */
 struct session {
 	unsigned long no_reply; /* the NO_REPLY steps the MTA agreed to */
 	bool in_message;        /* between MAIL FROM and the end or abort */
 	struct runtime *rt;     /* the rules this message is judged by */
+	char client_ip[INET6_ADDRSTRLEN]; /* the connecting client, "" when unknown */
 	char *sender;           /* envelope sender as given, "<>" for bounces */
+	char *auth;             /* the SASL login ({auth_authen}), NULL without */
 	char *subject;          /* first Subject value as received, NULL if none */
 	struct buf raw;         /* header block and body, unless too large */
 	size_t size;            /* bytes seen, kept or not */
 	bool too_large;
 	bool to_report;         /* a recipient is the report address */
 	char **spoofed;         /* names of X-Leakguard-* fields, in order */
-	size_t nspoofed, spoofed_cap;
+	char **spoofed_value;   /* their values (to check an alert's signature) */
+	size_t nspoofed, spoofed_cap, spoofed_value_cap;
+	char *message_id;       /* first Message-ID value, NULL if none */
 };
 
 /* One analysis, handed to the pool; it owns its own runtime reference so an
@@ -50,6 +65,7 @@ struct job {
 	struct runtime *rt;
 	struct buf raw;
 	char *subject;
+	char *client_ip, *sender, *auth; /* what the MTA said, for the history's vouch */
 	struct plan plan;
 	enum lg_status rc;
 };
@@ -114,13 +130,18 @@ static void message_end(struct session *s)
 	runtime_release(&s->rt);
 	lg_free(s->sender);
 	lg_free(s->subject);
-	s->sender = s->subject = NULL;
+	lg_free(s->auth);
+	lg_free(s->message_id);
+	s->sender = s->subject = s->auth = s->message_id = NULL;
 	buf_cleanup(&s->raw);
-	for (size_t i = 0; i < s->nspoofed; i++)
+	for (size_t i = 0; i < s->nspoofed; i++) {
 		lg_free(s->spoofed[i]);
+		lg_free(s->spoofed_value[i]);
+	}
 	lg_free(s->spoofed);
-	s->spoofed = NULL;
-	s->nspoofed = s->spoofed_cap = 0;
+	lg_free(s->spoofed_value);
+	s->spoofed = s->spoofed_value = NULL;
+	s->nspoofed = s->spoofed_cap = s->spoofed_value_cap = 0;
 	s->size = 0;
 	s->too_large = false;
 	s->to_report = false;
@@ -174,10 +195,30 @@ static sfsistat on_negotiate(SMFICTX *ctx, unsigned long actions, unsigned long 
 		return SMFIS_REJECT;
 	}
 	*want_actions = ACTIONS;
+	/* Staff reports need the SASL login at MAIL FROM: ask for it where
+	 * the MTA lets a filter choose its macros. */
+	if ((actions & SMFIF_SETSYMLIST) && smfi_setsymlist(ctx, SMFIM_ENVFROM, (char *)ENVFROM_MACROS) == MI_SUCCESS)
+		*want_actions |= SMFIF_SETSYMLIST;
 	*want_steps = steps & (SKIPPED | NO_REPLY);
 	*want_f2 = *want_f3 = 0;
 	s->no_reply = *want_steps & NO_REPLY;
 	return SMFIS_CONTINUE;
+}
+
+/* Keeps the client's address: whether it is one of our relays is decided
+ * from the connection, never from a header the sender wrote. */
+static sfsistat on_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *addr)
+{
+	struct session *s = session_of(ctx);
+	const struct sockaddr *sa = (const struct sockaddr *)addr;
+
+	(void)hostname;
+	s->client_ip[0] = '\0';
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, s->client_ip, sizeof(s->client_ip));
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, s->client_ip, sizeof(s->client_ip));
+	return step_done(s, SMFIP_NR_CONN);
 }
 
 static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
@@ -198,6 +239,11 @@ static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
 	for (char *c = s->sender; *c; c++)
 		if ((unsigned char)*c <= ' ')
 			*c = '?';
+	{
+		const char *auth = smfi_getsymval(ctx, (char *)"{auth_authen}");
+
+		s->auth = auth && *auth ? lg_strndup(auth, strnlen(auth, AUTH_MAX)) : NULL;
+	}
 	return SMFIS_CONTINUE;
 }
 
@@ -218,8 +264,12 @@ static sfsistat on_header(SMFICTX *ctx, char *name, char *value)
 		return step_done(s, SMFIP_NR_HDR);
 	if (strncasecmp(name, SPOOF_PREFIX, strlen(SPOOF_PREFIX)) == 0) {
 		s->spoofed = lg_grow(s->spoofed, &s->spoofed_cap, s->nspoofed + 1, sizeof(char *));
+		s->spoofed_value = lg_grow(s->spoofed_value, &s->spoofed_value_cap, s->nspoofed + 1, sizeof(char *));
+		s->spoofed_value[s->nspoofed] = lg_strdup(value);
 		s->spoofed[s->nspoofed++] = lg_strdup(name);
 	}
+	if (!s->message_id && strcasecmp(name, "Message-ID") == 0)
+		s->message_id = lg_strdup(value);
 	if (!s->subject && strcasecmp(name, "Subject") == 0)
 		s->subject = lg_strdup(value);
 	keep(s, name, strlen(name), true);
@@ -276,8 +326,12 @@ static void job_work(void *arg)
 
 	j->rc = plan_build(runtime_engine(j->rt), runtime_settings(j->rt), j->raw.data ? j->raw.data : "",
 			   j->raw.len, j->subject, &j->plan);
-	if (!j->rc && j->plan.verdict.kind == VERDICT_CLEAN)
-		runtime_remember(j->rt, j->plan.msg);
+	if (!j->rc && j->plan.verdict.kind == VERDICT_CLEAN) {
+		struct vouch_facts f = {j->auth, j->client_ip, j->sender};
+
+		if (report_vouch_history(runtime_engine(j->rt), runtime_config(j->rt), &f, j->plan.msg))
+			runtime_remember(j->rt, j->plan.msg);
+	}
 }
 
 static void job_free(void *arg)
@@ -287,6 +341,9 @@ static void job_free(void *arg)
 	plan_cleanup(&j->plan);
 	buf_cleanup(&j->raw);
 	lg_free(j->subject);
+	lg_free(j->client_ip);
+	lg_free(j->sender);
+	lg_free(j->auth);
 	runtime_release(&j->rt);
 	lg_free(j);
 }
@@ -299,14 +356,32 @@ static void add_header(SMFICTX *ctx, const char *name, const char *value, const 
 		log_warn("milter: %s: cannot add %s", qid, name);
 }
 
+/* True when field i is leakguard's own alert mark, signed over this
+ * message's Message-ID with the store's key (report/mailer.h); only the
+ * first such field is kept. */
+static bool signed_mark(const struct session *s, size_t i)
+{
+	const unsigned char *key = runtime_alert_key(s->rt);
+
+	if (!key || strcasecmp(s->spoofed[i], MAILER_MARK) != 0)
+		return false;
+	for (size_t j = 0; j < i; j++)
+		if (strcasecmp(s->spoofed[j], MAILER_MARK) == 0)
+			return false;
+	return mailer_mark_valid(key, REPORT_KEY_LEN, s->message_id, s->spoofed_value[i]);
+}
+
 /* Deletes every X-Leakguard-* field that came with the message: only this
- * milter may say what it found. The last occurrence of a name goes first,
- * so the indexes of those before it stay valid. */
+ * milter may say what it found, and only leakguard's key signs its alert
+ * mark. The last occurrence of a name goes first, so the indexes of those
+ * before it stay valid. */
 static void remove_spoofed(SMFICTX *ctx, const struct session *s, const char *qid)
 {
 	for (size_t i = s->nspoofed; i-- > 0;) {
 		int index = 0;
 
+		if (signed_mark(s, i))
+			continue;
 		for (size_t j = 0; j <= i; j++)
 			if (strcasecmp(s->spoofed[j], s->spoofed[i]) == 0)
 				index++;
@@ -396,6 +471,9 @@ static sfsistat scan(SMFICTX *ctx, struct session *s, double started, const char
 	j->raw = s->raw;
 	buf_init(&s->raw);
 	j->subject = s->subject ? lg_strdup(s->subject) : NULL;
+	j->client_ip = *s->client_ip ? lg_strdup(s->client_ip) : NULL;
+	j->sender = lg_strdup(s->sender);
+	j->auth = s->auth ? lg_strdup(s->auth) : NULL;
 	rc = pool_run(server.pool, job_work, job_free, j, &deadline);
 	if (rc) {
 		snprintf(why, sizeof(why), rc == LG_ELIMIT ? "analysis did not finish within %u ms"
@@ -410,12 +488,18 @@ static sfsistat scan(SMFICTX *ctx, struct session *s, double started, const char
 	return st;
 }
 
-/* A forward to the report address becomes a report instead of mail for a
- * person; one that cannot be recorded is delivered so nothing is lost. */
-static sfsistat take_report(struct session *s, struct outcome *o, char *note, size_t size)
+/* A staff forward to the report address becomes a report instead of mail
+ * for a person; one that cannot be recorded is delivered so nothing is
+ * lost. *r says REPORTING_NOT_STAFF when it is ordinary mail to scan. */
+static sfsistat take_report(struct session *s, struct outcome *o, char *note, size_t size,
+			    enum reporting_result *res)
 {
-	enum reporting_result r = reporting_take(s->rt, s->sender, s->raw.data ? s->raw.data : "", s->raw.len, note, size);
+	struct vouch_facts f = {s->auth, *s->client_ip ? s->client_ip : NULL, s->sender};
+	enum reporting_result r = reporting_take(s->rt, &f, s->raw.data ? s->raw.data : "", s->raw.len, note, size);
 
+	*res = r;
+	if (r == REPORTING_NOT_STAFF)
+		return SMFIS_CONTINUE;
 	o->verdict = "report";
 	snprintf(o->note, sizeof(o->note), "%s", note);
 	o->action = r == REPORTING_FAILED ? "accept" : "discard";
@@ -443,10 +527,17 @@ static sfsistat on_eom(SMFICTX *ctx)
 		add_header(ctx, "X-Leakguard-Note", note, qid);
 		snprintf(o.note, sizeof(o.note), "too-large");
 		st = SMFIS_CONTINUE;
-	} else if (s->to_report) {
-		st = take_report(s, &o, note, sizeof(note));
 	} else {
-		st = scan(ctx, s, started, qid, &o);
+		enum reporting_result r = REPORTING_NOT_STAFF;
+
+		if (s->to_report)
+			st = take_report(s, &o, note, sizeof(note), &r);
+		if (r == REPORTING_NOT_STAFF) {
+			st = scan(ctx, s, started, qid, &o);
+			if (s->to_report)
+				snprintf(o.note + strlen(o.note), sizeof(o.note) - strlen(o.note), "%s%s",
+					 *o.note ? "; " : "", note);
+		}
 	}
 	log_info("milter: %s from=%s size=%zu verdict=%s score=%.2f action=%s signals=%s ms=%.2f%s%s%s", qid,
 		 s->sender, s->size, o.verdict, o.score, o.action, o.signals, now_ms() - started,
@@ -487,6 +578,7 @@ enum lg_status milter_server_run(struct runtime_holder *h, unsigned workers, str
 {
 	struct smfiDesc desc = {
 		.xxfi_name = "leakguard",
+		.xxfi_connect = on_connect,
 		.xxfi_version = SMFI_VERSION,
 		.xxfi_flags = ACTIONS,
 		.xxfi_envfrom = on_envfrom,
@@ -519,6 +611,7 @@ enum lg_status milter_server_run(struct runtime_holder *h, unsigned workers, str
 		rc = errbuf_set(err, LG_EINTERNAL, "libmilter stopped with an error on %s", listen);
 	drain(); /* no-op after milter_server_stop() */
 	pool_free(&server.pool, 2000);
+	reporting_cleanup();
 	log_info("milter: stopped");
 	return rc;
 }

@@ -28,6 +28,7 @@ struct report_index {
 	size_t bmask, bused;
 	GHashTable *campaign_reporters; /* campaign (boxed) -> count */
 	GHashTable *domains, *ips;      /* value -> why */
+	int64_t last_id;                /* the highest report id seen */
 };
 
 struct report_index *report_index_new(void)
@@ -135,6 +136,8 @@ static bool entry_append(struct report_index *idx, int64_t id, int64_t campaign,
 
 void report_index_add(struct report_index *idx, int64_t id, int64_t campaign, int64_t at, const struct fingerprint *fp)
 {
+	if (id > idx->last_id)
+		idx->last_id = id;
 	if (!entry_append(idx, id, campaign, at, fp))
 		return;
 	while ((idx->bused + FP_BANDS) * 2 > idx->bmask + 1)
@@ -205,6 +208,30 @@ size_t report_index_size(const struct report_index *idx)
 	return idx->n;
 }
 
+int64_t report_index_last_id(const struct report_index *idx)
+{
+	return idx->last_id;
+}
+
+static bool catch_one(void *ctx, const struct report_row *r)
+{
+	struct report_index *idx = ctx;
+	struct fingerprint fp;
+
+	if (r->fingerprint_len == sizeof(fp)) {
+		memcpy(&fp, r->fingerprint, sizeof(fp));
+		report_index_add(idx, r->id, r->campaign, r->at, &fp);
+	} else if (r->id > idx->last_id) {
+		idx->last_id = r->id;
+	}
+	return true;
+}
+
+enum lg_status report_index_catch_up(struct report_index *idx, struct report_store *rs, struct errbuf *err)
+{
+	return report_store_each_after(rs, idx->last_id, catch_one, idx, err);
+}
+
 /* ---- loading ----------------------------------------------------------- */
 
 struct loader {
@@ -218,6 +245,8 @@ static bool load_report(void *ctx, const struct report_row *r)
 	struct fingerprint fp;
 	char *key = g_strdup_printf("%lld\n%s", (long long)r->campaign, r->reporter ? r->reporter : "");
 
+	if (r->id > l->idx->last_id)
+		l->idx->last_id = r->id;
 	if (r->fingerprint_len == sizeof(fp)) {
 		memcpy(&fp, r->fingerprint, sizeof(fp));
 		entry_append(l->idx, r->id, r->campaign, r->at, &fp); /* bands filed once all are in */

@@ -40,4 +40,13 @@ bool report_index_ip_blocked(const struct report_index *idx, const char *ip, con
 
 size_t report_index_size(const struct report_index *idx);
 
+/* The highest report id the index has seen (0 when none). */
+int64_t report_index_last_id(const struct report_index *idx);
+struct report_store;
+/* Adds the reports rs holds beyond report_index_last_id(): the incremental
+ * way to keep an index current (a few rows), instead of loading every
+ * report again. Campaign reporter counts are not updated (record.c asks
+ * the store for those). LG_OK, or the store's error. */
+enum lg_status report_index_catch_up(struct report_index *idx, struct report_store *rs, struct errbuf *err);
+
 #endif

@@ -7,22 +7,85 @@
 
 #include "mail/url.h"
 #include "report/mailer.h"
+#include "util/alloc.h"
+#include "util/escape.h"
+#include "util/random.h"
 
-static void headers(struct buf *out, const char *from, const char *const *to, size_t nto, const char *subject)
+#define MARK_VERSION "v1 "
+
+/* The Message-ID without blanks and angle brackets, as it is signed. */
+static char *msgid_core(const char *msgid)
 {
-	char date[64];
+	GString *s = g_string_new(NULL);
+
+	for (const char *p = msgid ? msgid : ""; *p; p++)
+		if (*p != '<' && *p != '>' && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			g_string_append_c(s, *p);
+	return g_string_free(s, FALSE);
+}
+
+char *mailer_mark_sign(const unsigned char *key, size_t keylen, const char *msgid)
+{
+	char *core = msgid_core(msgid);
+	char *mac = g_compute_hmac_for_string(G_CHECKSUM_SHA256, key, keylen, core, -1);
+	char *v = g_strconcat(MARK_VERSION, mac, NULL);
+
+	g_free(mac);
+	g_free(core);
+	return v;
+}
+
+bool mailer_mark_valid(const unsigned char *key, size_t keylen, const char *msgid, const char *value)
+{
+	char *want, *core;
+	size_t n, m;
+	unsigned diff = 0;
+
+	if (!key || !msgid || !value)
+		return false;
+	core = msgid_core(msgid);
+	if (!*core) {
+		g_free(core);
+		return false; /* nothing was signed */
+	}
+	g_free(core);
+	while (*value == ' ' || *value == '\t')
+		value++;
+	want = mailer_mark_sign(key, keylen, msgid);
+	n = strlen(want);
+	m = strlen(value);
+	while (m > 0 && (value[m - 1] == ' ' || value[m - 1] == '\t' || value[m - 1] == '\r' || value[m - 1] == '\n'))
+		m--;
+	/* Constant time in the bytes compared: the mark is a secret's MAC. */
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned)(want[i] ^ (i < m ? value[i] : 0));
+	g_free(want);
+	return diff == 0 && m == n;
+}
+
+static void headers(struct buf *out, const char *from, const char *const *to, size_t nto, const char *subject,
+		    const unsigned char *key, size_t keylen)
+{
+	char date[64], msgid[96];
 	time_t now = time(NULL);
 	struct tm tm;
+	char *mark;
 
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	snprintf(msgid, sizeof(msgid), "<%lld.%016llx@leakguard>", (long long)now,
+		 (unsigned long long)lg_random_u64());
+	/* Unsigned (no key: the portal's mails) the mark proves nothing, and
+	 * the milter strips it like any outsider's copy. */
+	mark = key ? mailer_mark_sign(key, keylen, msgid) : g_strdup("1");
 	buf_appendf(out, "From: %s\r\nTo: ", from);
 	for (size_t i = 0; i < nto; i++)
 		buf_appendf(out, "%s%s", i ? ", " : "", to[i]);
-	buf_appendf(out, "\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%lld.%d@leakguard>\r\n"
+	buf_appendf(out, "\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: %s\r\n"
 			 "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-			 "Content-Transfer-Encoding: 8bit\r\n" MAILER_MARK ": 1\r\nAuto-Submitted: auto-generated\r\n\r\n",
-		    subject, date, (long long)now, g_random_int_range(0, 1 << 30));
+			 "Content-Transfer-Encoding: 8bit\r\n" MAILER_MARK ": %s\r\nAuto-Submitted: auto-generated\r\n\r\n",
+		    subject, date, msgid, mark);
+	g_free(mark);
 }
 
 /* A header value fit for one line: no CR/LF, so nothing can be injected. */
@@ -36,17 +99,43 @@ static char *one_line(const char *s)
 	return d;
 }
 
-void mailer_compose_alert(struct buf *out, const char *from, const char *const *to, size_t nto,
-			  const struct mail_message *msg, const struct verdict *v, int64_t reporters)
+/* Outside text made safe to show: cut to max bytes (at a character
+ * boundary), controls and bidi overrides escaped, links defanged. */
+static const char *shown(struct arena *a, const char *s, size_t max)
 {
-	char *subject = one_line(msg->subject);
-	char *title = g_strdup_printf("[Phishing alert] Do not act on: %s", subject);
+	size_t n = strlen(s ? s : "");
+	char *cut, *esc;
+	const char *d;
 
-	headers(out, from, to, nto, title);
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	cut = g_strndup(s ? s : "", n);
+	esc = escape_controls_dup(cut);
+	d = url_defang(a, esc);
+	lg_free(esc);
+	g_free(cut);
+	return n < strlen(s ? s : "") ? arena_printf(a, "%s...", d) : d;
+}
+
+void mailer_compose_alert(struct buf *out, const char *from, const char *const *to, size_t nto,
+			  const struct mail_message *msg, const struct verdict *v, int64_t reporters,
+			  int64_t campaign, const unsigned char *key, size_t keylen)
+{
+	const char *subject = shown(msg->arena, msg->subject, MAILER_MAX_SHOWN);
+	/* The subject line is leakguard's own words: the campaign and its
+	 * sender's domain, never the phisher's subject verbatim. */
+	char *title = g_strdup_printf("[Phishing alert] Campaign %lld: mail from %s", (long long)campaign,
+				      *msg->from.domain ? shown(msg->arena, msg->from.domain, MAILER_MAX_DOMAIN)
+							: "an unknown sender");
+
+	headers(out, from, to, nto, title, key, keylen);
 	buf_appendf(out, "A phishing mail is reaching our organisation. %s reported it.\r\n\r\n",
 		    reporters > 1 ? "Several colleagues have" : "A colleague has");
 	buf_appendf(out, "  Sender:  %s\r\n  Subject: %s\r\n\r\nThe signs:\r\n",
-		    url_defang(msg->arena, *msg->from.addr ? msg->from.addr : "(unknown)"), subject);
+		    *msg->from.addr ? shown(msg->arena, msg->from.addr, MAILER_MAX_SHOWN) : "(unknown)", subject);
 	for (size_t i = 0; i < v->signals.n && i < 8; i++)
 		if (v->signals.items[i].score > 0)
 			buf_appendf(out, "  - %s\r\n", url_defang(msg->arena, v->signals.items[i].reason));
@@ -60,13 +149,13 @@ void mailer_compose_alert(struct buf *out, const char *from, const char *const *
 			 "If you already clicked or typed a password: change that password now, from the\r\n"
 			 "real site (type its address yourself), and tell the IT service desk at once.\r\n");
 	g_free(title);
-	g_free(subject);
 }
 
 void mailer_compose_thanks(struct buf *out, const char *from, const char *reporter, bool found,
-			   const char *problem)
+			   const char *problem, const unsigned char *key, size_t keylen)
 {
-	headers(out, from, &reporter, 1, found ? "Thank you for reporting" : "We could not read your report");
+	headers(out, from, &reporter, 1, found ? "Thank you for reporting" : "We could not read your report", key,
+		keylen);
 	if (found)
 		buf_appendf(out, "Thank you. We received the message you reported and are checking it.\r\n"
 				 "If it is phishing, colleagues will be warned and the sender blocked.\r\n");
@@ -80,7 +169,7 @@ void mailer_compose_plain(struct buf *out, const char *from, const char *to, con
 {
 	char *subj = one_line(subject);
 
-	headers(out, from, &to, 1, subj);
+	headers(out, from, &to, 1, subj, NULL, 0);
 	for (const char *p = body; *p; p++) {
 		if (*p == '\n')
 			buf_append(out, "\r\n", 2);

@@ -14,15 +14,35 @@
 #include "util/config.h"
 #include "util/errbuf.h"
 
-/* Header every leakguard mail carries, so a report of one is recognised. */
+/* Header every leakguard mail carries, so a report of one is recognised.
+ * Its value is "v1 " and the hex HMAC-SHA256, under the store's alert key
+ * (store/reports.h), of the mail's Message-ID without angle brackets: an
+ * outsider cannot forge it, so the milter keeps a signed mark through its
+ * X-Leakguard-* spoof stripping and removes every other copy. */
 #define MAILER_MARK "X-Leakguard-Alert"
 
-/* The alert about the campaign msg belongs to, judged as v, to `to`. */
+/* Bytes of outside text (subject, address) an alert shows at most, and of
+ * the sender domain its subject names. */
+#define MAILER_MAX_SHOWN 120
+#define MAILER_MAX_DOMAIN 64
+
+/* MAILER_MARK's value for the mail with Message-ID msgid; caller g_free()s. */
+char *mailer_mark_sign(const unsigned char *key, size_t keylen, const char *msgid);
+/* True when value is the mark mailer_mark_sign(key, msgid) gives. False
+ * without a key, a Message-ID or a value. */
+bool mailer_mark_valid(const unsigned char *key, size_t keylen, const char *msgid, const char *value);
+
+/* The alert about campaign (the campaign msg belongs to, judged as v) to
+ * `to`. Its subject is fixed: "[Phishing alert] Campaign N: mail from D",
+ * D the sender's domain defanged, control-free and at most
+ * MAILER_MAX_DOMAIN bytes; the phish's own subject appears only in the
+ * body, cut and escaped the same way. Signed with key when not NULL. */
 void mailer_compose_alert(struct buf *out, const char *from, const char *const *to, size_t nto,
-			  const struct mail_message *msg, const struct verdict *v, int64_t reporters);
+			  const struct mail_message *msg, const struct verdict *v, int64_t reporters,
+			  int64_t campaign, const unsigned char *key, size_t keylen);
 /* The thank-you to the reporter; found tells whether an original was inside. */
 void mailer_compose_thanks(struct buf *out, const char *from, const char *reporter, bool found,
-			   const char *problem);
+			   const char *problem, const unsigned char *key, size_t keylen);
 
 /* A plain-text mail from leakguard to one recipient: the same headers as
  * the alerts, then body (lines separated by "\n", sent as CRLF). */

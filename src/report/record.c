@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "mail/domain.h"
+#include "mail/received.h"
 #include "report/fingerprint.h"
 #include "report/mailer.h"
 #include "report/record.h"
@@ -71,14 +72,20 @@ static void alert(struct report_context *ctx, const struct mail_message *msg, co
 	bool first = false;
 	struct errbuf send_err = {""};
 
+	unsigned char key[REPORT_KEY_LEN];
+
 	if (!to->n || report_store_mark_alerted(ctx->store, out->campaign, &first, err) || !first)
 		return;
 	out->alerted = true;
 	if (!ctx->send_mail)
 		return;
+	if (report_store_alert_key(ctx->store, key, &send_err)) {
+		g_strlcpy(out->alert_error, send_err.msg, sizeof(out->alert_error));
+		return;
+	}
 	buf_init(&text);
 	mailer_compose_alert(&text, ctx->cfg->report_from, (const char *const *)to->items, to->n, msg, v,
-			     out->reporters);
+			     out->reporters, out->campaign, key, sizeof(key));
 	if (mailer_send(ctx->cfg->report_smtp, ctx->cfg->report_from, (const char *const *)to->items, to->n,
 			&text, &send_err))
 		g_strlcpy(out->alert_error, send_err.msg, sizeof(out->alert_error));
@@ -114,6 +121,37 @@ static enum lg_status file_report(struct report_context *ctx, const struct mail_
 	return report_store_campaign(ctx->store, out->campaign, &out->reporters, &reports, err);
 }
 
+const char *report_recorded_ip(const struct engine *e, const struct mail_message *msg)
+{
+	char ip[64];
+
+	for (size_t i = 0; i < msg->nheaders; i++) {
+		if (g_ascii_strcasecmp(msg->headers[i].name, "Received") != 0)
+			continue;
+		/* A hop that names no address breaks the chain: whoever wrote
+		 * the headers below it is unknown, so none of them counts. */
+		if (!received_from_ip(msg->headers[i].value, ip, sizeof(ip)))
+			return NULL;
+		if (!engine_is_trusted_relay(e, ip))
+			return arena_strdup(msg->arena, ip);
+	}
+	return NULL;
+}
+
+/* True when msg carries a mark signed with the store's key: one of
+ * leakguard's own alerts. An unsigned or wrongly signed mark is an
+ * outsider's and means nothing. */
+static bool own_alert(struct report_context *ctx, const struct mail_message *msg)
+{
+	const char *mark = mail_header_get(msg, MAILER_MARK);
+	unsigned char key[REPORT_KEY_LEN];
+	struct errbuf ignored = {""};
+
+	if (!mark || report_store_alert_key(ctx->store, key, &ignored))
+		return false;
+	return mailer_mark_valid(key, sizeof(key), mail_header_get(msg, "Message-ID"), mark);
+}
+
 enum lg_status report_record(struct report_context *ctx, const char *raw, size_t len, const char *reporter,
 			     struct report_outcome *out, struct errbuf *err)
 {
@@ -127,13 +165,13 @@ enum lg_status report_record(struct report_context *ctx, const char *raw, size_t
 		mail_message_free(&msg);
 		return errbuf_set(err, LG_EPARSE, "the reported content is not a mail message");
 	}
-	if (mail_header_get(msg, MAILER_MARK)) {
+	if (own_alert(ctx, msg)) {
 		mail_message_free(&msg);
 		return errbuf_set(err, LG_EPARSE, "the reported message is one of leakguard's own alerts (a report of a report)");
 	}
 	engine_check(ctx->engine, msg, &v);
 	g_strlcpy(out->verdict, verdict_kind_name(v.kind), sizeof(out->verdict));
-	ip = engine_sender_ip(ctx->engine, msg);
+	ip = report_recorded_ip(ctx->engine, msg);
 	rc = file_report(ctx, msg, &v, reporter, ip, out, err);
 	if (!rc)
 		rc = apply_policy(ctx, msg, ip, out, err);

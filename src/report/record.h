@@ -32,9 +32,18 @@ struct report_outcome {
 	char alert_error[300];      /* why an alert could not be sent, "" when fine */
 };
 
+/* The sending server's address as the organisation's own relays recorded
+ * it: walking the Received headers from the top (the newest, written by
+ * our MTA), past hops whose client is one of [relays] trusted, the first
+ * client outside them. NULL when a hop on the way names no address (the
+ * chain of trust ends there: nothing below it was written by us) or there
+ * is none. Arena-owned. */
+const char *report_recorded_ip(const struct engine *e, const struct mail_message *msg);
+
 /* Records the original (raw bytes of the reported phish) from reporter.
  * LG_EPARSE with a sentence when it is not a message or is itself one of
- * leakguard's own alerts ("a report of a report"). */
+ * leakguard's own alerts ("a report of a report": its MAILER_MARK is
+ * validly signed; an unsigned mark is ignored). */
 enum lg_status report_record(struct report_context *ctx, const char *raw, size_t len, const char *reporter,
 			     struct report_outcome *out, struct errbuf *err);
 

@@ -44,6 +44,10 @@ enum lg_status report_store_count(struct report_store *rs, int64_t *n, struct er
 /* Calls fn for every report, oldest first. */
 enum lg_status report_store_each(struct report_store *rs, bool (*fn)(void *ctx, const struct report_row *r),
 				 void *ctx, struct errbuf *err);
+/* The same for the reports whose id is above after (those added since a
+ * reader last looked), oldest first. */
+enum lg_status report_store_each_after(struct report_store *rs, int64_t after,
+				       bool (*fn)(void *ctx, const struct report_row *r), void *ctx, struct errbuf *err);
 /* How many distinct reporters a campaign has, and how many reports. */
 enum lg_status report_store_campaign(struct report_store *rs, int64_t campaign, int64_t *reporters,
 				     int64_t *reports, struct errbuf *err);
@@ -60,5 +64,11 @@ enum lg_status report_store_unblock(struct report_store *rs, const char *kind, c
 /* Calls fn for every block, newest first. */
 enum lg_status report_store_blocks(struct report_store *rs, bool (*fn)(void *ctx, const struct block_row *b),
 				   void *ctx, struct errbuf *err);
+
+/* The secret that signs leakguard's own alerts (report/mailer.h), created
+ * from the system's CSPRNG on first use and kept in the store, so every
+ * process using this store signs and checks with the same key. */
+#define REPORT_KEY_LEN 32
+enum lg_status report_store_alert_key(struct report_store *rs, unsigned char key[REPORT_KEY_LEN], struct errbuf *err);
 
 #endif

@@ -5,6 +5,8 @@
  *           sender_domain, sender_ip, subject, summary, fingerprint BLOB)
  *   campaigns(id INTEGER PRIMARY KEY, alerted)   one alert per campaign
  *   blocks(kind, value, status, who, why, at, PRIMARY KEY(kind, value))
+ *   report_meta(name PRIMARY KEY, value BLOB)    "alert_key": the HMAC key
+ *                                                that signs leakguard's alerts
  * Similarity search does not use SQL: readers load every fingerprint once
  * into an in-memory band index (report/index.c). */
 #include <stdio.h>
@@ -15,6 +17,7 @@
 
 #include "store/reports.h"
 #include "util/alloc.h"
+#include "util/random.h"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS reports(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
@@ -23,7 +26,8 @@ static const char schema[] =
 	"CREATE INDEX IF NOT EXISTS reports_campaign ON reports(campaign);"
 	"CREATE TABLE IF NOT EXISTS campaigns(id INTEGER PRIMARY KEY, alerted INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE IF NOT EXISTS blocks(kind TEXT NOT NULL, value TEXT NOT NULL, status TEXT NOT NULL,"
-	" who TEXT, why TEXT, at INTEGER NOT NULL, PRIMARY KEY(kind, value));";
+	" who TEXT, why TEXT, at INTEGER NOT NULL, PRIMARY KEY(kind, value));"
+	"CREATE TABLE IF NOT EXISTS report_meta(name TEXT PRIMARY KEY, value BLOB NOT NULL);";
 
 struct report_store {
 	sqlite3 *db;
@@ -148,12 +152,19 @@ enum lg_status report_store_count(struct report_store *rs, int64_t *n, struct er
 enum lg_status report_store_each(struct report_store *rs, bool (*fn)(void *ctx, const struct report_row *r),
 				 void *ctx, struct errbuf *err)
 {
+	return report_store_each_after(rs, 0, fn, ctx, err);
+}
+
+enum lg_status report_store_each_after(struct report_store *rs, int64_t after,
+				       bool (*fn)(void *ctx, const struct report_row *r), void *ctx, struct errbuf *err)
+{
 	sqlite3_stmt *st = prepare(rs, "SELECT id, at, campaign, similarity, reporter, sender, sender_domain,"
-				       " sender_ip, subject, summary, fingerprint FROM reports ORDER BY id", err);
+				       " sender_ip, subject, summary, fingerprint FROM reports WHERE id > ? ORDER BY id", err);
 	int rc;
 
 	if (!st)
 		return LG_EIO;
+	sqlite3_bind_int64(st, 1, after);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_row r = {
 			.id = sqlite3_column_int64(st, 0), .at = sqlite3_column_int64(st, 1),
@@ -267,4 +278,42 @@ enum lg_status report_store_blocks(struct report_store *rs, bool (*fn)(void *ctx
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? LG_OK : fail(rs, err, "cannot read blocks");
+}
+
+/* Reads the key into key; true when there is one of the right length. */
+static bool read_key(struct report_store *rs, unsigned char key[REPORT_KEY_LEN])
+{
+	sqlite3_stmt *st = NULL;
+	bool found = false;
+
+	if (sqlite3_prepare_v2(rs->db, "SELECT value FROM report_meta WHERE name = 'alert_key'", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == REPORT_KEY_LEN) {
+		memcpy(key, sqlite3_column_blob(st, 0), REPORT_KEY_LEN);
+		found = true;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+enum lg_status report_store_alert_key(struct report_store *rs, unsigned char key[REPORT_KEY_LEN], struct errbuf *err)
+{
+	unsigned char fresh[REPORT_KEY_LEN];
+	sqlite3_stmt *st;
+	enum lg_status rc;
+
+	if (read_key(rs, key))
+		return LG_OK;
+	if ((rc = lg_random_bytes(fresh, sizeof(fresh), err)))
+		return rc;
+	/* Two processes may race here: OR IGNORE keeps the first key, and
+	 * both read that one back. */
+	if (!(st = prepare(rs, "INSERT OR IGNORE INTO report_meta(name, value) VALUES('alert_key', ?)", err)))
+		return LG_EIO;
+	sqlite3_bind_blob(st, 1, fresh, sizeof(fresh), SQLITE_TRANSIENT);
+	rc = sqlite3_step(st) == SQLITE_DONE ? LG_OK : fail(rs, err, "cannot store the alert key");
+	sqlite3_finalize(st);
+	if (!rc && !read_key(rs, key))
+		rc = fail(rs, err, "cannot read the alert key back");
+	return rc;
 }

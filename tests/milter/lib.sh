@@ -98,6 +98,36 @@ EOT
 	pf_register "$PF_DIR/etc"
 }
 
+# pf_enable_sasl USER:PASSWORD...: SASL AUTH (PLAIN, LOGIN) on the
+# listeners, checked by Cyrus SASL against a private sasldb (sasl2-bin's
+# saslpasswd2); Postfix then hands the login to milters as {auth_authen}.
+# Call between pf_setup and pf_start.
+pf_enable_sasl() {
+	local up
+	command -v saslpasswd2 >/dev/null || { echo "pf_enable_sasl: saslpasswd2 missing (sasl2-bin)" >&2; return 1; }
+	# Debian's Postfix reads $config_directory/sasl/smtpd.conf (whatever
+	# cyrus_sasl_config_path says); the sasldb lives beside it.
+	mkdir -p "$PF_DIR/etc/sasl" "$PF_DIR/sasl"
+	cat >"$PF_DIR/etc/sasl/smtpd.conf" <<EOT
+pwcheck_method: auxprop
+auxprop_plugin: sasldb
+mech_list: PLAIN LOGIN
+sasldb_path: $PF_DIR/sasl/sasldb2
+EOT
+	for up in "$@"; do
+		printf '%s' "${up#*:}" | saslpasswd2 -p -c -f "$PF_DIR/sasl/sasldb2" -u sasl.test "${up%%:*}" || return 1
+	done
+	chown -R postfix "$PF_DIR/sasl"
+	chmod 700 "$PF_DIR/sasl"
+	postconf -c "$PF_DIR/etc" -e \
+		"smtpd_sasl_auth_enable = yes" \
+		"smtpd_sasl_type = cyrus" \
+		"smtpd_sasl_path = smtpd" \
+		"cyrus_sasl_config_path = $PF_DIR/etc/sasl" \
+		"smtpd_sasl_local_domain = sasl.test" \
+		"smtpd_sasl_security_options = noanonymous"
+}
+
 pf_start() {
 	postfix -c "$PF_DIR/etc" start >"$PF_DIR/start.log" 2>&1 || { cat "$PF_DIR/start.log" >&2; return 1; }
 	wait_port "$PF_PORT" 20 && wait_port "$PF_FRONT_PORT" 5 && wait_port "$PF_PLAIN_PORT" 5

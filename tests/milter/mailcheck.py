@@ -130,13 +130,13 @@ def cmd_banner(orig_path, got_path, tag, report):
                 fail("text part does not end with the original text")
             banner = after[:len(after) - len(before)].decode("utf-8")
         else:
-            m = re.search(rb'<div style="border:2px solid #c62828.*?</div>\r?\n', after, re.S)
+            m = re.search(rb'<div style="[^"]*border:2px solid #c62828.*?</div>\r?\n', after, re.S)
             if not m:
                 fail("no banner <div> in the HTML part")
             if after[:m.start()] + after[m.end():] != before:
                 fail("HTML part is not the original with the banner inserted")
-            if not re.search(rb"<body[^>]*>$", after[:m.start()]):
-                fail("HTML banner is not right after <body>")
+            if not re.fullmatch(rb"(\xef\xbb\xbf)?(\s*<!doctype[^>]*>)?", after[:m.start()], re.I):
+                fail("HTML banner is not before the sender's markup")
             banner = m.group(0).decode("utf-8")
         for want in ("CAUTION", "Signs found", "blocked-url[.]test", report):
             if want not in banner:

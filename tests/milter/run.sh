@@ -87,6 +87,8 @@ write_config() {
 db = $WORK/no-state.db
 [protect]
 domains = example.com
+[auth]
+trusted_authserv_id = mx.example.com
 [thresholds]
 suspicious = 4.0
 spam = 12.0
@@ -425,11 +427,12 @@ wait_inbox() { # wait_inbox TEXT: up to 20 s for a delivered mail holding TEXT
 
 # ---- correspondent history (issue 9) -----------------------------------------
 
-# Clean mail is remembered (hashed) beside the store; after a reload the
-# engine knows those domains, and a first contact from elsewhere is named.
+# Clean mail our MX vouched for (a trusted DMARC pass) is remembered
+# (hashed) beside the store; after a reload the engine knows those domains,
+# and a first contact from elsewhere is named.
 for d in corr-one corr-two corr-three; do
-	printf 'From: Someone <someone@%s.test>\nTo: user@example.com\nSubject: hello from %s\nMessage-ID: <hist-%s@x>\n\nhello\n' \
-		"$d" "$d" "$d" >"$WORK/hist.eml"
+	printf 'Authentication-Results: mx.example.com; dmarc=pass header.from=%s.test\nFrom: Someone <someone@%s.test>\nTo: user@example.com\nSubject: hello from %s\nMessage-ID: <hist-%s@x>\n\nhello\n' \
+		"$d" "$d" "$d" "$d" >"$WORK/hist.eml"
 	send "$WORK/hist.eml" "someone@$d.test" >/dev/null
 done
 for _ in $(seq 100); do
@@ -456,7 +459,9 @@ fi
 
 write_config
 sed -i "s|^db = .*|db = $WORK/state.db|" "$WORK/leakguard.conf"
-printf '[report]\nalert_to = colleagues@example.com\nsmtp = 127.0.0.1:%s\nfrom = leakguard@example.com\nauto_block_reporters = 2\n' \
+# Staff here are own-domain senders through a trusted relay (127.0.0.1);
+# SASL logins and outsiders are in tests/security/test_report.sh.
+printf '[relays]\ntrusted = 127.0.0.1/32\n[report]\nalert_to = colleagues@example.com\nsmtp = 127.0.0.1:%s\nfrom = leakguard@example.com\nauto_block_reporters = 2\n' \
 	"$PF_PORT" >>"$WORK/leakguard.conf"
 hup_wait || fail "SIGHUP for the report configuration"
 campaign=$here/../cases/phish-ms365-password-expiry-rnicrosoft.eml
@@ -473,7 +478,7 @@ else
 fi
 check "report: the forward itself is not delivered" test -z "$(inbox_has "This looks fake.")"
 check "report: recorded in the store" sh -c "'$BIN' reports --db '$WORK/state.db' --json | grep -q '\"reports\":1'"
-wait_reloaded_after "(report 1, " || fail "report: the milter reloads the store after the report"
+wait_reloaded_after "(report 1 by " || fail "report: the milter reloads the store after the report"
 reply=$(send "$WORK/copy.eml" admin@rnicrosoft.com)
 qid=$(queue_id "$reply")
 sleep 1
@@ -490,7 +495,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 check "report: a second reporter blocks the sender domain" sh -c "'$BIN' blocks --db '$WORK/state.db' | grep -q 'domain rnicrosoft.com *active'"
-wait_reloaded_after "(report 2, " || fail "report: the milter reloads the store after the block"
+wait_reloaded_after "(report 2 by " || fail "report: the milter reloads the store after the block"
 printf 'From: Payroll <pay@rnicrosoft.com>\nTo: user@example.com\nSubject: lunch\nMessage-ID: <later-block@x>\n\nsee you\n' >"$WORK/blocked.eml"
 reply=$(send "$WORK/blocked.eml" pay@rnicrosoft.com)
 qid=$(queue_id "$reply")

@@ -50,9 +50,16 @@ static void test_notice_words(void **state)
 	assert_null(strstr(b.text, "verified")); /* INFO signals explain, not warn */
 	assert_non_null(strstr(b.text, "To report it, forward it to security@example.com."));
 	/* HTML: the same, escaped. */
-	assert_non_null(strstr(b.html, "<li>The sender&#39;s address looks like microsoft[.]com"));
+	assert_non_null(strstr(b.html, "\">The sender&#39;s address looks like microsoft[.]com"));
 	assert_non_null(strstr(b.html, "within 24 hours &lt;now&gt;.</li>"));
-	assert_non_null(strstr(b.html, "<a href=\"mailto:security@example.com\">"));
+	assert_non_null(strstr(b.html, "\" href=\"mailto:security@example.com\">"));
+	/* Every element of the banner shows itself with inline !important
+	 * styles, which no style sheet of the sender's outranks. */
+	assert_true(strncmp(b.html, "<div style=\"display:block!important;visibility:visible!important;", 64) == 0);
+	for (const char *t = b.html; (t = strchr(t, '<')); t++)
+		if (t[1] != '/')
+			assert_true(strstr(t, " style=\"") && strstr(t, " style=\"") < strchr(t, '>') &&
+				    strstr(t, "!important") < strchr(t, '>'));
 	/* Without a report address it says whom to ask. */
 	notice_build(a, &v, NULL, &b);
 	assert_non_null(strstr(b.text, "ask your IT or security team"));
@@ -88,7 +95,7 @@ static void test_notice_lists_at_most_five(void **state)
 		signal_add(&v.signals, ids[i], 1.0, "Sign number %zu.", i);
 	notice_build(a, &v, NULL, &b);
 	assert_non_null(strstr(b.text, "WARNING: this message is very likely a phishing attempt."));
-	for (const char *s = b.html; (s = strstr(s, "<li>")); s++)
+	for (const char *s = b.html; (s = strstr(s, "<li ")); s++)
 		items++;
 	assert_int_equal(items, NOTICE_MAX_SIGNS);
 	arena_free(&a);

@@ -1,15 +1,24 @@
 /* test_report.c: campaign fingerprints (similar survives names, greetings
- * and tracking parameters; unrelated mail does not match) and finding the
- * phish inside a staff member's report. */
+ * and tracking parameters; unrelated mail does not match), finding the
+ * phish inside a staff member's report, who counts as staff (report/vouch.h),
+ * which IP a report may block, the signed alert mark and the alert's fixed
+ * subject, and the incremental index. */
 #include "testutil.h"
 #include "mailtest.h"
+
+#include <unistd.h>
 
 #include <glib.h>
 
 #include "mail/message.h"
 #include "report/fingerprint.h"
 #include "report/index.h"
+#include "report/mailer.h"
 #include "report/original.h"
+#include "report/record.h"
+#include "report/vouch.h"
+#include "store/reports.h"
+#include "util/alloc.h"
 
 static const char phish[] =
 	"From: IT Helpdesk <it@examp1e-support.com>\nSubject: Your mailbox is almost full\n\n"
@@ -94,12 +103,229 @@ static void test_find_original(void **state)
 	assert_false(report_find_original(nothing, strlen(nothing), &out, &len));
 }
 
+
+/* ---- who counts as staff ------------------------------------------------- */
+
+static struct engine *staff_engine(struct config *cfg)
+{
+	struct engine *e = NULL;
+	struct errbuf err = {""};
+
+	config_defaults(cfg);
+	config_list_set(&cfg->protect_domains, "example.com");
+	config_list_set(&cfg->trusted_relays, "10.0.0.0/8");
+	lg_free(cfg->trusted_authserv_id);
+	cfg->trusted_authserv_id = lg_strdup("mx.example.com");
+	assert_int_equal(engine_new(cfg, &e, &err), LG_OK);
+	return e;
+}
+
+struct vouch_case {
+	const char *name;
+	const char *auth, *ip, *envelope;
+	const char *headers; /* prepended to a plain message from From */
+	const char *from;
+	enum report_vouch_kind kind;
+	const char *identity;
+	bool history;
+};
+
+static const struct vouch_case vouch_cases[] = {
+	{"SASL login", "Maria@SASL.test", "127.0.0.1", "<maria@example.com>", "", "maria@example.com",
+	 REPORT_VOUCH_AUTH, "maria@sasl.test", true},
+	{"SASL login, any envelope", "robert", "198.51.100.1", "<x@elsewhere.test>", "", "x@elsewhere.test",
+	 REPORT_VOUCH_AUTH, "robert", false},
+	{"our relay, own-domain envelope", NULL, "10.1.2.3", "<Maria@Example.com>", "", "maria@example.com",
+	 REPORT_VOUCH_RELAY, "maria@example.com", true},
+	{"our relay, outside envelope", NULL, "10.1.2.3", "<x@outside.test>", "", "x@outside.test",
+	 REPORT_VOUCH_NONE, "", false},
+	{"outside client, own-domain envelope", NULL, "127.0.0.1", "<maria@example.com>", "", "maria@example.com",
+	 REPORT_VOUCH_NONE, "", false},
+	{"outside client, crafted internal Received", NULL, "127.0.0.1", "<maria@example.com>",
+	 "Received: from relay (relay [10.0.0.7]) by mx.example.com\n", "maria@example.com", REPORT_VOUCH_NONE, "", false},
+	{"own From with a trusted DMARC pass", NULL, "198.51.100.1", "<bounce@example.com>",
+	 "Authentication-Results: mx.example.com; dmarc=pass header.from=example.com\n", "Ann@example.com",
+	 REPORT_VOUCH_DMARC, "ann@example.com", true},
+	{"own From, pass from another authserv-id", NULL, "198.51.100.1", "<ann@example.com>",
+	 "Authentication-Results: evil.test; dmarc=pass header.from=example.com\n", "ann@example.com",
+	 REPORT_VOUCH_NONE, "", false},
+	{"own From, topmost trusted header says fail", NULL, "198.51.100.1", "<ann@example.com>",
+	 "Authentication-Results: mx.example.com; dmarc=fail header.from=example.com\n"
+	 "Authentication-Results: mx.example.com; dmarc=pass header.from=example.com\n",
+	 "ann@example.com", REPORT_VOUCH_NONE, "", false},
+	{"outside From with a DMARC pass: no staff, but a correspondent", NULL, "198.51.100.1", "<a@partner.test>",
+	 "Authentication-Results: mx.example.com; dmarc=pass header.from=partner.test\n", "a@partner.test",
+	 REPORT_VOUCH_NONE, "", true},
+	{"outside From, nothing vouches", NULL, "198.51.100.1", "<a@partner.test>", "", "a@partner.test",
+	 REPORT_VOUCH_NONE, "", false},
+	{"no facts at all", NULL, NULL, NULL, "", "maria@example.com", REPORT_VOUCH_NONE, "", false},
+};
+
+static void test_vouch(void **state)
+{
+	struct config cfg;
+	struct engine *e;
+
+	(void)state;
+	e = staff_engine(&cfg);
+	for (size_t i = 0; i < ARRAY_LEN(vouch_cases); i++) {
+		const struct vouch_case *c = &vouch_cases[i];
+		char *raw = g_strdup_printf("%sFrom: <%s>\nTo: phish-report@example.com\nSubject: Fwd\n\nhi\n", c->headers,
+					    c->from);
+		struct mail_message *m = mail_message_parse(raw, strlen(raw));
+		struct vouch_facts f = {c->auth, c->ip, c->envelope};
+		struct report_vouch v;
+
+		report_vouch_staff(e, &cfg, &f, m, &v);
+		if (v.kind != c->kind || strcmp(v.identity, c->identity) != 0)
+			fail_msg("%s: kind %s identity '%s', want %s '%s'", c->name, report_vouch_kind_name(v.kind),
+				 v.identity, report_vouch_kind_name(c->kind), c->identity);
+		if (report_vouch_history(e, &cfg, &f, m) != c->history)
+			fail_msg("%s: history %d, want %d", c->name, !c->history, c->history);
+		mail_message_free(&m);
+		g_free(raw);
+	}
+	engine_free(&e);
+	config_cleanup(&cfg);
+}
+
+/* ---- which IP a report may block ------------------------------------------ */
+
+static void test_recorded_ip(void **state)
+{
+	static const struct {
+		const char *received, *want; /* want NULL: none */
+	} cases[] = {
+		{"Received: from evil (evil [203.0.113.5]) by mx.example.com\n"
+		 "Received: from innocent (innocent [192.0.2.9]) by evil\n", "203.0.113.5"},
+		{"Received: from mx1 (mx1 [10.0.0.5]) by store.example.com\n"
+		 "Received: from evil (evil [203.0.113.5]) by mx1\n"
+		 "Received: from innocent (innocent [192.0.2.9]) by evil\n", "203.0.113.5"},
+		/* Our hop names no address: nothing below it was written by us. */
+		{"Received: by mx.example.com (Postfix, from userid 1000) id 1\n"
+		 "Received: from innocent (innocent [192.0.2.9]) by evil\n", NULL},
+		{"Received: from mx1 (mx1 [10.0.0.5]) by store.example.com\n"
+		 "Received: from localhost by mx1 (Postfix)\n"
+		 "Received: from innocent (innocent [192.0.2.9]) by evil\n", NULL},
+		{"", NULL},
+		{"Received: from mx1 (mx1 [10.0.0.5]) by store\nReceived: from mx2 (mx2 [10.0.0.6]) by mx1\n", NULL},
+	};
+	struct config cfg;
+	struct engine *e;
+
+	(void)state;
+	e = staff_engine(&cfg);
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char *raw = g_strdup_printf("%sFrom: a@evil.test\nSubject: x\n\nhi\n", cases[i].received);
+		struct mail_message *m = mail_message_parse(raw, strlen(raw));
+		const char *ip = report_recorded_ip(e, m);
+
+		if (cases[i].want ? !ip || strcmp(ip, cases[i].want) != 0 : ip != NULL)
+			fail_msg("case %zu: got %s, want %s", i, ip ? ip : "none", cases[i].want ? cases[i].want : "none");
+		mail_message_free(&m);
+		g_free(raw);
+	}
+	engine_free(&e);
+	config_cleanup(&cfg);
+}
+
+/* ---- the alert's mark and subject --------------------------------------- */
+
+static void test_alert_mark_and_subject(void **state)
+{
+	static const unsigned char key[REPORT_KEY_LEN] = "0123456789abcdef0123456789abcde";
+	static const unsigned char other[REPORT_KEY_LEN] = "fedcba9876543210fedcba987654321";
+	static const char evil[] =
+		"From: IT <it@rnicrosoft.test>\nSubject: =?utf-8?b?UGF5IG5vdyDigK4gaHR0cHM6Ly9ldmlsLnRlc3QvIGJjYzogYUBi?="
+		" aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"\n\nhttps://evil.test/login\n";
+	const char *to[] = {"colleagues@example.com"};
+	char *mark = mailer_mark_sign(key, sizeof(key), "<a.1@leakguard>");
+	struct mail_message *m = mail_message_parse(evil, strlen(evil)), *alert;
+	struct verdict v = {0};
+	struct buf out;
+	const char *subject, *got_mark;
+
+	(void)state;
+	assert_true(mailer_mark_valid(key, sizeof(key), "<a.1@leakguard>", mark));
+	assert_true(mailer_mark_valid(key, sizeof(key), " <a.1@leakguard> ", mark));
+	assert_false(mailer_mark_valid(other, sizeof(other), "<a.1@leakguard>", mark));
+	assert_false(mailer_mark_valid(key, sizeof(key), "<a.2@leakguard>", mark));
+	assert_false(mailer_mark_valid(key, sizeof(key), "", mark));
+	assert_false(mailer_mark_valid(key, sizeof(key), NULL, mark));
+	assert_false(mailer_mark_valid(key, sizeof(key), "<a.1@leakguard>", "1"));
+	mark[strlen(mark) - 1] ^= 1;
+	assert_false(mailer_mark_valid(key, sizeof(key), "<a.1@leakguard>", mark));
+	g_free(mark);
+
+	buf_init(&out);
+	mailer_compose_alert(&out, "leakguard@example.com", to, 1, m, &v, 2, 42, key, sizeof(key));
+	alert = mail_message_parse(out.data, out.len);
+	subject = mail_header_get(alert, "Subject");
+	assert_string_equal(subject, "[Phishing alert] Campaign 42: mail from rnicrosoft[.]test");
+	got_mark = mail_header_get(alert, MAILER_MARK);
+	assert_true(mailer_mark_valid(key, sizeof(key), mail_header_get(alert, "Message-ID"), got_mark));
+	/* The phish's subject is in the body only: cut, bidi escaped, defanged. */
+	assert_null(strstr(out.data, "\xe2\x80\xae"));
+	assert_null(strstr(out.data, "https://evil.test"));
+	assert_null(mail_header_get(alert, "bcc"));
+	assert_non_null(strstr(out.data, "\\u{202E}"));
+	assert_non_null(strstr(out.data, "..."));
+	mail_message_free(&alert);
+	mail_message_free(&m);
+	buf_cleanup(&out);
+}
+
+/* ---- the incremental index ------------------------------------------------ */
+
+static void test_index_catch_up(void **state)
+{
+	char *dir = g_dir_make_tmp("lg-report-XXXXXX", NULL), *path = g_build_filename(dir, "state.db", NULL);
+	struct report_store *rs = NULL;
+	struct report_index *idx = NULL;
+	struct errbuf err = {""};
+	struct fingerprint a, b;
+	struct report_match m;
+	int64_t id;
+
+	(void)state;
+	fp_phish("Maria", 1, &a);
+	fp_of("From: x@y.example\nSubject: build failure\n\nThe nightly build of the kernel module failed on the "
+	      "arm64 runner because the toolchain image was updated; pinning the previous image fixes it for "
+	      "now and I will open a ticket with the infrastructure team tomorrow morning.\n", &b);
+	assert_int_equal(report_store_open(path, &rs, &err), LG_OK);
+	assert_int_equal(report_store_add(rs, &(struct report_row){.at = 1, .reporter = "a", .fingerprint = &a,
+								  .fingerprint_len = sizeof(a)}, &id, &err), LG_OK);
+	assert_int_equal(report_index_load(path, &idx, &err), LG_OK);
+	assert_int_equal(report_index_last_id(idx), id);
+	assert_false(report_index_best(idx, &b, 0.6, &m));
+	assert_int_equal(report_store_add(rs, &(struct report_row){.at = 2, .reporter = "b", .fingerprint = &b,
+								  .fingerprint_len = sizeof(b)}, &id, &err), LG_OK);
+	assert_int_equal(report_index_catch_up(idx, rs, &err), LG_OK);
+	assert_int_equal(report_index_last_id(idx), id);
+	assert_int_equal(report_index_size(idx), 2);
+	assert_true(report_index_best(idx, &b, 0.6, &m));
+	assert_int_equal(m.id, id);
+	assert_int_equal(report_index_catch_up(idx, rs, &err), LG_OK); /* nothing new: nothing added */
+	assert_int_equal(report_index_size(idx), 2);
+	report_index_free(&idx);
+	report_store_close(&rs);
+	unlink(path);
+	g_free(path);
+	rmdir(dir);
+	g_free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_similarity),
 		cmocka_unit_test(test_index_finds_by_band),
 		cmocka_unit_test(test_find_original),
+		cmocka_unit_test(test_vouch),
+		cmocka_unit_test(test_recorded_ip),
+		cmocka_unit_test(test_alert_mark_and_subject),
+		cmocka_unit_test(test_index_catch_up),
 	};
 	return cmocka_run_group_tests(tests, mail_group_setup, mail_group_teardown);
 }
