@@ -1,13 +1,24 @@
-/* auth.c: SPF, DKIM and DMARC results as recorded by our own border MTA in
- * Authentication-Results (RFC 8601). Only headers carrying the configured
- * trusted authserv-id count: anyone can write such a header, and RFC 8601
- * section 5 says to ignore the ones we did not add. A pass shows the mail
- * really comes from its From domain — which says nothing when that domain is
- * itself a lookalike, so a pass never offsets a lookalike signal. */
+/* auth.c: is the sender who it says it is? Two sources of answers.
+ *
+ * 1. SPF, DKIM and DMARC results (RFC 7208, 6376, 7489): recorded by our own
+ *    border MTA in Authentication-Results (RFC 8601), or verified by
+ *    leakguard itself (src/auth/, facts->verified). Only headers carrying the
+ *    configured trusted authserv-id count: anyone can write such a header,
+ *    and RFC 8601 section 5 says to ignore the ones we did not add. A pass
+ *    shows the mail really comes from its From domain — which says nothing
+ *    when that domain is itself a lookalike, so a pass never offsets a
+ *    lookalike signal.
+ * 2. Without DNS: mail that says it is from one of our own domains must
+ *    have entered through our own relays, been submitted with SMTP AUTH
+ *    (RFC 4954, recorded as ESMTPA/ESMTPSA by RFC 3848), or come from a
+ *    sending service we declared ([relays] senders). Anything else is the
+ *    oldest business-email-compromise trick: a forged own-domain From. */
 #include <string.h>
 
 #include "detect/env.h"
 #include "mail/authres.h"
+#include "mail/domain.h"
+#include "mail/received.h"
 
 /* Merges all trusted headers; the first result seen for a method wins
  * (the topmost header is the newest, added by our own server). */
@@ -16,6 +27,8 @@ static bool trusted_results(const struct detect_env *env, const struct mail_mess
 	bool found = false;
 
 	memset(out, 0, sizeof(*out));
+	if (!env->authserv_id)
+		return false;
 	for (size_t i = 0; i < msg->nheaders; i++) {
 		struct authres ar;
 
@@ -31,6 +44,8 @@ static bool trusted_results(const struct detect_env *env, const struct mail_mess
 		if (!out->dmarc)
 			out->dmarc = ar.dmarc;
 		out->dkim_any_pass |= ar.dkim_any_pass;
+		if (!*out->dkim_pass_domain)
+			memcpy(out->dkim_pass_domain, ar.dkim_pass_domain, sizeof(out->dkim_pass_domain));
 	}
 	return found;
 }
@@ -40,14 +55,77 @@ static bool lookalike_sender(const struct signal_list *out)
 	return signal_has(out, SIG_LOOKALIKE_SENDER) || signal_has(out, SIG_MIXED_SCRIPT_DOMAIN);
 }
 
+/* The own domain the message claims to be from: the From domain, else the
+ * Sender domain (RFC 5322 3.6.2); NULL when neither is ours. Partners'
+ * domains are protected from lookalikes but send from their own servers. */
+static const char *claimed_own_domain(const struct detect_env *env, const struct mail_message *msg)
+{
+	if (msg->has_from && *msg->from.domain && env_is_own(env, msg->from.domain) &&
+	    !env_is_partner(env, msg->from.domain))
+		return msg->from.domain;
+	if (msg->has_sender && *msg->sender.domain && env_is_own(env, msg->sender.domain) &&
+	    !env_is_partner(env, msg->sender.domain))
+		return msg->sender.domain;
+	return NULL;
+}
+
+/* A DMARC pass, or a passing DKIM signature of the claimed domain's
+ * organisation (DMARC's relaxed alignment, RFC 7489 3.1.1). */
+static bool authenticated_as(struct arena *a, const struct authres *ar, const char *domain)
+{
+	const char *org;
+
+	if (ar->dmarc == AUTHRES_PASS)
+		return true;
+	if (!*ar->dkim_pass_domain)
+		return false;
+	org = env_org_of(a, domain);
+	return strcmp(env_org_of(a, ar->dkim_pass_domain), org) == 0;
+}
+
+static void check_own_domain(const struct detect_env *env, const struct mail_message *msg,
+			     const struct detect_facts *facts, const struct authres *ar, struct signal_list *out)
+{
+	const char *domain = claimed_own_domain(env, msg);
+
+	if (!domain || !facts->sender_ip || facts->smtp_auth_user)
+		return;
+	if (iplist_contains(env->senders, facts->sender_ip))
+		return;
+	/* Only the header our border wrote counts: the ones below it are the
+	 * sender's own words. */
+	if (facts->sender_hop && received_authenticated(facts->sender_hop))
+		return;
+	if (ar && authenticated_as(msg->arena, ar, domain))
+		return;
+	/* A colleague's post to an outside mailing list comes back from the
+	 * list's server: still worth a word, not a verdict. */
+	if (facts->list_mail) {
+		signal_add(out, SIG_OWN_DOMAIN_SPOOFED, 0.25,
+			   "This mailing-list mail says it is from %s, your own domain, but it came from %s, "
+			   "a server outside your organisation.", domain, facts->sender_ip);
+		return;
+	}
+	signal_add(out, SIG_OWN_DOMAIN_SPOOFED, 1.0,
+		   "This mail says it is from %s, your own domain, but it came from %s, a server outside your "
+		   "organisation, without signing in to your mail server.", domain, facts->sender_ip);
+}
+
 void detect_auth(const struct detect_env *env, const struct mail_message *msg,
 		 const struct detect_facts *facts, struct signal_list *out)
 {
 	const char *domain = *msg->from.domain ? msg->from.domain : "(unknown)";
 	struct authres ar;
+	bool have;
 
-	(void)facts;
-	if (!env->authserv_id || !trusted_results(env, msg, &ar))
+	if (facts->verified) {
+		ar = *facts->verified;
+		have = true;
+	} else {
+		have = trusted_results(env, msg, &ar);
+	}
+	check_own_domain(env, msg, facts, have ? &ar : NULL, out);
+	if (!have)
 		return;
 	if (ar.spf == AUTHRES_FAIL || ar.spf == AUTHRES_SOFTFAIL)
 		signal_add(out, SIG_AUTH_SPF_FAIL, ar.spf == AUTHRES_FAIL ? 1.0 : 0.5,

@@ -23,6 +23,7 @@ struct authres {
 	char authserv_id[256];             /* lower case */
 	enum authres_result spf, dkim, dmarc;
 	bool dkim_any_pass;                /* several signatures: one passed */
+	char dkim_pass_domain[256];        /* header.d of the first passing signature, lower case, or "" */
 };
 
 /* Parses one header value. Returns false when no authserv-id can be read. */
