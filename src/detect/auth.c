@@ -86,7 +86,7 @@ static bool authenticated_as(struct arena *a, const struct authres *ar, const ch
 static void check_own_domain(const struct detect_env *env, const struct mail_message *msg,
 			     const struct detect_facts *facts, const struct authres *ar, struct signal_list *out)
 {
-	const char *domain = claimed_own_domain(env, msg);
+	const char *domain = claimed_own_domain(env, msg), *opener;
 
 	if (!domain || !facts->sender_ip || facts->smtp_auth_user)
 		return;
@@ -109,6 +109,12 @@ static void check_own_domain(const struct detect_env *env, const struct mail_mes
 	signal_add(out, SIG_OWN_DOMAIN_SPOOFED, 1.0,
 		   "This mail says it is from %s, your own domain, but it came from %s, a server outside your "
 		   "organisation, without signing in to your mail server.", domain, facts->sender_ip);
+	opener = sender_bec_opener(msg);
+	if (opener)
+		signal_add(out, SIG_IMPERSONATION_OPENER, 1.0,
+			   "Someone posing as %s of your own organisation starts with '%s', the way CEO fraud "
+			   "starts: check with them in person or by phone before you do anything.",
+			   *msg->from.display ? msg->from.display : msg->from.addr, opener);
 }
 
 void detect_auth(const struct detect_env *env, const struct mail_message *msg,

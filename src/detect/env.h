@@ -115,6 +115,11 @@ void detect_diversion(const struct detect_env *, const struct mail_message *, co
 /* Runs last: it only sharpens a verdict other signals already started. */
 void detect_leaked_people(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 
+/* The CEO-fraud opener ("are you at your desk", "quick favour", gift cards,
+ * new bank details) that starts msg's subject or first lines, as a static
+ * string, or NULL (sender.c). */
+const char *sender_bec_opener(const struct mail_message *msg);
+
 /* The wording of changed bank details (diversion.c); g_regex_unref. */
 GRegex *diversion_pattern(void);
 

@@ -23,6 +23,8 @@ enum signal_class { SIGNAL_PHISH, SIGNAL_SPAM, SIGNAL_INFO };
 	X(SENDER_NAME_BRAND,          4.0, SIGNAL_PHISH, "display name names a brand or protected organisation the address does not belong to") \
 	X(SENDER_NAME_ADDRESS,        4.0, SIGNAL_PHISH, "display name contains an email address other than the real sender") \
 	X(SENDER_NAME_COLLEAGUE,      4.0, SIGNAL_PHISH, "display name is a colleague's but the address is outside the organisation") \
+	X(COLLEAGUE_REPLYTO_ELSEWHERE, 3.5, SIGNAL_PHISH, "a colleague's name or address in From, but replies go to an address outside the organisation") \
+	X(IMPERSONATION_OPENER,       3.0, SIGNAL_PHISH, "someone posing as a colleague opens like CEO fraud: are you at your desk, a quick favour, gift cards, new bank details") \
 	X(FREEMAIL_CLAIMS_COMPANY,    2.5, SIGNAL_PHISH, "free-mail sender presents itself as a company or role") \
 	X(REPLYTO_OTHER_ORG,          2.0, SIGNAL_PHISH, "replies go to a different organisation than the sender") \
 	X(RETURNPATH_OTHER_ORG,       0.3, SIGNAL_SPAM,  "bounce address in a different organisation than the sender") \
