@@ -117,6 +117,26 @@ static void check_own_domain(const struct detect_env *env, const struct mail_mes
 			   *msg->from.display ? msg->from.display : msg->from.addr, opener);
 }
 
+/* A DMARC failure weighs what the domain asked for (RFC 7489 6.3 p=): a
+ * protected domain that says "reject" is being forged. */
+static void dmarc_failed(const struct detect_env *env, const struct authres *ar, const char *domain,
+			 struct signal_list *out)
+{
+	bool protected = env_is_own(env, domain) || env_is_partner(env, domain) ||
+			 lookalike_is_protected(env->protected, domain);
+
+	if (ar->dmarc_policy == 'r' && protected) {
+		signal_add(out, SIG_AUTH_DMARC_REJECT, 1.0,
+			   "%s tells every mail server to refuse mail that fails its checks (DMARC p=reject), and this "
+			   "mail fails them: it is not from %s.", domain, domain);
+		return;
+	}
+	signal_add(out, SIG_AUTH_DMARC_FAIL, ar->dmarc_policy == 'n' ? 0.3 : 1.0,
+		   "%s says mail like this one is not from it (DMARC fail%s): the sender is probably forged.", domain,
+		   ar->dmarc_policy == 'r' ? ", policy reject" : ar->dmarc_policy == 'q' ? ", policy quarantine"
+		   : ar->dmarc_policy == 'n' ? ", policy none" : "");
+}
+
 void detect_auth(const struct detect_env *env, const struct mail_message *msg,
 		 const struct detect_facts *facts, struct signal_list *out)
 {
@@ -137,12 +157,18 @@ void detect_auth(const struct detect_env *env, const struct mail_message *msg,
 		signal_add(out, SIG_AUTH_SPF_FAIL, ar.spf == AUTHRES_FAIL ? 1.0 : 0.5,
 			   "The server that delivered this mail is not allowed to send mail for %s (SPF %s).",
 			   domain, authres_result_name(ar.spf));
-	if (ar.dkim == AUTHRES_FAIL && !ar.dkim_any_pass)
+	if (ar.dkim == AUTHRES_FAIL && !ar.dkim_any_pass && ar.dkim_body_changed)
+		signal_add(out, SIG_AUTH_DKIM_FAIL, 1.0,
+			   "The mail's text was changed after it was signed (DKIM body hash does not match): it was "
+			   "altered on the way or forged.");
+	else if (ar.dkim == AUTHRES_FAIL && !ar.dkim_any_pass)
 		signal_add(out, SIG_AUTH_DKIM_FAIL, 1.0,
 			   "The mail's digital signature does not match its content (DKIM fail): it was altered or forged.");
 	if (ar.dmarc == AUTHRES_FAIL)
-		signal_add(out, SIG_AUTH_DMARC_FAIL, 1.0,
-			   "%s says mail like this one is not from it (DMARC fail): the sender is probably forged.", domain);
+		dmarc_failed(env, &ar, domain, out);
+	if (ar.dns_timeout)
+		signal_add(out, SIG_AUTH_UNVERIFIED, 1.0,
+			   "The sender could not be fully verified (DNS timeout or error); the other signs still count.");
 	/* A pass at a free-mail provider proves only that someone has an
 	 * account there. */
 	if (ar.dmarc == AUTHRES_PASS && !lookalike_sender(out) &&

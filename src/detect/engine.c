@@ -397,8 +397,19 @@ static void decide(const struct detect_env *env, struct verdict *v)
 
 void engine_check(const struct engine *e, const struct mail_message *msg, struct verdict *out)
 {
+	engine_check_smtp(e, msg, NULL, out);
+}
+
+void engine_check_smtp(const struct engine *e, const struct mail_message *msg, const struct engine_smtp *smtp,
+		       struct verdict *out)
+{
 	const struct detect_env *env = &e->env;
 	struct detect_facts facts = {0};
+
+	if (smtp) {
+		facts.smtp_auth_user = smtp->auth_user && *smtp->auth_user ? smtp->auth_user : NULL;
+		facts.verified = smtp->verified;
+	}
 
 	signal_list_init(&out->signals, msg->arena, &env->weights);
 	facts_links(msg, &facts);

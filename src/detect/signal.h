@@ -60,6 +60,8 @@ enum signal_class { SIGNAL_PHISH, SIGNAL_SPAM, SIGNAL_INFO };
 	X(AUTH_DKIM_FAIL,             1.5, SIGNAL_PHISH, "the DKIM signature does not verify") \
 	X(AUTH_DMARC_FAIL,            3.5, SIGNAL_PHISH, "the sender domain's DMARC policy check failed") \
 	X(AUTH_PASS,                 -1.0, SIGNAL_INFO,  "the sender domain is authenticated") \
+	X(AUTH_DMARC_REJECT,          8.0, SIGNAL_PHISH, "a protected domain's DMARC policy says to reject mail failing its checks, and this mail fails them") \
+	X(AUTH_UNVERIFIED,            0.0, SIGNAL_INFO,  "SPF, DKIM or DMARC could not be verified (DNS timeout or error)") \
 	X(OWN_DOMAIN_SPOOFED,         7.0, SIGNAL_PHISH, "says it is from the organisation's own domain but came from a server outside it, unauthenticated") \
 	X(BLOCKED_SENDER_DOMAIN,     10.0, SIGNAL_PHISH, "sender domain is on the local blocklist") \
 	X(BLOCKED_IP,                10.0, SIGNAL_PHISH, "sending server is on the local blocklist") \

@@ -91,3 +91,22 @@ bool received_authenticated(const char *value)
 	}
 	return false;
 }
+
+bool received_from_helo(const char *value, char *out, size_t size)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*value))
+		value++;
+	if (strncasecmp(value, "from", 4) != 0 || !isspace((unsigned char)value[4]))
+		return false;
+	value += 4;
+	while (isspace((unsigned char)*value))
+		value++;
+	n = strcspn(value, " \t\r\n()");
+	if (n == 0 || n >= size)
+		return false;
+	memcpy(out, value, n);
+	out[n] = '\0';
+	return true;
+}

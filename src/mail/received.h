@@ -20,4 +20,9 @@ bool received_from_ip(const char *value, char *out, size_t size);
  * header written by a server we trust. */
 bool received_authenticated(const char *value);
 
+/* The name the client gave in HELO/EHLO: the first word of the from-clause
+ * ("from mail.example.net (...) by ..."). Writes it into out and returns
+ * true, or false when there is none or it does not fit. */
+bool received_from_helo(const char *value, char *out, size_t size);
+
 #endif
