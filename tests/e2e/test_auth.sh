@@ -94,6 +94,8 @@ received ownreject jane.doe@bank.example 203.0.113.60
 check_one() {
 	"$BIN" check --config "$1" --json --verify-auth "$T/$2.eml" 2> "$T/$2.err" > "$T/$2.json"
 	[ -s "$T/$2.json" ] || fail "$2: no output ($(head -3 "$T/$2.err"))"
+	! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$T/$2.err" ||
+		fail "$2: sanitizer report: $(grep -m3 -E 'ERROR|runtime error' "$T/$2.err")"
 }
 has() { jq -e --arg s "$2" '[.signals[].name] | index($s)' "$T/$1.json" > /dev/null || fail "$1: no $2 in $(jq -c '[.signals[].name]' "$T/$1.json")"; }
 hasnt() { jq -e --arg s "$2" '[.signals[].name] | index($s) | not' "$T/$1.json" > /dev/null || fail "$1: unexpected $2"; }

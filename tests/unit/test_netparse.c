@@ -47,10 +47,19 @@ static void test_received_auth(void **state)
 		{"from x by mx with LMTPSA; Tue, 11 Jun 2024", true},
 	};
 
+	char helo[64];
+
 	(void)state;
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++)
 		if (received_authenticated(cases[i].value) != cases[i].auth)
 			fail_msg("case %zu: want %d", i, cases[i].auth);
+	assert_true(received_from_helo("from mail.sender.example (mail.sender.example [192.0.2.1]) by mx", helo,
+				       sizeof(helo)));
+	assert_string_equal(helo, "mail.sender.example");
+	assert_true(received_from_helo("from [192.0.2.1] (unknown [192.0.2.1]) by mx", helo, sizeof(helo)));
+	assert_string_equal(helo, "[192.0.2.1]");
+	assert_false(received_from_helo("by mx.example.com with LMTP", helo, sizeof(helo)));
+	assert_false(received_from_helo("from (x [192.0.2.1]) by mx", helo, sizeof(helo)));
 }
 
 static void test_authres(void **state)
