@@ -3,7 +3,9 @@
  * each query waits on the channel's sockets until it is answered or its
  * budget is spent. c-ares 1.18 channels are not thread-safe, hence the
  * mutex; queries are short and the milter's per-message budget bounds
- * them. Answers are parsed with libresolv's ns_* functions. */
+ * them. Answers are parsed with libresolv's ns_* functions. A small cache
+ * keeps answers for their TTL (at most an hour) and "no such record" for a
+ * minute (RFC 2308), and is emptied whole when it reaches its bound. */
 #include <arpa/nameser.h>
 #include <pthread.h>
 #include <resolv.h>
@@ -19,11 +21,31 @@
 #include "auth/resolver.h"
 #include "util/alloc.h"
 
+#define CACHE_MAX 20000     /* entries */
+#define CACHE_MAX_TTL 3600  /* seconds */
+#define CACHE_NEG_TTL 60
+
+struct cached {
+	double expires;           /* now_ms() clock */
+	enum auth_dns_status st;  /* AUTH_DNS_OK or AUTH_DNS_NONE */
+	unsigned char *ans;
+	int len;
+};
+
 struct auth_resolver {
 	ares_channel channel;
 	pthread_mutex_t lock;
 	int timeout_ms;
+	GHashTable *cache;        /* "TYPE/name" -> struct cached */
 };
+
+static void cached_free(void *p)
+{
+	struct cached *c = p;
+
+	g_free(c->ans);
+	g_free(c);
+}
 
 struct answer {
 	bool done;
@@ -66,6 +88,7 @@ enum lg_status auth_resolver_new(const char *server, int timeout_ms, struct auth
 		}
 	}
 	r->timeout_ms = opt.timeout;
+	r->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_free);
 	pthread_mutex_init(&r->lock, NULL);
 	*out = r;
 	return LG_OK;
@@ -76,6 +99,7 @@ void auth_resolver_free(struct auth_resolver **r)
 	if (!r || !*r)
 		return;
 	ares_destroy((*r)->channel);
+	g_hash_table_destroy((*r)->cache);
 	pthread_mutex_destroy(&(*r)->lock);
 	lg_free(*r);
 	*r = NULL;
@@ -131,24 +155,84 @@ static void wait_for(struct auth_resolver *r, struct answer *a)
 	}
 }
 
+/* Seconds an answer may be kept: its smallest TTL, at most CACHE_MAX_TTL. */
+static unsigned ttl_of(const unsigned char *ans, int len)
+{
+	unsigned ttl = CACHE_MAX_TTL;
+	ns_msg msg;
+
+	if (ns_initparse(ans, len, &msg) < 0)
+		return 0;
+	for (int i = 0; i < ns_msg_count(msg, ns_s_an); i++) {
+		ns_rr rr;
+
+		if (ns_parserr(&msg, ns_s_an, i, &rr) == 0 && ns_rr_ttl(rr) < ttl)
+			ttl = ns_rr_ttl(rr);
+	}
+	return ttl;
+}
+
+static void remember(struct auth_resolver *r, char *key, enum auth_dns_status st, const unsigned char *ans, int len)
+{
+	struct cached *c;
+	unsigned ttl = st == AUTH_DNS_OK ? ttl_of(ans, len) : CACHE_NEG_TTL;
+
+	if (ttl == 0) {
+		g_free(key);
+		return;
+	}
+	if (g_hash_table_size(r->cache) >= CACHE_MAX)
+		g_hash_table_remove_all(r->cache);
+	c = g_new0(struct cached, 1);
+	c->expires = now_ms() + ttl * 1000.0;
+	c->st = st;
+	if (st == AUTH_DNS_OK) {
+		c->ans = g_memdup2(ans, (gsize)len);
+		c->len = len;
+	}
+	g_hash_table_replace(r->cache, key, c);
+}
+
 enum auth_dns_status auth_resolver_query(struct auth_resolver *r, const char *name, int type, unsigned char **ans,
 					 int *len)
 {
 	struct answer a = {0};
+	char *key = g_strdup_printf("%d/%s", type, name);
+	enum auth_dns_status st;
+	struct cached *c;
 
 	*ans = NULL;
 	*len = 0;
 	pthread_mutex_lock(&r->lock);
+	c = g_hash_table_lookup(r->cache, key);
+	if (c && c->expires > now_ms()) {
+		st = c->st;
+		if (st == AUTH_DNS_OK) {
+			*ans = g_memdup2(c->ans, (gsize)c->len);
+			*len = c->len;
+		}
+		pthread_mutex_unlock(&r->lock);
+		g_free(key);
+		return st;
+	}
 	ares_query(r->channel, name, ns_c_in, type, on_answer, &a);
 	wait_for(r, &a);
-	pthread_mutex_unlock(&r->lock);
 	if (!a.done || a.status == ARES_ETIMEOUT || a.status == ARES_ECANCELLED)
-		return AUTH_DNS_TIMEOUT;
-	if (a.status == ARES_ENOTFOUND || a.status == ARES_ENODATA)
-		return AUTH_DNS_NONE;
-	if (a.status != ARES_SUCCESS || !a.buf) {
+		st = AUTH_DNS_TIMEOUT;
+	else if (a.status == ARES_ENOTFOUND || a.status == ARES_ENODATA)
+		st = AUTH_DNS_NONE;
+	else if (a.status != ARES_SUCCESS || !a.buf)
+		st = AUTH_DNS_ERROR;
+	else
+		st = AUTH_DNS_OK;
+	if (st == AUTH_DNS_OK || st == AUTH_DNS_NONE)
+		remember(r, key, st, a.buf, a.len);
+	else
+		g_free(key);
+	pthread_mutex_unlock(&r->lock);
+	if (st != AUTH_DNS_OK) {
 		g_free(a.buf);
-		return AUTH_DNS_ERROR;
+		return st;
 	}
 	*ans = a.buf;
 	*len = a.len;

@@ -38,7 +38,8 @@ args=()
 for r in "${records[@]}"; do args+=("--txt-record=$r"); done
 # --local: names under .example that are not listed get NXDOMAIN, not REFUSED.
 dnsmasq --keep-in-foreground --port="$DNS" --listen-address=127.0.0.1 --bind-interfaces --no-resolv \
-	--no-hosts --pid-file= --log-facility=- --local=/example/ "${args[@]}" > "$T/dnsmasq.log" 2>&1 &
+	--no-hosts --pid-file= --log-facility=- --local=/example/ --local-ttl=300 --log-queries \
+	"${args[@]}" > "$T/dnsmasq.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do
 	dig +short +time=1 +tries=1 -p "$DNS" @127.0.0.1 TXT _dmarc.bank.example 2> /dev/null | grep -q DMARC1 && break
@@ -148,6 +149,13 @@ hasnt ownreject AUTH_DMARC_REJECT
 jq -e 'has("authentication_results") | not' "$T/plain.json" > /dev/null || fail "plain check wrote Authentication-Results"
 has plain OWN_DOMAIN_SPOOFED
 hasnt plain AUTH_DMARC_REJECT
+
+# The resolver's cache: two messages signed with the same key, one lookup.
+keyq() { grep -c 'query\[TXT\] sel1._domainkey.pass.example' "$T/dnsmasq.log"; }
+before=$(keyq)
+"$BIN" check --config "$T/auth.conf" --json --verify-auth "$T/pass.eml" "$T/bodyhash.eml" > "$T/two.json" 2> /dev/null
+[ "$(jq -r .authentication_results "$T/two.json" | grep -c 'header.d=pass.example')" = 2 ] || fail "cache: two results wanted"
+[ $(($(keyq) - before)) -eq 1 ] || fail "cache: the DKIM key was asked for $(($(keyq) - before)) times, want 1"
 
 # A bad [auth] dns setting is named.
 printf '[auth]\ndns = not-a-server\n' > "$T/bad.conf"
