@@ -125,6 +125,7 @@ void auth_check_message(const struct auth_verifier *v, const struct engine *e, c
 	res.dmarc_policy = dmarc.policy;
 	res.dns_timeout = dkim.dns_timeout || spf == AUTHRES_TEMPERROR || dmarc.result == AUTHRES_TEMPERROR;
 
+	es.client_ip = smtp->client_ip;
 	es.auth_user = smtp->auth_user;
 	es.verified = &res;
 	engine_check_smtp(e, msg, &es, out);

@@ -414,6 +414,10 @@ void engine_check_smtp(const struct engine *e, const struct mail_message *msg, c
 	signal_list_init(&out->signals, msg->arena, &env->weights);
 	facts_links(msg, &facts);
 	facts.sender_ip = facts_sender_ip(env, msg, &facts.sender_hop);
+	/* The MTA in front of us may not show us its own Received header. */
+	if (!facts.sender_ip && smtp && smtp->client_ip && *smtp->client_ip &&
+	    !iplist_contains(env->trusted_relays, smtp->client_ip))
+		facts.sender_ip = arena_strdup(msg->arena, smtp->client_ip);
 	facts.from_registrable = *msg->from.domain ? env_org_of(msg->arena, msg->from.domain) : NULL;
 	facts_context(env, msg, &facts);
 	for (size_t i = 0; i < sizeof(detectors) / sizeof(detectors[0]); i++)

@@ -74,6 +74,7 @@ struct authres;
 /* What the MTA knows about a message beyond its bytes (src/auth/verify.h
  * fills it). Fields may be NULL. */
 struct engine_smtp {
+	const char *client_ip;          /* the connecting client: the sending server when no Received says */
 	const char *auth_user;          /* SMTP AUTH name ({auth_authen}): submitted by a colleague */
 	const struct authres *verified; /* leakguard's own SPF/DKIM/DMARC results */
 };
