@@ -13,6 +13,7 @@ debs=(
 	libmicrohttpd-dev wrk
 	postfix swaks sasl2-bin libsasl2-modules
 	chromium dnsmasq-base bind9-dnsutils
+	libspf2-dev libopendkim-dev libopendmarc-dev libc-ares-dev opendkim-tools publicsuffix
 	jq time
 	bogofilter spamassassin rspamd redis-server hyperfine
 )

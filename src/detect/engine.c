@@ -109,7 +109,7 @@ static void add_brand(struct detect_env *env, const char *domain)
 
 static enum lg_status set_protected(struct detect_env *env, const struct config *cfg, struct errbuf *err)
 {
-	size_t n = cfg->protect_domains.n + cfg->brands.n;
+	size_t n = cfg->protect_domains.n + cfg->brands.n + cfg->partners.n;
 	const char **all = lg_calloc(n + 1, sizeof(char *));
 	enum lg_status rc;
 	size_t k = 0;
@@ -119,6 +119,16 @@ static enum lg_status set_protected(struct detect_env *env, const struct config 
 		env->own[env->nown++] = g_ascii_strdown(cfg->protect_domains.items[i], -1);
 		all[k++] = cfg->protect_domains.items[i];
 		add_brand(env, cfg->protect_domains.items[i]);
+	}
+	/* Partners are protected like our domains; listed in [protect] domains
+	 * too, they are added once. */
+	env->partners = lg_calloc(cfg->partners.n + 1, sizeof(char *));
+	for (size_t i = 0; i < cfg->partners.n; i++) {
+		env->partners[env->npartners++] = g_ascii_strdown(cfg->partners.items[i], -1);
+		if (env_is_own(env, cfg->partners.items[i]))
+			continue;
+		all[k++] = cfg->partners.items[i];
+		add_brand(env, cfg->partners.items[i]);
 	}
 	for (size_t i = 0; i < cfg->brands.n; i++) {
 		all[k++] = cfg->brands.items[i];
@@ -144,6 +154,8 @@ static enum lg_status load_lists(struct detect_env *env, const struct config *cf
 		rc = lists_load_ips(cfg->blocked_ips_file, &env->blocked_ips, err);
 	if (!rc)
 		rc = lists_ip_list(&cfg->trusted_relays, &env->trusted_relays, err);
+	if (!rc)
+		rc = lists_ip_list(&cfg->sending_services, &env->senders, err);
 	if (!rc)
 		rc = lists_load_staff(cfg->staff_file, &env->staff, &env->nstaff, err);
 	return rc;
@@ -198,6 +210,9 @@ void engine_free(struct engine **ep)
 	for (size_t i = 0; i < env->nown; i++)
 		g_free(env->own[i]);
 	lg_free(env->own);
+	for (size_t i = 0; i < env->npartners; i++)
+		g_free(env->partners[i]);
+	lg_free(env->partners);
 	for (size_t i = 0; i < env->nbrands; i++) {
 		lg_free(env->brands[i].name);
 		lg_free(env->brands[i].domain);
@@ -212,6 +227,7 @@ void engine_free(struct engine **ep)
 		g_hash_table_destroy(env->blocked_urls);
 	iplist_free(&env->blocked_ips);
 	iplist_free(&env->trusted_relays);
+	iplist_free(&env->senders);
 	urgency_free(&env->urgency);
 	speller_free(&env->speller);
 	model_free(&env->model);
@@ -256,6 +272,14 @@ bool env_is_own(const struct detect_env *env, const char *domain)
 	return false;
 }
 
+bool env_is_partner(const struct detect_env *env, const char *domain)
+{
+	for (size_t i = 0; i < env->npartners; i++)
+		if (domain_within(domain, env->partners[i]))
+			return true;
+	return false;
+}
+
 const char *env_org_of(struct arena *a, const char *domain)
 {
 	const char *reg = domain_registrable(a, domain);
@@ -287,8 +311,9 @@ static void facts_links(const struct mail_message *msg, struct detect_facts *f)
 }
 
 /* The sending server: the first Received hop, from the top, whose from-IP
- * is not one of our trusted relays. */
-static const char *facts_sender_ip(const struct detect_env *env, const struct mail_message *msg)
+ * is not one of our trusted relays. *hop, when not NULL, gets the Received
+ * header value that names it (written by our border). */
+static const char *facts_sender_ip(const struct detect_env *env, const struct mail_message *msg, const char **hop)
 {
 	char ip[64];
 
@@ -299,6 +324,8 @@ static const char *facts_sender_ip(const struct detect_env *env, const struct ma
 			continue;
 		if (iplist_contains(env->trusted_relays, ip))
 			continue;
+		if (hop)
+			*hop = msg->headers[i].value;
 		return arena_strdup(msg->arena, ip);
 	}
 	return NULL;
@@ -325,7 +352,7 @@ bool engine_is_trusted_relay(const struct engine *e, const char *ip)
 
 const char *engine_sender_ip(const struct engine *e, const struct mail_message *msg)
 {
-	return facts_sender_ip(&e->env, msg);
+	return facts_sender_ip(&e->env, msg, NULL);
 }
 
 /* ---- verdict -------------------------------------------------------------- */
@@ -370,12 +397,27 @@ static void decide(const struct detect_env *env, struct verdict *v)
 
 void engine_check(const struct engine *e, const struct mail_message *msg, struct verdict *out)
 {
+	engine_check_smtp(e, msg, NULL, out);
+}
+
+void engine_check_smtp(const struct engine *e, const struct mail_message *msg, const struct engine_smtp *smtp,
+		       struct verdict *out)
+{
 	const struct detect_env *env = &e->env;
 	struct detect_facts facts = {0};
 
+	if (smtp) {
+		facts.smtp_auth_user = smtp->auth_user && *smtp->auth_user ? smtp->auth_user : NULL;
+		facts.verified = smtp->verified;
+	}
+
 	signal_list_init(&out->signals, msg->arena, &env->weights);
 	facts_links(msg, &facts);
-	facts.sender_ip = facts_sender_ip(env, msg);
+	facts.sender_ip = facts_sender_ip(env, msg, &facts.sender_hop);
+	/* The MTA in front of us may not show us its own Received header. */
+	if (!facts.sender_ip && smtp && smtp->client_ip && *smtp->client_ip &&
+	    !iplist_contains(env->trusted_relays, smtp->client_ip))
+		facts.sender_ip = arena_strdup(msg->arena, smtp->client_ip);
 	facts.from_registrable = *msg->from.domain ? env_org_of(msg->arena, msg->from.domain) : NULL;
 	facts_context(env, msg, &facts);
 	for (size_t i = 0; i < sizeof(detectors) / sizeof(detectors[0]); i++)

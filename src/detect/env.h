@@ -27,6 +27,7 @@ struct urgency;
 struct speller;
 struct ctx_store;
 struct history;
+struct authres;
 
 /* A domain the organisation is known to deal with: a leaked partner, a
  * frequent correspondent, or both (leakctx.c). */
@@ -49,6 +50,9 @@ struct detect_env {
 	GHashTable *blocked_domains;     /* domain set */
 	GHashTable *blocked_urls;        /* normalised URL set */
 	struct iplist *blocked_ips, *trusted_relays;
+	struct iplist *senders;          /* [relays] senders: services sending as our domains */
+	char **partners;                 /* [protect] partners, lower case: not our own */
+	size_t npartners;
 	char *authserv_id;               /* NULL: Authentication-Results ignored */
 	struct urgency *urgency;
 	struct speller *speller;         /* NULL when no dictionary */
@@ -78,6 +82,9 @@ struct detect_facts {
 	struct detect_link *links;
 	size_t nlinks;
 	const char *sender_ip;        /* first untrusted Received hop, NULL when unknown */
+	const char *sender_hop;       /* the Received header value naming sender_ip, NULL when unknown */
+	const char *smtp_auth_user;   /* SMTP AUTH name the MTA saw ({auth_authen}), NULL: none or unknown */
+	const struct authres *verified; /* leakguard's own SPF/DKIM/DMARC results (src/auth/), NULL: none */
 	const char *from_registrable; /* NULL when no From domain */
 	bool sender_known;            /* own domain, a leaked partner's, or in the history */
 	bool history_ready;           /* a correspondent history that knows enough domains */
@@ -108,6 +115,11 @@ void detect_diversion(const struct detect_env *, const struct mail_message *, co
 /* Runs last: it only sharpens a verdict other signals already started. */
 void detect_leaked_people(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 
+/* The CEO-fraud opener ("are you at your desk", "quick favour", gift cards,
+ * new bank details) that starts msg's subject or first lines, as a static
+ * string, or NULL (sender.c). */
+const char *sender_bec_opener(const struct mail_message *msg);
+
 /* The wording of changed bank details (diversion.c); g_regex_unref. */
 GRegex *diversion_pattern(void);
 
@@ -123,6 +135,8 @@ const struct related_domain *env_related_lookalike(const struct detect_env *env,
 /* Helpers shared by detectors. */
 /* True when domain is one of the organisation's own domains or below one. */
 bool env_is_own(const struct detect_env *env, const char *domain);
+/* True when domain is one of [protect] partners or below one. */
+bool env_is_partner(const struct detect_env *env, const char *domain);
 /* The registrable domain, or domain itself when it has none. Arena-owned. */
 const char *env_org_of(struct arena *a, const char *domain);
 

@@ -23,6 +23,8 @@ enum signal_class { SIGNAL_PHISH, SIGNAL_SPAM, SIGNAL_INFO };
 	X(SENDER_NAME_BRAND,          4.0, SIGNAL_PHISH, "display name names a brand or protected organisation the address does not belong to") \
 	X(SENDER_NAME_ADDRESS,        4.0, SIGNAL_PHISH, "display name contains an email address other than the real sender") \
 	X(SENDER_NAME_COLLEAGUE,      4.0, SIGNAL_PHISH, "display name is a colleague's but the address is outside the organisation") \
+	X(COLLEAGUE_REPLYTO_ELSEWHERE, 3.5, SIGNAL_PHISH, "a colleague's name or address in From, but replies go to an address outside the organisation") \
+	X(IMPERSONATION_OPENER,       3.0, SIGNAL_PHISH, "someone posing as a colleague opens like CEO fraud: are you at your desk, a quick favour, gift cards, new bank details") \
 	X(FREEMAIL_CLAIMS_COMPANY,    2.5, SIGNAL_PHISH, "free-mail sender presents itself as a company or role") \
 	X(REPLYTO_OTHER_ORG,          2.0, SIGNAL_PHISH, "replies go to a different organisation than the sender") \
 	X(RETURNPATH_OTHER_ORG,       0.3, SIGNAL_SPAM,  "bounce address in a different organisation than the sender") \
@@ -58,6 +60,9 @@ enum signal_class { SIGNAL_PHISH, SIGNAL_SPAM, SIGNAL_INFO };
 	X(AUTH_DKIM_FAIL,             1.5, SIGNAL_PHISH, "the DKIM signature does not verify") \
 	X(AUTH_DMARC_FAIL,            3.5, SIGNAL_PHISH, "the sender domain's DMARC policy check failed") \
 	X(AUTH_PASS,                 -1.0, SIGNAL_INFO,  "the sender domain is authenticated") \
+	X(AUTH_DMARC_REJECT,          8.0, SIGNAL_PHISH, "a protected domain's DMARC policy says to reject mail failing its checks, and this mail fails them") \
+	X(AUTH_UNVERIFIED,            0.0, SIGNAL_INFO,  "SPF, DKIM or DMARC could not be verified (DNS timeout or error)") \
+	X(OWN_DOMAIN_SPOOFED,         7.0, SIGNAL_PHISH, "says it is from the organisation's own domain but came from a server outside it, unauthenticated") \
 	X(BLOCKED_SENDER_DOMAIN,     10.0, SIGNAL_PHISH, "sender domain is on the local blocklist") \
 	X(BLOCKED_IP,                10.0, SIGNAL_PHISH, "sending server is on the local blocklist") \
 	X(BLOCKED_URL,               10.0, SIGNAL_PHISH, "a link is on the local blocklist") \
