@@ -1,6 +1,9 @@
 /* learn.c: `leakguard learn` — teach the statistical classifier from mail
- * marked spam or ham, undo a mistaken lesson, or show the model's size. */
+ * marked spam or ham, undo a mistaken lesson, or show the model's size;
+ * and fit the verdict's weights (learn/fit.h) on every learnt message's
+ * signals, kept from the detection run made when it was learnt. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +11,9 @@
 #include <glib.h>
 
 #include "cli/cli.h"
+#include "detect/engine.h"
+#include "detect/state.h"
+#include "learn/fit.h"
 #include "learn/model.h"
 #include "learn/tokens.h"
 #include "learn/train.h"
@@ -28,11 +34,29 @@ struct source {
 
 struct learn_run {
 	struct trainer *trainer;
+	struct engine *engine; /* scores each lesson with the weights as they were before this run */
 	enum store_class cls;
 	bool forget, failed;
 	unsigned long outcome[5], unreadable, not_mail;
 	struct errbuf err;
 };
+
+/* The fit's features of a verdict made without a fit: each signal's
+ * strength (its score over the weight it was scored with) and the
+ * classifier's log-odds. */
+static void signal_vector(const struct verdict *v, char *buf)
+{
+	const struct signal_list *l = &v->signals;
+
+	for (size_t i = 0; i < l->n; i++) {
+		double w = l->weights->w[l->items[i].id];
+
+		if (w != 0 && l->items[i].score != 0)
+			fit_vector_add(buf, signal_name(l->items[i].id), l->items[i].score / w);
+	}
+	if (v->spam_probability >= 0)
+		fit_vector_add(buf, FIT_LOGODDS, fit_logodds(v->spam_probability));
+}
 
 static bool on_message(void *ctx, const char *label, const char *raw, size_t len)
 {
@@ -40,6 +64,7 @@ static bool on_message(void *ctx, const char *label, const char *raw, size_t len
 	struct mail_message *msg = mail_message_parse(raw, len);
 	struct token_set tokens;
 	enum train_outcome outcome;
+	char vector[FIT_VECTOR_MAX] = "";
 
 	if (msg->defects & MAIL_DEFECT_NO_HEADERS) {
 		fprintf(stderr, "leakguard learn: %s: not a mail message (no headers); skipped\n", label);
@@ -48,7 +73,14 @@ static bool on_message(void *ctx, const char *label, const char *raw, size_t len
 		return true;
 	}
 	tokens_of_message(msg, &tokens);
-	if (trainer_add(r->trainer, raw, len, &tokens, r->cls, r->forget, &outcome, &r->err)) {
+	if (!r->forget && r->engine) {
+		struct verdict v;
+
+		engine_check(r->engine, msg, &v);
+		signal_vector(&v, vector);
+	}
+	if (trainer_add_vector(r->trainer, raw, len, &tokens, r->forget ? NULL : vector, r->cls, r->forget, &outcome,
+			       &r->err)) {
 		r->failed = true;
 		mail_message_free(&msg);
 		return false;
@@ -87,23 +119,178 @@ static void usage(FILE *f)
 		"Exit status: 0 success, 2 usage error, unreadable input or a store error.\n");
 }
 
+/* ---- the fitted verdict ------------------------------------------------- */
+
+/* Features: every signal by id, then the classifier's log-odds. */
+#define NFEAT (SIGNAL_COUNT + 1)
+
+static const char *feature_name(size_t j)
+{
+	return j == SIGNAL_COUNT ? FIT_LOGODDS : signal_name((enum signal_id)j);
+}
+
+struct fit_load {
+	struct fit_data *data;
+	struct errbuf *err;
+	bool failed;
+	uint32_t idx[NFEAT];
+	double val[NFEAT];
+	size_t n;
+};
+
+static void on_feature(void *ctx, const char *name, double value)
+{
+	struct fit_load *f = ctx;
+	size_t j = strcmp(name, FIT_LOGODDS) == 0 ? SIGNAL_COUNT : (size_t)signal_lookup(name);
+
+	/* A signal this version does not know (renamed, removed) is left out. */
+	if (j == SIGNAL_COUNT && strcmp(name, FIT_LOGODDS) != 0)
+		return;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->idx[i] == j)
+			return;
+	f->idx[f->n] = (uint32_t)j;
+	f->val[f->n++] = value;
+}
+
+static bool on_vector(void *ctx, enum store_class cls, const char *vector)
+{
+	struct fit_load *f = ctx;
+
+	f->n = 0;
+	if (fit_vector_parse(vector, on_feature, f, f->err)) {
+		f->failed = true;
+		return false;
+	}
+	fit_data_add(f->data, cls == STORE_SPAM, f->idx, f->val, f->n);
+	return true;
+}
+
+struct fit_summary {
+	size_t rows;
+	unsigned iterations;
+	double seconds;
+};
+
+/* Fits the verdict's weights on every learnt message's vector and stores
+ * them (none when no message has a vector: the hand-set weights rule).
+ * offset is the spam threshold the score is calibrated to. */
+static enum lg_status refit(struct store *s, double offset, struct fit_summary *sum, struct errbuf *err)
+{
+	struct fit_data *d = fit_data_new(NFEAT);
+	struct fit_load f = {.data = d, .err = err};
+	double prior[NFEAT], lower[NFEAT], w[NFEAT];
+	struct fit_params p = {prior, lower, offset, FIT_LAMBDA};
+	struct store_fit_weight out[NFEAT];
+	struct signal_weights def;
+	struct timespec t0, t1;
+	enum lg_status rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	signal_weights_default(&def);
+	for (size_t j = 0; j < SIGNAL_COUNT; j++) {
+		prior[j] = def.w[j];
+		/* Phishing evidence may be weighed down to nothing, never turned round. */
+		lower[j] = signal_class_of((enum signal_id)j) == SIGNAL_PHISH ? 0 : -INFINITY;
+	}
+	prior[SIGNAL_COUNT] = 0;
+	lower[SIGNAL_COUNT] = -INFINITY;
+	rc = store_read_begin(s, err);
+	if (!rc) {
+		rc = store_vectors_each(s, on_vector, &f, err);
+		store_read_end(s);
+	}
+	if (!rc && f.failed)
+		rc = LG_EPARSE;
+	sum->rows = fit_data_rows(d);
+	if (!rc && sum->rows)
+		rc = fit_solve(d, &p, w, &sum->iterations, err);
+	for (size_t j = 0; !rc && j < NFEAT; j++)
+		out[j] = (struct store_fit_weight){feature_name(j), w[j], prior[j], fit_data_support(d, j)};
+	if (!rc)
+		rc = store_begin(s, err);
+	if (!rc) {
+		rc = store_fit_replace(s, out, sum->rows ? NFEAT : 0, err);
+		if (!rc)
+			rc = store_commit(s, err);
+		if (rc)
+			store_rollback(s);
+	}
+	fit_data_free(&d);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	sum->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return rc;
+}
+
+struct fit_print {
+	bool json, first;
+};
+
+static bool print_weight(void *ctx, const struct store_fit_weight *w)
+{
+	struct fit_print *p = ctx;
+
+	if (p->json) {
+		printf("%s{\"name\":\"%s\",\"default\":%.6g,\"fitted\":%.6g,\"messages\":%lld}", p->first ? "" : ",",
+		       w->name, w->prior, w->weight, (long long)w->messages);
+	} else if (w->messages) {
+		printf("  %-26s %8.2f %8.2f %9lld\n", w->name, w->prior, w->weight, (long long)w->messages);
+	}
+	p->first = false;
+	return true;
+}
+
 static void print_stats(struct store *s, bool json)
 {
 	struct store_stats st;
+	struct fit_print fp = {json, true};
 	struct errbuf err;
 
 	if (store_stats(s, &st, &err)) {
 		fprintf(stderr, "leakguard learn: %s\n", err.msg);
 		return;
 	}
-	if (json)
-		printf("{\"spam_messages\":%lld,\"ham_messages\":%lld,\"tokens\":%lld,\"bytes\":%lld}\n",
+	if (json) {
+		printf("{\"spam_messages\":%lld,\"ham_messages\":%lld,\"tokens\":%lld,\"bytes\":%lld,\"fit\":[",
 		       (long long)st.spam_messages, (long long)st.ham_messages, (long long)st.tokens,
 		       (long long)st.bytes);
-	else
+	} else {
 		printf("model: %lld spam and %lld ham messages learnt, %lld tokens, %.1f MiB on disk\n",
 		       (long long)st.spam_messages, (long long)st.ham_messages, (long long)st.tokens,
 		       st.bytes / 1048576.0);
+		printf("verdict weights fitted on the learnt mail (signals no learnt message carried keep their defaults):\n"
+		       "  %-26s %8s %8s %9s\n", "signal", "default", "fitted", "messages");
+	}
+	if (store_fit_each(s, print_weight, &fp, &err))
+		fprintf(stderr, "leakguard learn: %s\n", err.msg);
+	if (json)
+		printf("]}\n");
+	else if (fp.first)
+		printf("  none yet: the hand-set weights rule\n");
+}
+
+/* An engine as `check` builds it, but scoring with the weights as they were
+ * before this run (no fit): the lessons' vectors are the detection run's
+ * signals, and the fit's own output must not feed back into them. */
+static struct engine *lesson_engine(const struct config *cfg, struct store *s, const char *db)
+{
+	struct engine *e = NULL;
+	struct model *m = NULL;
+	struct errbuf err = {""};
+
+	if (engine_new(cfg, &e, &err)) {
+		fprintf(stderr, "leakguard learn: warning: no signal vectors kept (the verdict is not fitted): %s\n",
+			err.msg);
+		return NULL;
+	}
+	state_attach(e, cfg);
+	if (model_snapshot_open(db, &m, &err) && model_load(s, &m, &err)) {
+		engine_set_model(e, NULL);
+		return e;
+	}
+	model_set_fit(m, NULL, 0);
+	engine_set_model(e, m);
+	return e;
 }
 
 /* The snapshot check maps at start-up (model.h), rewritten from the store. */
@@ -118,9 +305,11 @@ static enum lg_status refresh_snapshot(struct store *s, const char *db, struct e
 	return rc;
 }
 
-static int train_all(struct store *s, const char *db, const struct source *src, size_t n, bool forget, bool json)
+static int train_all(struct store *s, const struct config *cfg, const char *db, const struct source *src, size_t n,
+		     bool forget, bool json)
 {
 	struct learn_run r = {.trainer = trainer_new(s), .forget = forget};
+	struct fit_summary fit = {0};
 	struct mailbox_visitor v = {on_message, on_error, &r};
 	struct timespec t0, t1;
 	unsigned long total;
@@ -128,6 +317,8 @@ static int train_all(struct store *s, const char *db, const struct source *src, 
 	double secs;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!forget)
+		r.engine = lesson_engine(cfg, s, db);
 	model_snapshot_remove(db);
 	for (size_t i = 0; i < n && !r.failed; i++) {
 		r.cls = src[i].cls;
@@ -142,6 +333,14 @@ static int train_all(struct store *s, const char *db, const struct source *src, 
 	    store_tokens_prune(s, PRUNE_MAX_COUNT, (int64_t)(time(NULL) / 86400) - PRUNE_AFTER_DAYS, &pruned, &r.err))
 		r.failed = true;
 	trainer_free(&r.trainer);
+	engine_free(&r.engine);
+	if (!r.failed && refit(s, cfg->threshold_spam, &fit, &r.err)) {
+		fprintf(stderr, "leakguard learn: warning: the verdict is not fitted, the hand-set weights rule: %s\n",
+			r.err.msg);
+		r.err.msg[0] = '\0';
+		if (store_fit_replace(s, NULL, 0, &r.err))
+			r.failed = true;
+	}
 	if (!r.failed && refresh_snapshot(s, db, &r.err))
 		r.failed = true;
 	if (r.failed) {
@@ -154,17 +353,19 @@ static int train_all(struct store *s, const char *db, const struct source *src, 
 		r.outcome[TRAIN_KNOWN] + r.outcome[TRAIN_UNKNOWN];
 	if (json)
 		printf("{\"learnt\":%lu,\"moved\":%lu,\"already_known\":%lu,\"forgotten\":%lu,\"not_learnt\":%lu,"
-		       "\"unreadable\":%lu,\"not_mail\":%lu,\"seconds\":%.3f}\n",
+		       "\"unreadable\":%lu,\"not_mail\":%lu,\"seconds\":%.3f,\"fitted_messages\":%zu,\"fit_seconds\":%.3f}\n",
 		       r.outcome[TRAIN_LEARNT], r.outcome[TRAIN_MOVED], r.outcome[TRAIN_KNOWN],
-		       r.outcome[TRAIN_FORGOTTEN], r.outcome[TRAIN_UNKNOWN], r.unreadable, r.not_mail, secs);
+		       r.outcome[TRAIN_FORGOTTEN], r.outcome[TRAIN_UNKNOWN], r.unreadable, r.not_mail, secs, fit.rows,
+		       fit.seconds);
 	else
 		printf("%lu messages in %.2f s (%.0f/s): %lu learnt, %lu moved to the other class, %lu already known, "
 		       "%lu forgotten, %lu never learnt, %lu unreadable, %lu not mail\n",
 		       total, secs, total / (secs > 0 ? secs : 1e-9), r.outcome[TRAIN_LEARNT], r.outcome[TRAIN_MOVED],
 		       r.outcome[TRAIN_KNOWN], r.outcome[TRAIN_FORGOTTEN], r.outcome[TRAIN_UNKNOWN], r.unreadable,
 		       r.not_mail);
-	if (!json)
-		print_stats(s, false);
+	if (!json && fit.rows)
+		printf("verdict fitted on %zu learnt messages in %.2f s (%u Newton steps); see learn --stats\n", fit.rows,
+		       fit.seconds, fit.iterations);
 	return r.unreadable ? EXIT_ERROR : EXIT_CLEAN;
 }
 
@@ -216,7 +417,7 @@ int cli_learn(int argc, char **argv)
 	if (store_open(path, true, &s, &err)) {
 		cli_error("learn", "%s", err.msg);
 	} else {
-		status = nsrc ? train_all(s, path, src, nsrc, forget, opt.json) : EXIT_CLEAN;
+		status = nsrc ? train_all(s, &cfg, path, src, nsrc, forget, opt.json) : EXIT_CLEAN;
 		if (stats)
 			print_stats(s, opt.json);
 	}

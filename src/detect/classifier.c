@@ -1,7 +1,13 @@
 /* classifier.c: the statistical model (learn/model.h) as one signal among
  * the others: strong spam resemblance adds LEARNED_SPAM, strong ham
- * resemblance LEARNED_HAM (negative weight), each with the counts behind it. */
+ * resemblance LEARNED_HAM (negative weight), each with the counts behind it.
+ * And the verdict's fitted weights (learn/fit.h), which travel with the
+ * model: detect_fit_apply() rescores every signal with them. */
+#include <math.h>
+#include <string.h>
+
 #include "detect/env.h"
+#include "learn/fit.h"
 #include "learn/model.h"
 #include "learn/tokens.h"
 
@@ -33,4 +39,59 @@ void detect_classify(const struct detect_env *env, const struct mail_message *ms
 		signal_add(out, SIG_LEARNED_HAM, (0.5 - p) * 2,
 			   "The wording resembles the %lld legitimate messages learnt before (spam probability %.1f%%).",
 			   (long long)r.ham_messages, p * 100);
+}
+
+static bool fitted_weight(const struct model_weight *w, size_t n, const char *name, double *out)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(w[i].name, name) == 0) {
+			*out = w[i].weight;
+			return true;
+		}
+	return false;
+}
+
+static struct signal *find_signal(struct signal_list *l, enum signal_id id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->items[i].id == id)
+			return &l->items[i];
+	return NULL;
+}
+
+void detect_fit_apply(const struct detect_env *env, struct signal_list *l, double spam_probability)
+{
+	const struct model_weight *w;
+	struct signal_weights def;
+	size_t n;
+	double lw;
+
+	if (!env->model || !(n = model_fit(env->model, &w)))
+		return;
+	signal_weights_default(&def);
+	for (size_t i = 0; i < l->n; i++) {
+		struct signal *s = &l->items[i];
+		double fw, in_force = env->weights.w[s->id];
+
+		/* [weights] in the configuration overrides the fit. */
+		if (in_force != def.w[s->id] || in_force == 0 || !fitted_weight(w, n, signal_name(s->id), &fw))
+			continue;
+		s->score = fw * (s->score / in_force);
+	}
+	/* The classifier's log-odds term joins the line of the classifier's
+	 * signal (added when the model was too unsure for one), so the lines
+	 * still add up to the score. */
+	if (spam_probability >= 0 && fitted_weight(w, n, FIT_LOGODDS, &lw) && lw != 0) {
+		double z = fit_logodds(spam_probability);
+		enum signal_id id = z >= 0 ? SIG_LEARNED_SPAM : SIG_LEARNED_HAM;
+		struct signal *s = find_signal(l, id);
+
+		if (!s) {
+			signal_add(l, id, 0,
+				   "The classifier leans %s (spam probability %.1f%%); its fitted share of the score.",
+				   z >= 0 ? "to spam" : "to legitimate mail", spam_probability * 100);
+			s = find_signal(l, id);
+		}
+		s->score += lw * z;
+	}
 }

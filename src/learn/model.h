@@ -35,6 +35,18 @@ bool model_classify(const struct model *m, const struct token_set *t, struct mod
 
 int64_t model_tokens(const struct model *m);
 
+/* The verdict's fitted weights (learn/fit.h) travel with the model: loaded
+ * from the store's fit_weights, kept in the snapshot. One per signal name
+ * (and FIT_LOGODDS); none when nothing was fitted. */
+struct model_weight {
+	char name[48];
+	double weight;
+};
+/* *w borrowed from m; returns how many. */
+size_t model_fit(const struct model *m, const struct model_weight **w);
+/* Replaces m's fitted weights with a copy of w[0..n) (n 0: none). */
+void model_set_fit(struct model *m, const struct model_weight *w, size_t n);
+
 /* A snapshot file beside the store (PATH.model) holds the loaded table as
  * it is in memory, so `check` and the milter map it instead of reading
  * every token row at start-up. `learn` removes it before its first write

@@ -35,6 +35,12 @@ void trainer_free(struct trainer **t);
  * bytes (for the digest) and its tokens. Flushes when the batch is full. */
 enum lg_status trainer_add(struct trainer *t, const char *raw, size_t len, const struct token_set *tokens,
 			   enum store_class cls, bool forget, enum train_outcome *outcome, struct errbuf *err);
+/* The same, keeping vector (learn/fit.h's text form, copied; NULL: none)
+ * beside the message's digest for fitting the verdict. Forgetting removes
+ * the vector with the digest; a message already known keeps its vector. */
+enum lg_status trainer_add_vector(struct trainer *t, const char *raw, size_t len, const struct token_set *tokens,
+				  const char *vector, enum store_class cls, bool forget, enum train_outcome *outcome,
+				  struct errbuf *err);
 /* Writes the pending batch in one transaction. */
 enum lg_status trainer_flush(struct trainer *t, struct errbuf *err);
 
