@@ -34,17 +34,19 @@ struct source {
 
 struct learn_run {
 	struct trainer *trainer;
-	struct engine *engine; /* scores each lesson with the weights as they were before this run */
+	struct engine *engine; /* the heuristics, scored as `check` would without a model */
+	struct model *model;   /* the classifier as it was before this run, or NULL */
 	enum store_class cls;
 	bool forget, failed;
 	unsigned long outcome[5], unreadable, not_mail;
 	struct errbuf err;
 };
 
-/* The fit's features of a verdict made without a fit: each signal's
- * strength (its score over the weight it was scored with) and the
- * classifier's log-odds. */
-static void signal_vector(const struct verdict *v, char *buf)
+/* The fit's features of a message: each heuristic signal's strength (its
+ * score over the weight it was scored with) from a verdict made without a
+ * classifier, then the classifier's own: its signal, log-odds and leaning,
+ * from p (-1 when it had nothing to say). */
+static void signal_vector(const struct verdict *v, double p, char *buf)
 {
 	const struct signal_list *l = &v->signals;
 
@@ -54,8 +56,38 @@ static void signal_vector(const struct verdict *v, char *buf)
 		if (w != 0 && l->items[i].score != 0)
 			fit_vector_add(buf, signal_name(l->items[i].id), l->items[i].score / w);
 	}
-	if (v->spam_probability >= 0)
-		fit_vector_add(buf, FIT_LOGODDS, fit_logodds(v->spam_probability));
+	if (p < 0)
+		return;
+	/* As detect/classifier.c adds its signals. */
+	if ((p - 0.5) * 2 >= MODEL_SIGNAL_MIN_STRENGTH)
+		fit_vector_add(buf, signal_name(SIG_LEARNED_SPAM), (p - 0.5) * 2);
+	else if ((0.5 - p) * 2 >= MODEL_SIGNAL_MIN_STRENGTH)
+		fit_vector_add(buf, signal_name(SIG_LEARNED_HAM), (0.5 - p) * 2);
+	fit_vector_add(buf, FIT_LOGODDS, fit_logodds(p));
+	if (fit_leaning(p) != 0)
+		fit_vector_add(buf, FIT_LEANING, fit_leaning(p));
+}
+
+/* What the classifier says of a lesson: against everything learnt before
+ * this run, and for a message already in the model, without its own
+ * counts (leave-one-out), so a lesson's features are what the classifier
+ * says of mail it has not seen, as at check time. -1 when it cannot tell. */
+static double lesson_probability(struct learn_run *r, const char *raw, size_t len, const struct token_set *tokens,
+				 bool *failed)
+{
+	struct model_result mr;
+	int now;
+	bool ok;
+
+	if (!r->model)
+		return -1;
+	if (trainer_class_of(r->trainer, raw, len, &now, &r->err)) {
+		*failed = true;
+		return -1;
+	}
+	ok = now >= 0 ? model_classify_without(r->model, tokens, (enum store_class)now, &mr)
+		      : model_classify(r->model, tokens, &mr);
+	return ok ? mr.spam_probability : -1;
 }
 
 static bool on_message(void *ctx, const char *label, const char *raw, size_t len)
@@ -75,9 +107,16 @@ static bool on_message(void *ctx, const char *label, const char *raw, size_t len
 	tokens_of_message(msg, &tokens);
 	if (!r->forget && r->engine) {
 		struct verdict v;
+		bool failed = false;
+		double p = lesson_probability(r, raw, len, &tokens, &failed);
 
+		if (failed) {
+			r->failed = true;
+			mail_message_free(&msg);
+			return false;
+		}
 		engine_check(r->engine, msg, &v);
-		signal_vector(&v, vector);
+		signal_vector(&v, p, vector);
 	}
 	if (trainer_add_vector(r->trainer, raw, len, &tokens, r->forget ? NULL : vector, r->cls, r->forget, &outcome,
 			       &r->err)) {
@@ -121,18 +160,37 @@ static void usage(FILE *f)
 
 /* ---- the fitted verdict ------------------------------------------------- */
 
-/* Features: every signal by id, then the classifier's log-odds. */
-#define NFEAT (SIGNAL_COUNT + 1)
+/* Features: every signal by id, then the classifier's log-odds and leaning. */
+#define F_LOGODDS SIGNAL_COUNT
+#define F_LEANING (SIGNAL_COUNT + 1)
+#define F_BASELINE (SIGNAL_COUNT + 2)
+#define NFEAT (SIGNAL_COUNT + 3)
 
 static const char *feature_name(size_t j)
 {
-	return j == SIGNAL_COUNT ? FIT_LOGODDS : signal_name((enum signal_id)j);
+	return j == F_LOGODDS	? FIT_LOGODDS
+	       : j == F_LEANING ? FIT_LEANING
+	       : j == F_BASELINE ? FIT_BASELINE
+				 : signal_name((enum signal_id)j);
+}
+
+/* The feature index of name, or NFEAT when this version does not know it. */
+static size_t feature_of(const char *name)
+{
+	enum signal_id id;
+
+	if (strcmp(name, FIT_LOGODDS) == 0)
+		return F_LOGODDS;
+	if (strcmp(name, FIT_LEANING) == 0)
+		return F_LEANING;
+	id = signal_lookup(name);
+	return id == SIGNAL_COUNT ? NFEAT : (size_t)id;
 }
 
 struct fit_load {
-	struct fit_data *data;
+	struct fit_data *data[2]; /* [1]: vectors with the classifier's log-odds, [0]: without */
 	struct errbuf *err;
-	bool failed;
+	bool failed, has_logodds;
 	uint32_t idx[NFEAT];
 	double val[NFEAT];
 	size_t n;
@@ -141,16 +199,18 @@ struct fit_load {
 static void on_feature(void *ctx, const char *name, double value)
 {
 	struct fit_load *f = ctx;
-	size_t j = strcmp(name, FIT_LOGODDS) == 0 ? SIGNAL_COUNT : (size_t)signal_lookup(name);
+	size_t j = feature_of(name);
 
 	/* A signal this version does not know (renamed, removed) is left out. */
-	if (j == SIGNAL_COUNT && strcmp(name, FIT_LOGODDS) != 0)
+	if (j == NFEAT)
 		return;
 	for (size_t i = 0; i < f->n; i++)
 		if (f->idx[i] == j)
 			return;
 	f->idx[f->n] = (uint32_t)j;
 	f->val[f->n++] = value;
+	if (j == F_LOGODDS)
+		f->has_logodds = true;
 }
 
 static bool on_vector(void *ctx, enum store_class cls, const char *vector)
@@ -158,11 +218,16 @@ static bool on_vector(void *ctx, enum store_class cls, const char *vector)
 	struct fit_load *f = ctx;
 
 	f->n = 0;
+	f->has_logodds = false;
 	if (fit_vector_parse(vector, on_feature, f, f->err)) {
 		f->failed = true;
 		return false;
 	}
-	fit_data_add(f->data, cls == STORE_SPAM, f->idx, f->val, f->n);
+	if (f->has_logodds) {
+		f->idx[f->n] = F_BASELINE;
+		f->val[f->n++] = 1;
+	}
+	fit_data_add(f->data[f->has_logodds], cls == STORE_SPAM, f->idx, f->val, f->n);
 	return true;
 }
 
@@ -177,8 +242,8 @@ struct fit_summary {
  * offset is the spam threshold the score is calibrated to. */
 static enum lg_status refit(struct store *s, double offset, struct fit_summary *sum, struct errbuf *err)
 {
-	struct fit_data *d = fit_data_new(NFEAT);
-	struct fit_load f = {.data = d, .err = err};
+	struct fit_load f = {.data = {fit_data_new(NFEAT), fit_data_new(NFEAT)}, .err = err};
+	struct fit_data *d;
 	double prior[NFEAT], lower[NFEAT], w[NFEAT];
 	struct fit_params p = {prior, lower, offset, FIT_LAMBDA};
 	struct store_fit_weight out[NFEAT];
@@ -193,8 +258,8 @@ static enum lg_status refit(struct store *s, double offset, struct fit_summary *
 		/* Phishing evidence may be weighed down to nothing, never turned round. */
 		lower[j] = signal_class_of((enum signal_id)j) == SIGNAL_PHISH ? 0 : -INFINITY;
 	}
-	prior[SIGNAL_COUNT] = 0;
-	lower[SIGNAL_COUNT] = -INFINITY;
+	prior[F_LOGODDS] = prior[F_LEANING] = prior[F_BASELINE] = 0;
+	lower[F_LOGODDS] = lower[F_LEANING] = lower[F_BASELINE] = -INFINITY;
 	rc = store_read_begin(s, err);
 	if (!rc) {
 		rc = store_vectors_each(s, on_vector, &f, err);
@@ -202,6 +267,10 @@ static enum lg_status refit(struct store *s, double offset, struct fit_summary *
 	}
 	if (!rc && f.failed)
 		rc = LG_EPARSE;
+	/* Once there is a classifier, every verdict has its log-odds: lessons
+	 * learnt before there was one describe another combination and are
+	 * left out (they still count until the classifier has spoken). */
+	d = fit_data_rows(f.data[1]) ? f.data[1] : f.data[0];
 	sum->rows = fit_data_rows(d);
 	if (!rc && sum->rows)
 		rc = fit_solve(d, &p, w, &sum->iterations, err);
@@ -216,7 +285,8 @@ static enum lg_status refit(struct store *s, double offset, struct fit_summary *
 		if (rc)
 			store_rollback(s);
 	}
-	fit_data_free(&d);
+	fit_data_free(&f.data[0]);
+	fit_data_free(&f.data[1]);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	sum->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	return rc;
@@ -269,13 +339,12 @@ static void print_stats(struct store *s, bool json)
 		printf("  none yet: the hand-set weights rule\n");
 }
 
-/* An engine as `check` builds it, but scoring with the weights as they were
- * before this run (no fit): the lessons' vectors are the detection run's
- * signals, and the fit's own output must not feed back into them. */
-static struct engine *lesson_engine(const struct config *cfg, struct store *s, const char *db)
+/* An engine as `check` builds it (reports, leak context), but without the
+ * classifier, which learn asks itself (lesson_probability), and the model
+ * as it was before this run. */
+static struct engine *lesson_engine(const struct config *cfg, struct store *s, const char *db, struct model **m)
 {
 	struct engine *e = NULL;
-	struct model *m = NULL;
 	struct errbuf err = {""};
 
 	if (engine_new(cfg, &e, &err)) {
@@ -284,12 +353,10 @@ static struct engine *lesson_engine(const struct config *cfg, struct store *s, c
 		return NULL;
 	}
 	state_attach(e, cfg);
-	if (model_snapshot_open(db, &m, &err) && model_load(s, &m, &err)) {
-		engine_set_model(e, NULL);
-		return e;
-	}
-	model_set_fit(m, NULL, 0);
-	engine_set_model(e, m);
+	engine_set_model(e, NULL);
+	*m = NULL;
+	if (model_snapshot_open(db, m, &err) && model_load(s, m, &err))
+		*m = NULL;
 	return e;
 }
 
@@ -318,7 +385,7 @@ static int train_all(struct store *s, const struct config *cfg, const char *db, 
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!forget)
-		r.engine = lesson_engine(cfg, s, db);
+		r.engine = lesson_engine(cfg, s, db, &r.model);
 	model_snapshot_remove(db);
 	for (size_t i = 0; i < n && !r.failed; i++) {
 		r.cls = src[i].cls;
@@ -334,6 +401,7 @@ static int train_all(struct store *s, const struct config *cfg, const char *db, 
 		r.failed = true;
 	trainer_free(&r.trainer);
 	engine_free(&r.engine);
+	model_free(&r.model);
 	if (!r.failed && refit(s, cfg->threshold_spam, &fit, &r.err)) {
 		fprintf(stderr, "leakguard learn: warning: the verdict is not fitted, the hand-set weights rule: %s\n",
 			r.err.msg);

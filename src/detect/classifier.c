@@ -14,7 +14,7 @@
 /* Strength grows linearly with the distance from "cannot tell" (0.5), so
  * the combined score keeps the classifier's ranking; near 0.5 the model has
  * nothing to say and no signal is added. */
-#define MIN_STRENGTH 0.2
+#define MIN_STRENGTH MODEL_SIGNAL_MIN_STRENGTH
 
 void detect_classify(const struct detect_env *env, const struct mail_message *msg,
 		     struct detect_facts *facts, struct signal_list *out)
@@ -64,7 +64,7 @@ void detect_fit_apply(const struct detect_env *env, struct signal_list *l, doubl
 	const struct model_weight *w;
 	struct signal_weights def;
 	size_t n;
-	double lw;
+	double lw, part;
 
 	if (!env->model || !(n = model_fit(env->model, &w)))
 		return;
@@ -78,20 +78,27 @@ void detect_fit_apply(const struct detect_env *env, struct signal_list *l, doubl
 			continue;
 		s->score = fw * (s->score / in_force);
 	}
-	/* The classifier's log-odds term joins the line of the classifier's
-	 * signal (added when the model was too unsure for one), so the lines
-	 * still add up to the score. */
-	if (spam_probability >= 0 && fitted_weight(w, n, FIT_LOGODDS, &lw) && lw != 0) {
-		double z = fit_logodds(spam_probability);
-		enum signal_id id = z >= 0 ? SIG_LEARNED_SPAM : SIG_LEARNED_HAM;
+	/* The classifier's log-odds and leaning terms join the line of the
+	 * classifier's signal (added when the model was too unsure for one),
+	 * so the lines still add up to the score. */
+	if (spam_probability < 0)
+		return;
+	part = 0;
+	if (fitted_weight(w, n, FIT_LOGODDS, &lw))
+		part += lw * fit_logodds(spam_probability);
+	if (fitted_weight(w, n, FIT_LEANING, &lw))
+		part += lw * fit_leaning(spam_probability);
+	if (fitted_weight(w, n, FIT_BASELINE, &lw))
+		part += lw;
+	if (part != 0) {
+		enum signal_id id = spam_probability >= 0.5 ? SIG_LEARNED_SPAM : SIG_LEARNED_HAM;
 		struct signal *s = find_signal(l, id);
 
 		if (!s) {
-			signal_add(l, id, 0,
-				   "The classifier leans %s (spam probability %.1f%%); its fitted share of the score.",
-				   z >= 0 ? "to spam" : "to legitimate mail", spam_probability * 100);
+			signal_add(l, id, 0, "The classifier leans %s (spam probability %.4f%%): its fitted share of the score.",
+				   id == SIG_LEARNED_SPAM ? "to spam" : "to legitimate mail", spam_probability * 100);
 			s = find_signal(l, id);
 		}
-		s->score += lw * z;
+		s->score += part;
 	}
 }

@@ -104,6 +104,11 @@ double fit_logodds(double spam_probability)
 	return fmax(-FIT_LOGODDS_MAX, fmin(FIT_LOGODDS_MAX, z));
 }
 
+double fit_leaning(double spam_probability)
+{
+	return spam_probability > 0.5 ? 1 : spam_probability < 0.5 ? -1 : 0;
+}
+
 /* log(1 + exp(x)) without overflow. */
 static double softplus(double x)
 {

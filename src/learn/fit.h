@@ -42,8 +42,17 @@
 /* The classifier's log-odds is clipped to this (its probability saturates
  * at exactly 0 or 1 in double precision). */
 #define FIT_LOGODDS_MAX 15.0
-/* The feature name of the classifier's log-odds in vectors and fits. */
+/* The feature names of the classifier's log-odds and of its leaning (+1
+ * above 0.5, -1 below, 0 at 0.5) in vectors and fits. The leaning is there
+ * because Robinson's combining ranks far better than it calibrates: on the
+ * SpamAssassin test half most spam and ham sit within 1e-5 of 0.5, on the
+ * right side of it, so a log-odds term alone cannot carry that ranking
+ * into a sum with the heuristics' points. */
 #define FIT_LOGODDS "CLASSIFIER_LOGODDS"
+#define FIT_LEANING "CLASSIFIER_LEANING"
+/* 1 whenever the classifier spoke: the fit's intercept, carried on the
+ * classifier's line (so only where there is a classifier line to carry it). */
+#define FIT_BASELINE "CLASSIFIER_BASELINE"
 /* A vector's text: at most this many bytes. */
 #define FIT_VECTOR_MAX 4096
 
@@ -75,6 +84,7 @@ enum lg_status fit_solve(const struct fit_data *d, const struct fit_params *p, d
 /* The classifier's probability as the fit's feature: its log-odds,
  * clipped to +-FIT_LOGODDS_MAX. */
 double fit_logodds(double spam_probability);
+double fit_leaning(double spam_probability);
 
 /* The logistic function, 1 / (1 + exp(-z)), without overflow. */
 double fit_logistic(double z);

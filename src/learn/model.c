@@ -197,10 +197,10 @@ int64_t model_tokens(const struct model *m)
 
 /* Robinson's f(w): the token's spam probability, pulled towards x when it
  * has been seen rarely. */
-static double token_probability(const struct model *m, const struct slot *s)
+static double token_probability(int64_t spam_messages, int64_t ham_messages, const struct slot *s)
 {
-	double pb = (double)s->spam / (double)m->spam_messages;
-	double pg = (double)s->ham / (double)m->ham_messages;
+	double pb = (double)s->spam / (double)spam_messages;
+	double pg = (double)s->ham / (double)ham_messages;
 	double p = pb + pg > 0 ? pb / (pb + pg) : ROBINSON_X;
 	double n = (double)s->spam + (double)s->ham;
 
@@ -257,21 +257,26 @@ static void most_telling(double *f, size_t n, size_t k)
 	}
 }
 
-bool model_classify(const struct model *m, const struct token_set *t, struct model_result *out)
+/* exclude: -1, or the class (STORE_HAM, STORE_SPAM) of a learnt message
+ * whose own counts are taken out first. */
+static bool classify(const struct model *m, const struct token_set *t, int exclude, struct model_result *out)
 {
 	double *f = lg_malloc((t->n ? t->n : 1) * sizeof(double));
 	double ln_f = 0, ln_1f = 0, s, h;
+	int64_t spam_messages = m->spam_messages - (exclude == STORE_SPAM);
+	int64_t ham_messages = m->ham_messages - (exclude == STORE_HAM);
 	size_t k = 0;
 
 	memset(out, 0, sizeof(*out));
-	out->spam_messages = m->spam_messages;
-	out->ham_messages = m->ham_messages;
-	if (m->spam_messages < MODEL_MIN_MESSAGES || m->ham_messages < MODEL_MIN_MESSAGES) {
+	out->spam_messages = spam_messages;
+	out->ham_messages = ham_messages;
+	if (spam_messages < MODEL_MIN_MESSAGES || ham_messages < MODEL_MIN_MESSAGES) {
 		lg_free(f);
 		return false;
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		const struct slot *sl;
+		struct slot own;
 		double p;
 
 		/* Each lookup is a cache miss in a table of megabytes: ask for
@@ -281,7 +286,17 @@ bool model_classify(const struct model *m, const struct token_set *t, struct mod
 		sl = find(m, t->h[i]);
 		if (!sl->hash)
 			continue;
-		p = token_probability(m, sl);
+		if (exclude >= 0) {
+			own = *sl;
+			if (exclude == STORE_SPAM && own.spam > 0)
+				own.spam--;
+			else if (exclude == STORE_HAM && own.ham > 0)
+				own.ham--;
+			if (!own.spam && !own.ham)
+				continue; /* only this message had it */
+			sl = &own;
+		}
+		p = token_probability(spam_messages, ham_messages, sl);
 		if (fabs(p - 0.5) >= MIN_DEVIATION)
 			f[k++] = p;
 	}
@@ -299,6 +314,17 @@ bool model_classify(const struct model *m, const struct token_set *t, struct mod
 	out->tokens_used = (unsigned)k;
 	lg_free(f);
 	return true;
+}
+
+bool model_classify(const struct model *m, const struct token_set *t, struct model_result *out)
+{
+	return classify(m, t, -1, out);
+}
+
+bool model_classify_without(const struct model *m, const struct token_set *t, enum store_class cls,
+			    struct model_result *out)
+{
+	return classify(m, t, (int)cls, out);
 }
 
 /* ---- snapshots ---------------------------------------------------------- */

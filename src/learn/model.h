@@ -14,6 +14,10 @@
 #include "learn/tokens.h"
 #include "store/store.h"
 
+/* How far from 0.5 (x2) the classifier must be to add LEARNED_SPAM or
+ * LEARNED_HAM (detect/classifier.c; learn's vectors use the same rule). */
+#define MODEL_SIGNAL_MIN_STRENGTH 0.2
+
 /* Fewer learnt messages of either class than this: no judgement. */
 #define MODEL_MIN_MESSAGES 10
 
@@ -32,6 +36,12 @@ void model_free(struct model **m);
 /* Classifies a token set. False when the model has learnt too little to
  * judge (fewer than MODEL_MIN_MESSAGES of spam or of ham). */
 bool model_classify(const struct model *m, const struct token_set *t, struct model_result *out);
+
+/* Classifies a message m learnt as cls as if it had never been learnt
+ * (its own counts taken out: exact leave-one-out, as the counts are sums).
+ * For the fit's features of a message already in the model. */
+bool model_classify_without(const struct model *m, const struct token_set *t, enum store_class cls,
+			    struct model_result *out);
 
 int64_t model_tokens(const struct model *m);
 

@@ -121,6 +121,14 @@ static enum lg_status current_class(struct trainer *t, const uint8_t digest[32],
 	return rc;
 }
 
+enum lg_status trainer_class_of(struct trainer *t, const char *raw, size_t len, int *cls, struct errbuf *err)
+{
+	uint8_t digest[32];
+
+	train_digest(raw, len, digest);
+	return current_class(t, digest, cls, err);
+}
+
 static void set_pending(struct trainer *t, const uint8_t digest[32], int cls, const char *vector)
 {
 	struct pending_msg *p = g_hash_table_lookup(t->pending, digest);
@@ -165,7 +173,9 @@ enum lg_status trainer_add_vector(struct trainer *t, const char *raw, size_t len
 		*outcome = TRAIN_FORGOTTEN;
 	} else if (now == (int)cls) {
 		*outcome = TRAIN_KNOWN;
-		return LG_OK;
+		if (!vector)
+			return LG_OK;
+		set_pending(t, digest, now, vector); /* a fresher vector, nothing else */
 	} else {
 		if (now >= 0)
 			add_tokens(t, tokens, (enum store_class)now, -1);
