@@ -301,7 +301,7 @@ static bool print_weight(void *ctx, const struct store_fit_weight *w)
 	struct fit_print *p = ctx;
 
 	if (p->json) {
-		printf("%s{\"name\":\"%s\",\"default\":%.6g,\"fitted\":%.6g,\"messages\":%lld}", p->first ? "" : ",",
+		printf("%s{\"name\":\"%s\",\"default\":%.17g,\"fitted\":%.17g,\"messages\":%lld}", p->first ? "" : ",",
 		       w->name, w->prior, w->weight, (long long)w->messages);
 	} else if (w->messages) {
 		printf("  %-26s %8.2f %8.2f %9lld\n", w->name, w->prior, w->weight, (long long)w->messages);
