@@ -247,6 +247,7 @@ static enum lg_status refit(struct store *s, double offset, struct fit_summary *
 	double prior[NFEAT], lower[NFEAT], w[NFEAT];
 	struct fit_params p = {prior, lower, offset, FIT_LAMBDA};
 	struct store_fit_weight out[NFEAT];
+	size_t nout;
 	struct signal_weights def;
 	struct timespec t0, t1;
 	enum lg_status rc;
@@ -274,12 +275,17 @@ static enum lg_status refit(struct store *s, double offset, struct fit_summary *
 	sum->rows = fit_data_rows(d);
 	if (!rc && sum->rows)
 		rc = fit_solve(d, &p, w, &sum->iterations, err);
+	/* A fit made without the classifier has no classifier terms: check
+	 * applies it only to verdicts made without one, and a fit with them
+	 * only to verdicts with one (detect_fit_apply). */
+	nout = 0;
 	for (size_t j = 0; !rc && j < NFEAT; j++)
-		out[j] = (struct store_fit_weight){feature_name(j), w[j], prior[j], fit_data_support(d, j)};
+		if (d == f.data[1] || j < SIGNAL_COUNT)
+			out[nout++] = (struct store_fit_weight){feature_name(j), w[j], prior[j], fit_data_support(d, j)};
 	if (!rc)
 		rc = store_begin(s, err);
 	if (!rc) {
-		rc = store_fit_replace(s, out, sum->rows ? NFEAT : 0, err);
+		rc = store_fit_replace(s, out, sum->rows ? nout : 0, err);
 		if (!rc)
 			rc = store_commit(s, err);
 		if (rc)

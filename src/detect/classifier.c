@@ -68,6 +68,10 @@ void detect_fit_apply(const struct detect_env *env, struct signal_list *l, doubl
 
 	if (!env->model || !(n = model_fit(env->model, &w)))
 		return;
+	/* A fit applies to verdicts like those it was fitted on: with the
+	 * classifier (it then has a baseline) or without. */
+	if ((spam_probability >= 0) != fitted_weight(w, n, FIT_BASELINE, &lw))
+		return;
 	signal_weights_default(&def);
 	for (size_t i = 0; i < l->n; i++) {
 		struct signal *s = &l->items[i];

@@ -94,7 +94,8 @@ void detect_classify(const struct detect_env *env, const struct mail_message *ms
 /* Rescores the signals of l with the fitted weights the model carries
  * (learn/fit.h): each signal's score becomes its fitted weight times its
  * strength (unless [weights] sets the signal), and the classifier's
- * log-odds term joins the LEARNED_SPAM/LEARNED_HAM line. No fit, no change. */
+ * terms join the LEARNED_SPAM/LEARNED_HAM line. No fit, or a fit made on
+ * verdicts of the other kind (with or without a classifier), no change. */
 void detect_fit_apply(const struct detect_env *env, struct signal_list *l, double spam_probability);
 
 void detect_sender(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
