@@ -378,21 +378,56 @@ static enum lg_status refresh_snapshot(struct store *s, const char *db, struct e
 	return rc;
 }
 
+/* Starts a run: the lesson engine and the classifier as they were, and no
+ * snapshot until the run has committed (model.h). */
+static void run_begin(struct learn_run *r, struct store *s, const struct config *cfg, const char *db, bool forget)
+{
+	r->trainer = trainer_new(s);
+	r->forget = forget;
+	if (!forget)
+		r->engine = lesson_engine(cfg, s, db, &r->model);
+	model_snapshot_remove(db);
+}
+
+/* Ends a run: the last batch, pruning, the fit and the new snapshot. False
+ * (r->err set) on a store error. */
+static bool run_finish(struct learn_run *r, struct store *s, const struct config *cfg, const char *db,
+		       struct fit_summary *fit)
+{
+	int64_t pruned = 0;
+
+	if (!r->failed && trainer_flush(r->trainer, &r->err))
+		r->failed = true;
+	if (!r->failed && !r->forget &&
+	    store_tokens_prune(s, PRUNE_MAX_COUNT, (int64_t)(time(NULL) / 86400) - PRUNE_AFTER_DAYS, &pruned, &r->err))
+		r->failed = true;
+	trainer_free(&r->trainer);
+	engine_free(&r->engine);
+	model_free(&r->model);
+	if (!r->failed && refit(s, cfg->threshold_spam, fit, &r->err)) {
+		fprintf(stderr, "leakguard learn: warning: the verdict is not fitted, the hand-set weights rule: %s\n",
+			r->err.msg);
+		r->err.msg[0] = '\0';
+		if (store_fit_replace(s, NULL, 0, &r->err))
+			r->failed = true;
+	}
+	if (!r->failed && refresh_snapshot(s, db, &r->err))
+		r->failed = true;
+	return !r->failed;
+}
+
 static int train_all(struct store *s, const struct config *cfg, const char *db, const struct source *src, size_t n,
 		     bool forget, bool json)
 {
-	struct learn_run r = {.trainer = trainer_new(s), .forget = forget};
+	struct learn_run r = {0};
 	struct fit_summary fit = {0};
 	struct mailbox_visitor v = {on_message, on_error, &r};
 	struct timespec t0, t1;
 	unsigned long total;
-	int64_t pruned = 0;
 	double secs;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (!forget)
-		r.engine = lesson_engine(cfg, s, db, &r.model);
-	model_snapshot_remove(db);
+	run_begin(&r, s, cfg, db, forget);
 	for (size_t i = 0; i < n && !r.failed; i++) {
 		r.cls = src[i].cls;
 		if (mailbox_walk(src[i].path, &v, &r.err)) {
@@ -400,24 +435,7 @@ static int train_all(struct store *s, const struct config *cfg, const char *db, 
 			r.unreadable++;
 		}
 	}
-	if (!r.failed && trainer_flush(r.trainer, &r.err))
-		r.failed = true;
-	if (!r.failed && !forget &&
-	    store_tokens_prune(s, PRUNE_MAX_COUNT, (int64_t)(time(NULL) / 86400) - PRUNE_AFTER_DAYS, &pruned, &r.err))
-		r.failed = true;
-	trainer_free(&r.trainer);
-	engine_free(&r.engine);
-	model_free(&r.model);
-	if (!r.failed && refit(s, cfg->threshold_spam, &fit, &r.err)) {
-		fprintf(stderr, "leakguard learn: warning: the verdict is not fitted, the hand-set weights rule: %s\n",
-			r.err.msg);
-		r.err.msg[0] = '\0';
-		if (store_fit_replace(s, NULL, 0, &r.err))
-			r.failed = true;
-	}
-	if (!r.failed && refresh_snapshot(s, db, &r.err))
-		r.failed = true;
-	if (r.failed) {
+	if (!run_finish(&r, s, cfg, db, &fit)) {
 		fprintf(stderr, "leakguard learn: %s\n", r.err.msg);
 		return EXIT_ERROR;
 	}
@@ -441,6 +459,30 @@ static int train_all(struct store *s, const struct config *cfg, const char *db, 
 		printf("verdict fitted on %zu learnt messages in %.2f s (%u Newton steps); see learn --stats\n", fit.rows,
 		       fit.seconds, fit.iterations);
 	return r.unreadable ? EXIT_ERROR : EXIT_CLEAN;
+}
+
+enum lg_status cli_learn_lesson(const struct config *cfg, const char *raw, size_t len, bool spam, bool forget,
+				struct errbuf *err)
+{
+	char *path = cfg->db ? g_strdup(cfg->db) : store_default_path();
+	struct learn_run r = {0};
+	struct fit_summary fit = {0};
+	struct store *s = NULL;
+	enum lg_status rc = store_open(path, true, &s, err);
+
+	if (rc)
+		goto out;
+	run_begin(&r, s, cfg, path, forget);
+	r.cls = spam ? STORE_SPAM : STORE_HAM;
+	on_message(&r, "the lesson", raw, len);
+	if (!run_finish(&r, s, cfg, path, &fit))
+		rc = errbuf_set(err, LG_EIO, "%s", r.err.msg);
+	else if (r.not_mail)
+		rc = errbuf_set(err, LG_EPARSE, "the lesson is not a mail message (no headers)");
+out:
+	store_close(&s);
+	g_free(path);
+	return rc;
 }
 
 int cli_learn(int argc, char **argv)
