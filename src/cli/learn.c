@@ -299,7 +299,7 @@ static enum lg_status refit(struct store *s, double offset, struct fit_summary *
 }
 
 struct fit_print {
-	bool json, first;
+	bool json, first, baseline;
 };
 
 static bool print_weight(void *ctx, const struct store_fit_weight *w)
@@ -313,13 +313,15 @@ static bool print_weight(void *ctx, const struct store_fit_weight *w)
 		printf("  %-26s %8.2f %8.2f %9lld\n", w->name, w->prior, w->weight, (long long)w->messages);
 	}
 	p->first = false;
+	if (strcmp(w->name, FIT_BASELINE) == 0)
+		p->baseline = true;
 	return true;
 }
 
-static void print_stats(struct store *s, bool json)
+static void print_stats(struct store *s, bool json, bool weights)
 {
 	struct store_stats st;
-	struct fit_print fp = {json, true};
+	struct fit_print fp = {json, true, false};
 	struct errbuf err;
 
 	if (store_stats(s, &st, &err)) {
@@ -334,6 +336,8 @@ static void print_stats(struct store *s, bool json)
 		printf("model: %lld spam and %lld ham messages learnt, %lld tokens, %.1f MiB on disk\n",
 		       (long long)st.spam_messages, (long long)st.ham_messages, (long long)st.tokens,
 		       st.bytes / 1048576.0);
+		if (!weights)
+			return;
 		printf("verdict weights fitted on the learnt mail (signals no learnt message carried keep their defaults):\n"
 		       "  %-26s %8s %8s %9s\n", "signal", "default", "fitted", "messages");
 	}
@@ -343,6 +347,9 @@ static void print_stats(struct store *s, bool json)
 		printf("]}\n");
 	else if (fp.first)
 		printf("  none yet: the hand-set weights rule\n");
+	else if (!fp.baseline)
+		printf("  (fitted on lessons learnt before there was a classifier: it applies to verdicts without one;\n"
+		       "   learn the same mail again to fit the verdict with the classifier)\n");
 }
 
 /* An engine as `check` builds it (reports, leak context), but without the
@@ -455,6 +462,8 @@ static int train_all(struct store *s, const struct config *cfg, const char *db, 
 		       total, secs, total / (secs > 0 ? secs : 1e-9), r.outcome[TRAIN_LEARNT], r.outcome[TRAIN_MOVED],
 		       r.outcome[TRAIN_KNOWN], r.outcome[TRAIN_FORGOTTEN], r.outcome[TRAIN_UNKNOWN], r.unreadable,
 		       r.not_mail);
+	if (!json)
+		print_stats(s, false, false);
 	if (!json && fit.rows)
 		printf("verdict fitted on %zu learnt messages in %.2f s (%u Newton steps); see learn --stats\n", fit.rows,
 		       fit.seconds, fit.iterations);
@@ -535,7 +544,7 @@ int cli_learn(int argc, char **argv)
 	} else {
 		status = nsrc ? train_all(s, &cfg, path, src, nsrc, forget, opt.json) : EXIT_CLEAN;
 		if (stats)
-			print_stats(s, opt.json);
+			print_stats(s, opt.json, true);
 	}
 	store_close(&s);
 	mail_shutdown();
