@@ -319,6 +319,31 @@ for split, title in (("fixed", "fixed split (scripts/corpus-split.sh)"), ("hash"
     r01 = f[0][0][0] / n_spam
     out.append(f"- fitted verdict ≥ 98% recall at ≤ 0.1% ham FP: **{'met' if r01 >= 0.98 else 'not met'}** ({100 * r01:.1f}%)")
     out.append("")
+    # Calibration: P(spam) = 1 / (1 + exp(spam threshold - score)) against
+    # the share of spam among the test messages so predicted.
+    thr = 8.0
+    for line in open("bench/leakguard-bench.conf"):
+        k, _, v = line.partition("=")
+        if k.strip() == "spam" and v.strip():
+            thr = float(v)
+    bins = [[0, 0.0, 0] for _ in range(5)]
+    edges = (0.01, 0.1, 0.5, 0.9)
+    for j in fitted:
+        z = lines_sum(j) - thr
+        pr = 1 / (1 + math.exp(-z)) if z > -700 else 0.0
+        b = sum(1 for e in edges if pr >= e)
+        bins[b][0] += 1
+        bins[b][1] += pr
+        bins[b][2] += truth(j["path"]) == "spam"
+    out.append("Calibration of the fitted verdict on the test half (P(spam) = 1 / (1 + exp(spam threshold − score))):")
+    out.append("")
+    out.append("| predicted P(spam) | messages | mean predicted | share that is spam |")
+    out.append("|---|---:|---:|---:|")
+    names = ("< 1%", "1–10%", "10–50%", "50–90%", "≥ 90%")
+    for name, (n, sp, ns) in zip(names, bins):
+        if n:
+            out.append(f"| {name} | {n} | {100 * sp / n:.1f}% | {100 * ns / n:.1f}% |")
+    out.append("")
     fit = json.load(open(os.path.join(d, "stats.json")))["fit"]
     moved = sorted((w for w in fit if w["messages"]), key=lambda w: -abs(w["fitted"] - w["default"]))[:12]
     out.append("Fitted weights that moved most (default → fitted, messages carrying the signal): " +
