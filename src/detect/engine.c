@@ -426,5 +426,6 @@ void engine_check_smtp(const struct engine *e, const struct mail_message *msg, c
 	out->spam_probability = facts.spam_probability;
 	if (msg->defects)
 		signal_add(&out->signals, SIG_MESSAGE_MALFORMED, 1.0, "%s", msg->defect_text);
+	detect_fit_apply(env, &out->signals, out->spam_probability);
 	decide(env, out);
 }

@@ -98,6 +98,12 @@ typedef void (*detector_fn)(const struct detect_env *env, const struct mail_mess
 /* The classifier also reports its probability, so it is called apart. */
 void detect_classify(const struct detect_env *env, const struct mail_message *msg,
 		     struct detect_facts *facts, struct signal_list *out);
+/* Rescores the signals of l with the fitted weights the model carries
+ * (learn/fit.h): each signal's score becomes its fitted weight times its
+ * strength (unless [weights] sets the signal), and the classifier's
+ * terms join the LEARNED_SPAM/LEARNED_HAM line. No fit, or a fit made on
+ * verdicts of the other kind (with or without a classifier), no change. */
+void detect_fit_apply(const struct detect_env *env, struct signal_list *l, double spam_probability);
 
 void detect_sender(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 void detect_domains(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);

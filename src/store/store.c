@@ -127,6 +127,33 @@ enum lg_status store_stats(struct store *s, struct store_stats *out, struct errb
 	return s->be->stats(s->impl, out, err);
 }
 
+enum lg_status store_vector_put(struct store *s, const uint8_t digest[32], const char *vector, struct errbuf *err)
+{
+	return s->be->vector_put(s->impl, digest, vector, err);
+}
+
+enum lg_status store_vector_del(struct store *s, const uint8_t digest[32], struct errbuf *err)
+{
+	return s->be->vector_del(s->impl, digest, err);
+}
+
+enum lg_status store_vectors_each(struct store *s, bool (*fn)(void *ctx, enum store_class cls, const char *vector),
+				  void *ctx, struct errbuf *err)
+{
+	return s->be->vectors_each(s->impl, fn, ctx, err);
+}
+
+enum lg_status store_fit_replace(struct store *s, const struct store_fit_weight *w, size_t n, struct errbuf *err)
+{
+	return s->be->fit_replace(s->impl, w, n, err);
+}
+
+enum lg_status store_fit_each(struct store *s, bool (*fn)(void *ctx, const struct store_fit_weight *w), void *ctx,
+			      struct errbuf *err)
+{
+	return s->be->fit_each(s->impl, fn, ctx, err);
+}
+
 /* The leak index: forwarded like the rest; a backend without it fails. */
 #define LEAK_CALL(fn, ...) \
 	(s->be->fn ? s->be->fn(s->impl, __VA_ARGS__) \
