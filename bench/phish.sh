@@ -147,10 +147,10 @@ recall_at_fp()
 
 row()
 {
-	local label=$1 d=$work/$2 nh ns tp fp tp2 fp2 wall user sys rss
+	local label=$1 d=$work/$2 nh ns tp fp tp2 fp2 user sys
 	read -r nh ns tp fp _ <<<"$(lg_score '^(suspicious|spam|phishing)$' <"$d/results.tsv")"
 	read -r _ _ tp2 fp2 _ <<<"$(lg_score '^(spam|phishing)$' <"$d/results.tsv")"
-	read -r wall user sys rss <<<"$(tail -n 1 "$d/time")"
+	read -r _ user sys _ <<<"$(tail -n 1 "$d/time")"
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" \
 		"$(pct "$tp" "$ns")" "$(pct2 "$fp" "$nh")" "$(pct "$tp2" "$ns")" "$(pct2 "$fp2" "$nh")" \
 		"$(recall_at_fp "$d/results.tsv" 1)" "$(recall_at_fp "$d/results.tsv" 10)" \

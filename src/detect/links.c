@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "detect/brands.h"
 #include "detect/env.h"
 #include "mail/domain.h"
 #include "mail/url.h"
@@ -118,6 +119,7 @@ static void check_link(const struct detect_env *env, const struct mail_message *
 	/* A login page on the sender's own site is normal (newsletters link to
 	 * their account pages); on a third site it is what phishing kits do. */
 	if (!u->host_is_ip && l->registrable && !lookalike_is_protected(env->protected, u->host) &&
+	    !brands_owner(env->catalogue, u->host) &&
 	    !env_is_own(env, u->host) && !same_org(l->registrable, msg) && credential_path(u->path))
 		signal_add(out, SIG_LINK_CREDENTIAL_PATH, 1.0,
 			   "A link leads to a login or account page on %s, a site unrelated to the services it names.",

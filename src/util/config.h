@@ -36,6 +36,7 @@ struct config {
 	char *trusted_authserv_id;   /* [auth] */
 	char *blocked_domains_file, *blocked_ips_file, *blocked_urls_file; /* [lists] */
 	char *urgency_phrases_file;
+	char *data_dir;              /* [lists] data_dir: brands.tsv, hosting.tsv, phrases/ */
 	struct config_list trusted_relays; /* [relays] trusted */
 	char *dictionary;            /* [spelling] dictionary, e.g. en_US */
 	char *dictionary_dir;        /* [spelling] dir */
