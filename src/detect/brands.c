@@ -245,7 +245,7 @@ const struct brand_entry *brands_named(const struct brand_catalogue *c, const ch
 	for (size_t i = 0; i < c->nalias; i++) {
 		const struct alias *a = &c->aliases[i];
 
-		for (const char *p = folded; (p = strstr(p, a->folded)); p++) {
+		for (const char *p = folded; (p = memmem(p, len - (size_t)(p - folded), a->folded, a->len)); p++) {
 			bool left = p == folded || !word_char((unsigned char)p[-1]);
 			bool right = (size_t)(p - folded) + a->len >= len || !word_char((unsigned char)p[a->len]);
 
@@ -261,6 +261,10 @@ const struct brand_entry *brands_named(const struct brand_catalogue *c, const ch
 }
 
 /* ---- the detector ----------------------------------------------------- */
+
+/* How much of the body is read for a brand's name: the greeting and the
+ * first lines, not the quoted thread or the footer. */
+#define BODY_OPENING 600
 
 /* Signals that show the mail wants something: with a brand it does not
  * come from, the impersonation is the lure. */
@@ -283,7 +287,36 @@ static bool sent_by(const struct detect_env *env, const struct mail_message *msg
 {
 	if (env_is_own(env, msg->from.domain))
 		return true;
-	return brands_owns(b, msg->from.domain) && !domain_in_set(env->freemail, msg->from.domain);
+	return brands_owns(b, msg->from.domain) && !g_hash_table_contains(env->freemail, msg->from.domain);
+}
+
+/* "lRS.GOV", "PaypaI.com": a name written as a domain that imitates a
+ * protected one. */
+static bool name_imitates_domain(const struct detect_env *env, const struct mail_message *msg,
+				 struct signal_list *out)
+{
+	char **words = g_strsplit_set(msg->from.display, " \t\"'()<>[],;:|", -1);
+	bool found = false;
+
+	for (int i = 0; words[i] && !found; i++) {
+		char *w = g_ascii_strdown(g_strstrip(words[i]), -1);
+		struct lookalike_match m;
+		size_t n = strlen(w);
+
+		while (n && (w[n - 1] == '.' || w[n - 1] == '!'))
+			w[--n] = '\0';
+		if (n >= 4 && strchr(w, '.') && !strchr(w, '@') && lookalike_check(env->protected, w, &m) &&
+		    !domain_within(msg->from.domain, m.protected_domain)) {
+			signal_add(out, SIG_SENDER_NAME_BRAND, m.score,
+				   "The sender's name '%s' imitates %s (%s), but the mail came from %s.",
+				   msg->from.display, m.protected_domain, lookalike_technique_name(m.technique),
+				   msg->from.addr);
+			found = true;
+		}
+		g_free(w);
+	}
+	g_strfreev(words);
+	return found;
 }
 
 void detect_brands(const struct detect_env *env, const struct mail_message *msg,
@@ -304,9 +337,26 @@ void detect_brands(const struct detect_env *env, const struct mail_message *msg,
 	}
 	if (b || signal_has(out, SIG_SENDER_NAME_BRAND))
 		return;
+	if (name_imitates_domain(env, msg, out))
+		return;
+	if (!asks_something(out))
+		return;
 	b = brands_named(env->catalogue, t->subject, t->subject_len, &leading);
-	if (b && !sent_by(env, msg, b) && asks_something(out))
+	if (b && !sent_by(env, msg, b)) {
 		signal_add(out, SIG_BRAND_CLAIM_MISMATCH, 1.0,
 			   "The subject speaks for %s and asks you to act, but the mail came from %s, which does not belong to %s (%s).",
 			   b->name, msg->from.domain, b->name, b->domains[0]);
+		return;
+	}
+	/* The opening of the body, where a lure introduces itself ("NUBANK:
+	 * purchase held"), from a free-mail account: weaker, since mail about
+	 * a brand is common. */
+	if (b || !g_hash_table_contains(env->freemail, msg->from.domain))
+		return;
+	b = brands_named(env->catalogue, t->all + t->subject_len + 1,
+			 MIN(t->all_len - t->subject_len - 1, BODY_OPENING), &leading);
+	if (b)
+		signal_add(out, SIG_BRAND_CLAIM_MISMATCH, 0.7,
+			   "The mail speaks for %s and asks you to act, but it came from a free-mail account (%s), not from %s (%s).",
+			   b->name, msg->from.addr, b->name, b->domains[0]);
 }

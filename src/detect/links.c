@@ -133,11 +133,12 @@ void detect_links(const struct detect_env *env, const struct mail_message *msg,
 		if (facts->links[i].parsed && facts->links[i].link->origin != MAIL_LINK_HTML_OTHER)
 			check_link(env, msg, &facts->links[i], out);
 	/* A form beside a request for account details is the phish itself
-	 * (urgency.c runs first); a lone form is often a newsletter's search box. */
+	 * (urgency.c runs first); a lone form is often a newsletter's search box
+	 * (bench/phish.sh: 44 of 2075 ham hold one, 2 of 4522 phishing). */
 	bool asks = msg->has_password_field || signal_has(out, SIG_CREDENTIAL_REQUEST);
 
 	if (msg->has_form)
-		signal_add(out, SIG_HTML_FORM, asks ? 1.0 : 0.5,
+		signal_add(out, SIG_HTML_FORM, asks ? 1.0 : 0.2,
 			   asks
 				   ? "The message contains a form asking for a password or account details; never type those into an email."
 				   : "The message contains a form to fill in; real services send you to their site instead.");

@@ -41,7 +41,9 @@ static bool is_styled(UChar32 c)
 	       (c >= 0xff01 && c <= 0xff5e) ||   /* full-width ASCII */
 	       (c >= 0x24b6 && c <= 0x24e9) ||   /* circled Latin letters */
 	       (c >= 0x1f130 && c <= 0x1f189) || /* squared and negative squared letters */
-	       (c >= 0x1f1e6 && c <= 0x1f1ff);   /* regional indicators used as letters */
+	       (c >= 0x1f1e6 && c <= 0x1f1ff) || /* regional indicators used as letters */
+	       (c >= 0x0334 && c <= 0x0338) ||   /* combining overlays: C̷a̷r̷ */
+	       (c >= 0x20dd && c <= 0x20e4);     /* combining enclosing circles and squares */
 }
 
 static bool is_bidi(UChar32 c)
@@ -233,12 +235,15 @@ void normal_message(const struct mail_message *msg, struct detect_text *out)
 	text = fold_into(a, msg->text ? msg->text : "", msg->text ? msg->text_len : 0, &nt, &out->body_st);
 	html = fold_into(a, msg->html_text ? msg->html_text : "", msg->html_text ? msg->html_text_len : 0, &nh,
 			 &out->body_st);
-	all = arena_alloc(a, out->subject_len + nt + nh + 3);
+	/* The display name last: lures write "Conta bloqueada" there too. */
+	all = arena_alloc(a, out->subject_len + nt + nh + out->name_len + 4);
 	memcpy(all, out->subject, out->subject_len);
 	all[out->subject_len] = '\n';
 	memcpy(all + out->subject_len + 1, text, nt);
 	all[out->subject_len + 1 + nt] = '\n';
 	memcpy(all + out->subject_len + 2 + nt, html, nh);
+	all[out->subject_len + 2 + nt + nh] = '\n';
+	memcpy(all + out->subject_len + 3 + nt + nh, out->name, out->name_len);
 	out->all = all;
-	out->all_len = out->subject_len + nt + nh + 2;
+	out->all_len = out->subject_len + nt + nh + out->name_len + 3;
 }

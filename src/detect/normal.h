@@ -19,7 +19,7 @@
 #include "mail/message.h"
 
 struct normal_stats {
-	unsigned styled;     /* mathematical, full-width, circled, squared letters */
+	unsigned styled;     /* mathematical, full-width, circled, squared letters, overlays */
 	unsigned invisible;  /* default-ignorable code points removed */
 	unsigned bidi;       /* of them, bidi controls (U+202A-202E, U+2066-2069) */
 	unsigned homoglyphs; /* Cyrillic/Greek letters folded to Latin inside a Latin word */
@@ -34,7 +34,7 @@ char *normal_fold(const char *text, size_t len, size_t *out_len, struct normal_s
 struct detect_text {
 	const char *subject, *name; /* folded subject and From display name */
 	size_t subject_len, name_len;
-	const char *all;            /* subject, '\n', plain text, '\n', HTML text */
+	const char *all;            /* subject, '\n', plain text, '\n', HTML text, '\n', name */
 	size_t all_len;
 	struct normal_stats subject_st, name_st, body_st;
 };
