@@ -42,7 +42,8 @@ static bool is_styled(UChar32 c)
 	       (c >= 0x24b6 && c <= 0x24e9) ||   /* circled Latin letters */
 	       (c >= 0x1f130 && c <= 0x1f189) || /* squared and negative squared letters */
 	       (c >= 0x1f1e6 && c <= 0x1f1ff) || /* regional indicators used as letters */
-	       (c >= 0x0334 && c <= 0x0338) ||   /* combining overlays: C̷a̷r̷ */
+	       (c >= 0x0332 && c <= 0x0338) ||   /* combining underlines and overlays: C̷a̷r̷ */
+	       (c >= 0x033d && c <= 0x036f) ||   /* combining marks no language spells with: S͎a͎v͎ */
 	       (c >= 0x20dd && c <= 0x20e4);     /* combining enclosing circles and squares */
 }
 
