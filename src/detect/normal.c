@@ -146,7 +146,7 @@ static char *emit(const UChar *u, int32_t n, size_t *out_len, struct normal_stat
 {
 	size_t cap = (size_t)n * 4 + 1, k = 0;
 	char *out = lg_malloc(cap);
-	bool space = false, prev_latin = false;
+	bool space = false, prev_latin = false, latin;
 
 	for (int32_t i = 0; i < n;) {
 		UChar32 c, next = 0;
@@ -167,6 +167,9 @@ static char *emit(const UChar *u, int32_t n, size_t *out_len, struct normal_stat
 		if (c == 0x2019 || c == 0x2018)
 			c = '\'';
 		conf = c >= 0x80 ? confusable_of(c) : 0;
+		/* Latin on either side: a disguise. Cyrillic words stay Cyrillic
+		 * (their look-alike letters fold, but they are not counted). */
+		latin = ascii_letter(c);
 		if (conf) {
 			if (i < n)
 				U16_GET(u, 0, i, n, next);
@@ -174,7 +177,7 @@ static char *emit(const UChar *u, int32_t n, size_t *out_len, struct normal_stat
 				st->homoglyphs++;
 			c = (UChar32)conf;
 		}
-		prev_latin = ascii_letter(c);
+		prev_latin = latin;
 		U8_APPEND_UNSAFE(out, k, c);
 	}
 	out[k] = '\0';
