@@ -5,6 +5,7 @@
 #ifndef LG_DETECT_HOSTING_H
 #define LG_DETECT_HOSTING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/errbuf.h"
@@ -17,8 +18,10 @@ enum lg_status hosting_load(const char *path, struct hosting_list **out, struct 
 void hosting_free(struct hosting_list **h);
 
 /* The description of the service host is on (host or a parent of it is
- * listed), borrowed from h, or NULL; *suffix (may be NULL) gets the entry. */
-const char *hosting_lookup(const struct hosting_list *h, const char *host, const char **suffix);
+ * listed), borrowed from h, or NULL. *page_alone (may be NULL) is set when
+ * the entry is marked "page": public storage, where a web page is a sign
+ * by itself. */
+const char *hosting_lookup(const struct hosting_list *h, const char *host, bool *page_alone);
 size_t hosting_count(const struct hosting_list *h);
 
 #endif
