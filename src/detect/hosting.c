@@ -121,6 +121,7 @@ static const char *lure_of(const struct signal_list *out)
 		{SIG_DELIVERY_FEE, "asks for a delivery fee"},
 		{SIG_PRIZE_CLAIM, "promises a prize"},
 		{SIG_HTML_FORM, "holds a form to fill in"},
+		{SIG_QR_CODE_LINK, "hides its link in a QR code"},
 	};
 
 	for (size_t i = 0; i < sizeof(lures) / sizeof(lures[0]); i++)

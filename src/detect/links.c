@@ -101,6 +101,12 @@ static void check_link(const struct detect_env *env, const struct mail_message *
 	const struct url_parts *u = &l->target;
 
 	check_text_mismatch(env, msg, l, out);
+	/* Quishing: a code to scan with a phone, where no filter follows it. */
+	if (l->link->origin == MAIL_LINK_QR && l->registrable && !same_org(l->registrable, msg) &&
+	    !env_is_own(env, u->host))
+		signal_add(out, SIG_QR_CODE_LINK, 1.0,
+			   "An image holds a QR code that leads to %s, not to the sender's site; scanning it with a phone skips every check your mail gets.",
+			   u->host);
 	if (u->host_is_ip)
 		signal_add(out, SIG_LINK_IP_HOST, 1.0,
 			   "A link goes to a bare internet address (%s) instead of a named site.", u->host);

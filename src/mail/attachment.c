@@ -5,6 +5,7 @@
 #include <magic.h>
 
 #include "mail/attachment.h"
+#include "mail/qr.h"
 #include "util/alloc.h"
 #include "util/log.h"
 
@@ -94,5 +95,6 @@ void attachment_add(struct mail_message *msg, GMimePart *part, const char *decla
 	a->sniffed_type = arena_strdup(msg->arena, attachment_sniff(bytes->data, bytes->len));
 	a->size = bytes->len;
 	sha256_hex(bytes->data, bytes->len, a->sha256);
+	a->qr_text = qr_is_image_type(a->sniffed_type) ? qr_decode(msg->arena, bytes->data, bytes->len) : NULL;
 	g_object_unref(stream);
 }

@@ -204,6 +204,18 @@ static bool base64_is_clean(GMimePart *part)
 	return clean;
 }
 
+/* An attachment, and the link its QR code carries (quishing): judged like
+ * any other link. */
+static void add_attachment(struct walk *w, GMimePart *part, const char *type)
+{
+	const char *qr;
+
+	attachment_add(w->msg, part, type, &w->attachments_cap);
+	qr = w->msg->attachments[w->msg->nattachments - 1].qr_text;
+	if (qr && (g_ascii_strncasecmp(qr, "http://", 7) == 0 || g_ascii_strncasecmp(qr, "https://", 8) == 0))
+		add_link(w, qr, strlen(qr), "QR code", MAIL_LINK_QR);
+}
+
 static void walk_leaf(struct walk *w, GMimeObject *obj)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
@@ -216,7 +228,7 @@ static void walk_leaf(struct walk *w, GMimeObject *obj)
 	if (GMIME_IS_TEXT_PART(obj) && is_body_text(obj, type))
 		add_text_part(w, GMIME_TEXT_PART(obj), strcmp(type, "text/html") == 0);
 	else
-		attachment_add(w->msg, GMIME_PART(obj), type, &w->attachments_cap);
+		add_attachment(w, GMIME_PART(obj), type);
 	g_free(type);
 }
 
