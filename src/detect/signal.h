@@ -81,7 +81,8 @@ enum signal_class { SIGNAL_PHISH, SIGNAL_SPAM, SIGNAL_INFO };
 	X(INVISIBLE_CHARACTERS,       2.0, SIGNAL_PHISH, "zero-width or bidi control characters split the words") \
 	X(HOMOGLYPH_TEXT,             2.5, SIGNAL_PHISH, "Cyrillic or Greek letters disguised as Latin ones inside words") \
 	X(DISPLAY_NAME_NOISE,         2.0, SIGNAL_SPAM,  "sender name padded with stray punctuation or a random suffix") \
-	X(QR_CODE_LINK,               2.5, SIGNAL_PHISH, "an image carries a QR code leading to a site other than the sender's")
+	X(QR_CODE_LINK,               2.5, SIGNAL_PHISH, "an image carries a QR code leading to a site other than the sender's") \
+	X(ATTACH_ACTIVE_CONTENT,      3.0, SIGNAL_PHISH, "an attached web page or SVG image runs a script or redirects when opened")
 
 enum signal_id {
 #define SIGNAL_ENUM(sym, w, cls, desc) SIG_##sym,

@@ -75,6 +75,7 @@ struct mail_attachment {
 	size_t size;               /* decoded bytes */
 	char sha256[65];           /* lower-case hex */
 	const char *qr_text;       /* text of a QR code in an image, NULL when none */
+	const char *active;        /* HTML/SVG part: the script or redirect it holds ("<script"), NULL */
 };
 
 struct mail_message {
