@@ -82,7 +82,8 @@ enum signal_class { SIGNAL_PHISH, SIGNAL_SPAM, SIGNAL_INFO };
 	X(HOMOGLYPH_TEXT,             2.5, SIGNAL_PHISH, "Cyrillic or Greek letters disguised as Latin ones inside words") \
 	X(DISPLAY_NAME_NOISE,         2.0, SIGNAL_SPAM,  "sender name padded with stray punctuation or a random suffix") \
 	X(QR_CODE_LINK,               2.5, SIGNAL_PHISH, "an image carries a QR code leading to a site other than the sender's") \
-	X(ATTACH_ACTIVE_CONTENT,      3.0, SIGNAL_PHISH, "an attached web page or SVG image runs a script or redirects when opened")
+	X(ATTACH_ACTIVE_CONTENT,      3.0, SIGNAL_PHISH, "an attached web page or SVG image runs a script or redirects when opened") \
+	X(ARCHIVE_PASSWORD_IN_BODY,   2.5, SIGNAL_PHISH, "an attached archive comes with its password in the mail, so scanners cannot open it")
 
 enum signal_id {
 #define SIGNAL_ENUM(sym, w, cls, desc) SIG_##sym,
