@@ -25,6 +25,8 @@ struct colleague {
 
 struct urgency;
 struct speller;
+struct brand_catalogue;
+struct hosting_list;
 struct ctx_store;
 struct history;
 struct authres;
@@ -64,6 +66,8 @@ struct detect_env {
 	struct lookalike_set *related;   /* leaked partners and frequent correspondents; NULL when none */
 	GHashTable *related_info;        /* domain -> struct related_domain */
 	GRegex *bank_change;             /* wording of changed bank details */
+	struct brand_catalogue *catalogue; /* data/brands.tsv + [protect] brands; NULL without data */
+	struct hosting_list *hosting;      /* data/hosting.tsv; NULL without data */
 	double t_suspicious, t_spam, t_phishing;
 	enum verdict_action act_suspicious, act_spam, act_phishing;
 };
@@ -76,6 +80,8 @@ struct detect_link {
 	const char *registrable;  /* of target.host; NULL for IPs */
 	bool parsed;
 };
+
+struct detect_text;
 
 struct detect_facts {
 	double spam_probability;      /* set by detect_classifier, -1 when none */
@@ -91,6 +97,7 @@ struct detect_facts {
 	bool list_mail;               /* mailing-list or bulk mail: no one's correspondence */
 	const struct related_domain *from_imitates; /* what the From domain imitates, NULL: nothing */
 	struct lookalike_match from_match;          /* how, when from_imitates */
+	const struct detect_text *text;             /* folded subject, name and body (normal.h) */
 };
 
 typedef void (*detector_fn)(const struct detect_env *env, const struct mail_message *msg,
@@ -118,6 +125,9 @@ void detect_leaked(const struct detect_env *, const struct mail_message *, const
 void detect_correspondents(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 void detect_replychain(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 void detect_diversion(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+void detect_brands(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+void detect_hosting(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+void detect_obfuscation(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 /* Runs last: it only sharpens a verdict other signals already started. */
 void detect_leaked_people(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 

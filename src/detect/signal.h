@@ -77,7 +77,18 @@ enum signal_class { SIGNAL_PHISH, SIGNAL_SPAM, SIGNAL_INFO };
 	X(PAYMENT_DIVERSION,          4.0, SIGNAL_PHISH, "changed bank details or an urgent payment from a new sender or via a free-mail reply address") \
 	X(LEARNED_SPAM,               8.5, SIGNAL_SPAM,  "the wording resembles mail learnt as spam") \
 	X(LEARNED_HAM,               -3.0, SIGNAL_INFO,  "the wording resembles mail learnt as legitimate") \
-	X(MESSAGE_MALFORMED,          0.5, SIGNAL_INFO,  "the message is malformed; scored on what could be read")
+	X(MESSAGE_MALFORMED,          0.5, SIGNAL_INFO,  "the message is malformed; scored on what could be read") \
+	X(PRIZE_CLAIM,                2.0, SIGNAL_PHISH, "says you won or can claim a prize, reward, refund or points") \
+	X(DELIVERY_FEE,               2.0, SIGNAL_PHISH, "a parcel held until a fee is paid or details confirmed") \
+	X(BRAND_CLAIM_MISMATCH,       2.0, SIGNAL_PHISH, "the subject speaks for a catalogue brand the sender does not belong to, and asks for action") \
+	X(HOSTED_LANDING_PAGE,        2.5, SIGNAL_PHISH, "links to or is sent from a page anyone can publish while claiming a brand or asking for credentials or money") \
+	X(STYLED_TEXT,                2.0, SIGNAL_SPAM,  "subject or sender name in styled Unicode letters (mathematical, full-width, circled)") \
+	X(INVISIBLE_CHARACTERS,       2.0, SIGNAL_PHISH, "zero-width or bidi control characters split the words") \
+	X(HOMOGLYPH_TEXT,             2.5, SIGNAL_PHISH, "Cyrillic or Greek letters disguised as Latin ones inside words") \
+	X(DISPLAY_NAME_NOISE,         2.0, SIGNAL_SPAM,  "sender name padded with stray punctuation or a random suffix") \
+	X(QR_CODE_LINK,               2.5, SIGNAL_PHISH, "an image carries a QR code leading to a site other than the sender's") \
+	X(ATTACH_ACTIVE_CONTENT,      3.0, SIGNAL_PHISH, "an attached web page or SVG image runs a script or redirects when opened") \
+	X(ARCHIVE_PASSWORD_IN_BODY,   2.5, SIGNAL_PHISH, "an attached archive comes with its password in the mail, so scanners cannot open it")
 
 enum signal_id {
 #define SIGNAL_ENUM(sym, w, cls, desc) SIG_##sym,

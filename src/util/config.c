@@ -51,6 +51,7 @@ static const struct setting settings[] = {
 	{"lists", "blocked_ips", SET_PATH, F(blocked_ips_file), NULL},
 	{"lists", "blocked_urls", SET_PATH, F(blocked_urls_file), NULL},
 	{"lists", "urgency_phrases", SET_PATH, F(urgency_phrases_file), NULL},
+	{"lists", "data_dir", SET_PATH, F(data_dir), NULL},
 	{"relays", "trusted", SET_LIST, F(trusted_relays), "127.0.0.0/8, ::1"},
 	{"relays", "senders", SET_LIST, F(sending_services), ""},
 	{"spelling", "dictionary", SET_STRING, F(dictionary), "en_US"},

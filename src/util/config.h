@@ -39,6 +39,7 @@ struct config {
 	char *auth_authserv_id;      /* [auth] authserv_id: ours, in the Authentication-Results we write */
 	char *blocked_domains_file, *blocked_ips_file, *blocked_urls_file; /* [lists] */
 	char *urgency_phrases_file;
+	char *data_dir;              /* [lists] data_dir: brands.tsv, hosting.tsv, phrases/ */
 	struct config_list trusted_relays; /* [relays] trusted */
 	struct config_list sending_services; /* [relays] senders: services sending as our domains */
 	char *dictionary;            /* [spelling] dictionary, e.g. en_US */
