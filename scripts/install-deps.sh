@@ -14,6 +14,7 @@ debs=(
 	postfix swaks
 	chromium dnsmasq-base bind9-dnsutils
 	jq time
+	debhelper devscripts lintian prometheus
 	bogofilter spamassassin rspamd redis-server hyperfine
 )
 

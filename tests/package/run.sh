@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# tests/package/run.sh: the Debian package as an administrator meets it.
+# Usage: tests/package/run.sh DIR   (DIR holds leakguard_*.deb and .changes,
+# as `make deb` leaves them in build/deb).
+#
+# lintian must report no error; then, in a throw-away overlay of / (a private
+# mount namespace, so this machine's dpkg database, users and /etc are left
+# as they were, and tests running beside it never see an /etc/leakguard),
+# `dpkg -i` installs it, the installed /usr/bin/leakguard checks the bundled
+# samples, `dpkg -r` removes it leaving only the conffile, and `dpkg -P`
+# purges that and the state. Needs root (mount, chroot).
+set -uo pipefail
+dir=${1:?usage: tests/package/run.sh DIR}
+deb=$(ls "$dir"/leakguard_*_*.deb 2>/dev/null | head -1)
+changes=$(ls "$dir"/leakguard_*.changes 2>/dev/null | head -1)
+[ -n "$deb" ] && [ -n "$changes" ] || { echo "package-test: no leakguard .deb/.changes in $dir (run make deb)" >&2; exit 2; }
+[ "$(id -u)" -eq 0 ] || { echo "package-test: needs root (an overlay of / and chroot)" >&2; exit 2; }
+
+passed=0 failed=0
+pass() { echo "ok   $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1" >&2; failed=$((failed + 1)); }
+
+# lintian: no error; the warnings are counted for the record.
+lint=$(lintian "$changes" 2>&1 | grep -v '^running with root')
+errors=$(grep -c '^E:' <<< "$lint")
+warnings=$(grep -c '^W:' <<< "$lint")
+[ -n "$lint" ] && echo "$lint"
+if [ "$errors" -eq 0 ]; then pass "lintian: 0 errors, $warnings warnings"; else fail "lintian: $errors errors"; fi
+
+work=$(mktemp -d /tmp/package-test.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/upper" "$work/work" "$work/root"
+cp "$deb" "$work/upper/leakguard.deb"
+
+# Everything below runs inside the namespace: the overlay (the machine's /
+# read-only underneath, writes into $work/upper) with /proc and /dev bound.
+cat > "$work/inside.sh" <<'INSIDE'
+set -uo pipefail
+ch() { chroot "$root" "$@"; }
+root=$1
+ok() { echo "PASS $1"; }
+no() { echo "FAIL $1"; }
+
+ch dpkg -i /leakguard.deb > /tmp/dpkg-i.log 2>&1 && ok "dpkg -i installs" || { no "dpkg -i installs"; cat /tmp/dpkg-i.log; }
+[ -x "$root/usr/bin/leakguard" ] && ok "/usr/bin/leakguard installed" || no "/usr/bin/leakguard installed"
+ch dpkg-query -W -f='${Conffiles}\n' leakguard | grep -q '^ /etc/leakguard/leakguard.conf ' \
+	&& ok "/etc/leakguard/leakguard.conf is a conffile" || no "/etc/leakguard/leakguard.conf is a conffile"
+ch getent passwd leakguard | grep -q ':/var/lib/leakguard:/usr/sbin/nologin$' \
+	&& ok "system user leakguard (home /var/lib/leakguard, nologin)" || no "system user leakguard"
+st=$(ch stat -c '%U:%G %a' /var/lib/leakguard 2>&1)
+[ "$st" = "leakguard:leakguard 700" ] && ok "/var/lib/leakguard leakguard:leakguard 0700" || no "/var/lib/leakguard is '$st'"
+for u in leakguard-milter; do
+	[ -f "$root/lib/systemd/system/$u.service" ] && ok "$u.service installed" || no "$u.service installed"
+done
+
+# The installed binary on the bundled samples: phishing flagged (exit 1),
+# a colleague's lunch mail clean with the shipped /etc configuration (exit 0).
+s=/usr/share/leakguard/samples
+out=$(ch /usr/bin/leakguard check --config $s/leakguard.conf $s/mail 2>&1); rc=$?
+if [ $rc -eq 1 ] && grep -q 'bec-bank-change-fabrikarn.eml: PHISHING' <<< "$out" &&
+	grep -q 'ham-colleague-lunch.eml: CLEAN' <<< "$out"; then
+	ok "installed leakguard check flags the samples ($(grep -c ': PHISHING' <<< "$out") phishing of $(ls "$root$s/mail" | wc -l))"
+else
+	no "installed leakguard check on samples (exit $rc)"; echo "$out" | head -20
+fi
+out=$(ch /usr/bin/leakguard check $s/mail/ham-colleague-lunch.eml 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "check with /etc/leakguard/leakguard.conf: clean mail exits 0" || { no "check with the shipped conffile (exit $rc)"; echo "$out"; }
+out=$(ch runuser -u leakguard -- /usr/bin/leakguard check --config $s/leakguard.conf $s/mail/ham-colleague-lunch.eml 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "runs as the leakguard user" || { no "runs as the leakguard user (exit $rc)"; echo "$out"; }
+
+ch dpkg -r leakguard > /tmp/dpkg-r.log 2>&1 && ok "dpkg -r removes" || { no "dpkg -r removes"; cat /tmp/dpkg-r.log; }
+[ ! -e "$root/usr/bin/leakguard" ] && [ ! -e "$root/usr/share/leakguard" ] && [ ! -e "$root/lib/systemd/system/leakguard-milter.service" ] \
+	&& ok "dpkg -r: binary, data and units gone" || no "dpkg -r left files behind"
+[ -f "$root/etc/leakguard/leakguard.conf" ] && ch dpkg-query -W -f='${db:Status-Status}\n' leakguard | grep -qx config-files \
+	&& ok "dpkg -r: only the conffile stays (config-files)" || no "dpkg -r: conffile state"
+ch dpkg -P leakguard > /tmp/dpkg-p.log 2>&1 && ok "dpkg -P purges" || { no "dpkg -P purges"; cat /tmp/dpkg-p.log; }
+[ ! -e "$root/etc/leakguard" ] && [ ! -e "$root/var/lib/leakguard" ] \
+	&& ok "dpkg -P: /etc/leakguard and /var/lib/leakguard gone" || no "dpkg -P left /etc/leakguard or /var/lib/leakguard"
+ch dpkg-query -W leakguard > /dev/null 2>&1 && no "dpkg still knows leakguard" || ok "dpkg no longer knows leakguard"
+echo "PASS every step ran"
+INSIDE
+
+res=$(unshare --mount --propagation private bash -c '
+	set -e
+	w=$1
+	mount -t overlay overlay -o "lowerdir=/,upperdir=$w/upper,workdir=$w/work" "$w/root"
+	mount --rbind /dev "$w/root/dev"
+	mount -t proc proc "$w/root/proc"
+	bash "$w/inside.sh" "$w/root"
+' _ "$work" 2>&1)
+echo "$res" | grep -v '^PASS \|^FAIL ' >&2
+while IFS= read -r line; do
+	case $line in
+	"PASS "*) pass "${line#PASS }" ;;
+	"FAIL "*) fail "${line#FAIL }" ;;
+	esac
+done <<< "$res"
+grep -qx 'PASS every step ran' <<< "$res" || fail "the steps in the overlay did not all run (see above)"
+
+echo "package: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
