@@ -192,6 +192,7 @@ enum lg_status portal_serve(struct portal *p, struct errbuf *err)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP); /* systemctl reload: housekeeping now, not in a minute */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	p->mq = mailq_start(p);
@@ -212,7 +213,9 @@ enum lg_status portal_serve(struct portal *p, struct errbuf *err)
 		struct timespec ts = {HOUSEKEEPING, 0};
 
 		sig = sigtimedwait(&set, NULL, &ts);
-		if (sig < 0) {
+		if (sig == SIGHUP)
+			log_info("portal: SIGHUP: expiring and re-reading the leak index now");
+		if (sig < 0 || sig == SIGHUP) {
 			portal_store_expire(p->ps, (int64_t)time(NULL), NULL);
 			refresh_index(p);
 		}

@@ -49,8 +49,17 @@ ch getent passwd leakguard | grep -q ':/var/lib/leakguard:/usr/sbin/nologin$' \
 	&& ok "system user leakguard (home /var/lib/leakguard, nologin)" || no "system user leakguard"
 st=$(ch stat -c '%U:%G %a' /var/lib/leakguard 2>&1)
 [ "$st" = "leakguard:leakguard 700" ] && ok "/var/lib/leakguard leakguard:leakguard 0700" || no "/var/lib/leakguard is '$st'"
-for u in leakguard-milter; do
-	[ -f "$root/lib/systemd/system/$u.service" ] && ok "$u.service installed" || no "$u.service installed"
+# The units: installed, valid, hardened (exposure at most 2.0 of 10).
+for u in leakguard-milter leakguard-portal; do
+	f=$root/lib/systemd/system/$u.service
+	[ -f "$f" ] && ok "$u.service installed" || no "$u.service installed"
+	grep -qx 'ExecStart=/usr/bin/leakguard .*' "$f" && ok "$u.service runs /usr/bin/leakguard" || no "$u.service ExecStart"
+	score=$(systemd-analyze security --offline=yes --root="$root" "$f" 2>&1 | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	if [ -n "$score" ] && awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }'; then
+		ok "$u.service: systemd-analyze security exposure $score"
+	else
+		no "$u.service: systemd-analyze security exposure '$score' (want <= 2.0)"
+	fi
 done
 
 # The installed binary on the bundled samples: phishing flagged (exit 1),
