@@ -23,7 +23,7 @@ WEB      := $(sort $(wildcard web/*.html web/*.css web/*.js))
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all test unit e2e security milter portal demo deps fuzz bench clean lint install deb package-test
+.PHONY: all test unit e2e security milter portal demo deps fuzz bench clean lint install deb package-test man
 all: $(BUILD)/leakguard
 
 $(BUILD)/leakguard: $(CLI_OBJ) $(BUILD)/libleakguard.a
@@ -108,6 +108,14 @@ bench: all
 
 clean:
 	rm -rf build
+
+# Man pages, generated from the code's own tables (scripts/mkman.sh): the
+# subcommand table and every command's --help, the settings table, the
+# signal table and the exit statuses. A key missing from leakguard.conf fails.
+MAN := $(BUILD)/man/leakguard.1 $(BUILD)/man/leakguard.conf.5
+man: $(MAN)
+$(MAN) &: $(BUILD)/leakguard scripts/mkman.sh leakguard.conf src/cli/cli.h
+	scripts/mkman.sh $(BUILD)/leakguard $(BUILD)/man
 
 # Installing (README "Installing"). `make install PREFIX=/usr/local
 # DESTDIR=/tmp/stage` for systems without the Debian package: the binary, the

@@ -61,6 +61,16 @@ int cli_main(int argc, char **argv)
 		printf("leakguard %s\n", cli_version);
 		return EXIT_CLEAN;
 	}
+	/* Hidden: the tables the man pages are generated from (scripts/mkman.sh). */
+	if (strcmp(argv[1], "--dump-commands") == 0) {
+		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+			printf("%s\t%s\n", subcommands[i].name, subcommands[i].summary);
+		return EXIT_CLEAN;
+	}
+	if (strcmp(argv[1], "--dump-config-table") == 0)
+		return cli_dump_config();
+	if (strcmp(argv[1], "--dump-signals") == 0)
+		return cli_dump_signals();
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].run(argc - 1, argv + 1);

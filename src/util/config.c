@@ -295,6 +295,19 @@ void config_cleanup(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
+bool config_setting_info(size_t i, struct config_setting_info *out)
+{
+	static const char *const types[] = {"string", "path", "list", "number"};
+
+	if (i >= sizeof(settings) / sizeof(settings[0]))
+		return false;
+	out->section = settings[i].section;
+	out->key = settings[i].key;
+	out->type = types[settings[i].type];
+	out->def = settings[i].def;
+	return true;
+}
+
 const char *config_default_path(void)
 {
 	static const char path[] = "/etc/leakguard/leakguard.conf";

@@ -9,6 +9,7 @@
 #ifndef LG_CONFIG_H
 #define LG_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/errbuf.h"
@@ -82,6 +83,18 @@ void config_list_set(struct config_list *l, const char *s);
 /* Frees a list's items; the list is then empty. */
 void config_list_clear(struct config_list *l);
 void config_cleanup(struct config *cfg);
+
+/* One row of the settings table, for generated documentation
+ * (leakguard.conf(5), `leakguard --dump-config-table`). Strings are static. */
+struct config_setting_info {
+	const char *section, *key;
+	const char *type; /* "string", "path", "list" or "number" */
+	const char *def;  /* built-in default as text; NULL for none */
+};
+
+/* Fills *out with row i of the settings table and returns true; false when
+ * i is past the last row. */
+bool config_setting_info(size_t i, struct config_setting_info *out);
 
 /* The default configuration file, when it exists: /etc/leakguard/leakguard.conf. */
 const char *config_default_path(void);

@@ -62,6 +62,20 @@ for u in leakguard-milter leakguard-portal; do
 	fi
 done
 
+# The man pages: installed, clean for man --warnings, every command and key.
+for m in man1/leakguard.1.gz man5/leakguard.conf.5.gz; do
+	f=$root/usr/share/man/$m
+	[ -f "$f" ] || { no "man page $m installed"; continue; }
+	warn=$(MANWIDTH=80 man --warnings -l "$f" 2>&1 > /dev/null)
+	[ -z "$warn" ] && ok "man -l $m: no warnings" || { no "man -l $m warns"; echo "$warn" | head -5; }
+done
+page=$(MANWIDTH=200 man -l "$root/usr/share/man/man1/leakguard.1.gz" 2>/dev/null)
+lost=$(ch /usr/bin/leakguard --dump-commands | cut -f1 | while read -r c; do grep -q "^   $c\$" <<< "$page" || echo "$c"; done)
+[ -z "$lost" ] && ok "leakguard(1) has every subcommand" || no "leakguard(1) lacks: $lost"
+page=$(MANWIDTH=200 man -l "$root/usr/share/man/man5/leakguard.conf.5.gz" 2>/dev/null)
+lost=$(ch /usr/bin/leakguard --dump-config-table | cut -f2 | sort -u | while read -r k; do grep -q "^       $k\b" <<< "$page" || echo "$k"; done)
+[ -z "$lost" ] && ok "leakguard.conf(5) has every key" || no "leakguard.conf(5) lacks: $lost"
+
 # The installed binary on the bundled samples: phishing flagged (exit 1),
 # a colleague's lunch mail clean with the shipped /etc configuration (exit 0).
 s=/usr/share/leakguard/samples
