@@ -34,6 +34,7 @@ static const struct subcommand subcommands[] = {
 	{"history", cli_history, "correspondent history: learn who writes to whom from delivered mail"},
 	{"scan", cli_scan, "find cloud storage anyone can read (Azure Blob, S3) and audit its settings"},
 	{"serve", cli_serve, "run the leak portal: web pages and a JSON API for proven owners"},
+	{"stats", cli_stats, "print what the running portal (and milter) count, from their /metrics"},
 };
 
 static void usage(FILE *f)

@@ -32,6 +32,7 @@ int cli_scan(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_context(int argc, char **argv);
 int cli_history(int argc, char **argv);
+int cli_stats(int argc, char **argv);
 /* Hidden options for scripts/mkman.sh (dump.c): the settings table and the
  * signal table as tab-separated lines on stdout. Return EXIT_CLEAN. */
 int cli_dump_config(void);

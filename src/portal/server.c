@@ -12,6 +12,7 @@
 #include "leak/index.h"
 #include "portal/http.h"
 #include "portal/mailq.h"
+#include "portal/metrics.h"
 #include "portal/ratelimit.h"
 #include "portal/server.h"
 #include "store/store.h"
@@ -157,6 +158,7 @@ void portal_audit(struct portal *p, const char *actor, const char *client, const
 	struct portal_audit_row r = {(int64_t)time(NULL), actor, client, action, subject, detail};
 	struct errbuf err;
 
+	portal_metrics_event(p, action);
 	if (portal_audit_add(p->ps, &r, &err))
 		log_error("portal: audit log: %s", err.msg);
 }
@@ -195,10 +197,16 @@ enum lg_status portal_serve(struct portal *p, struct errbuf *err)
 	sigaddset(&set, SIGHUP); /* systemctl reload: housekeeping now, not in a minute */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	p->mq = mailq_start(p);
-	rc = http_start(p, &http, &port, err);
+	rc = portal_metrics_start(p, err);
 	if (rc)
 		return rc;
+	p->mq = mailq_start(p);
+	rc = http_start(p, &http, &port, err);
+	if (rc) {
+		mailq_stop(&p->mq);
+		portal_metrics_stop(p);
+		return rc;
+	}
 	if (!p->set.base_url)
 	{
 		char *b = g_strdup_printf("%s://%s:%u", p->set.tls ? "https" : "http", p->set.host, port);
@@ -222,5 +230,6 @@ enum lg_status portal_serve(struct portal *p, struct errbuf *err)
 	}
 	http_stop(&http);
 	mailq_stop(&p->mq);
+	portal_metrics_stop(p);
 	return LG_OK;
 }

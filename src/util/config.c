@@ -83,6 +83,7 @@ static const struct setting settings[] = {
 	{"portal", "tls_key", SET_PATH, F(portal_tls_key), NULL},
 	{"portal", "trusted_proxy", SET_STRING, F(portal_trusted_proxy), NULL},
 	{"portal", "range_access", SET_STRING, F(portal_range_access), "key"},
+	{"portal", "metrics_listen", SET_STRING, F(portal_metrics_listen), NULL},
 	{"context", "frequent", SET_DOUBLE, F(context_frequent), "3"},
 	{"context", "history_max_rows", SET_DOUBLE, F(history_max_rows), "200000"},
 	{"context", "history_max_days", SET_DOUBLE, F(history_max_days), "400"},

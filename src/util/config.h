@@ -64,6 +64,7 @@ struct config {
 	char *portal_tls_cert, *portal_tls_key; /* PEM files; both set: HTTPS */
 	char *portal_trusted_proxy;  /* IP of a reverse proxy trusted for X-Forwarded-For */
 	char *portal_range_access;   /* "off", "key" (default) or "public": who may ask /range/ */
+	char *portal_metrics_listen; /* HOST:PORT for GET /metrics; NULL: none */
 	double context_frequent;     /* [context] frequent: messages that make a frequent correspondent */
 	double history_max_rows;     /* [context] history_max_rows: correspondent history bound */
 	double history_max_days;     /* [context] history_max_days: forget correspondents unseen this long */
