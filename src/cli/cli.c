@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "util/alloc.h"
 #include "util/errbuf.h"
+#include "util/log.h"
 
 const char *cli_version = "0.1.0";
 
@@ -91,6 +92,14 @@ void cli_error(const char *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+enum lg_status cli_log_format(const struct config *cfg, struct errbuf *err)
+{
+	if (log_set_format(cfg->log_format))
+		return LG_OK;
+	return errbuf_set(err, LG_ECONFIG, "%s: [general] log_format: '%s' is not text or json",
+			  cfg->path ? cfg->path : "(defaults)", cfg->log_format);
+}
+
 bool cli_load_config(const struct cli_common *opt, struct config *cfg)
 {
 	const char *path = opt->config_path ? opt->config_path : config_default_path();
@@ -98,6 +107,11 @@ bool cli_load_config(const struct cli_common *opt, struct config *cfg)
 
 	config_defaults(cfg);
 	if (path && config_load(cfg, path, &err)) {
+		fprintf(stderr, "leakguard: configuration: %s\n", err.msg);
+		config_cleanup(cfg);
+		return false;
+	}
+	if (cli_log_format(cfg, &err)) {
 		fprintf(stderr, "leakguard: configuration: %s\n", err.msg);
 		config_cleanup(cfg);
 		return false;

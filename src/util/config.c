@@ -33,6 +33,7 @@ struct setting {
 
 static const struct setting settings[] = {
 	{"general", "db", SET_PATH, F(db), NULL},
+	{"general", "log_format", SET_STRING, F(log_format), "text"},
 	{"protect", "domains", SET_LIST, F(protect_domains), ""},
 	{"protect", "brands", SET_LIST, F(brands), DEFAULT_BRANDS},
 	{"protect", "staff", SET_PATH, F(staff_file), NULL},

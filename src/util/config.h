@@ -26,6 +26,7 @@ struct config_pair {
 struct config {
 	char *path;              /* the file read, NULL for built-in defaults */
 	char *db;                /* [general] db */
+	char *log_format;        /* [general] log_format: text or json (util/log.h) */
 	struct config_list protect_domains; /* [protect] domains: own + partners */
 	struct config_list brands;          /* [protect] brands */
 	char *staff_file;        /* [protect] staff */
