@@ -83,11 +83,12 @@ milter: $(BUILD)/leakguard
 portal: $(BUILD)/leakguard
 	tests/portal/run.sh $(BUILD)/leakguard
 
-# The full suite: dependencies, a normal build, then everything again under
-# ASan+UBSan, then the fuzz corpus replay.
+# The full suite: dependencies, a normal build, the Debian package (about 2
+# minutes), then everything again under ASan+UBSan, then the fuzz corpus replay.
 test: deps
 	$(MAKE) lint
 	$(MAKE) unit e2e security milter portal
+	$(MAKE) package-test
 	$(MAKE) SANITIZE=1 unit e2e security milter portal
 	$(MAKE) fuzz-replay
 
