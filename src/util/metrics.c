@@ -201,8 +201,11 @@ static struct series *find(struct metric *f, const char *const *values)
 	f->series = lg_grow(f->series, &f->cap, f->n + 1, sizeof(*f->series));
 	s = &f->series[f->n++];
 	memset(s, 0, sizeof(*s));
-	for (size_t i = 0; i < f->nlabels; i++)
-		s->values[i] = lg_strndup(values && values[i] ? values[i] : "", METRICS_MAX_VALUE);
+	for (size_t i = 0; i < f->nlabels; i++) {
+		const char *v = values && values[i] ? values[i] : "";
+
+		s->values[i] = lg_strndup(v, strnlen(v, METRICS_MAX_VALUE)); /* lg_strndup copies n bytes */
+	}
 	if (f->type == METRIC_HISTOGRAM)
 		s->counts = lg_calloc(f->nbuckets + 1, sizeof(uint64_t));
 	return s;
