@@ -122,7 +122,7 @@ $(MAN) &: $(BUILD)/leakguard scripts/mkman.sh leakguard.conf src/cli/cli.h
 # DESTDIR=/tmp/stage` for systems without the Debian package: the binary, the
 # commented configuration (never over an existing one), the data files, the
 # samples, the systemd units (their ExecStart pointed at BINDIR) and the man
-# pages when built. The leakguard user and /var/lib/leakguard are the
+# pages. The leakguard user and /var/lib/leakguard are the
 # administrator's (contrib/leakguard-milter.service says how); the Debian
 # package makes them itself.
 PREFIX     ?= /usr/local
@@ -131,8 +131,8 @@ SYSCONFDIR ?= /etc
 DATADIR    ?= $(PREFIX)/share/leakguard
 MANDIR     ?= $(PREFIX)/share/man
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
-UNITS      := $(wildcard contrib/leakguard-*.service)
-install: $(BUILD)/leakguard
+UNITS      := $(wildcard contrib/leakguard-*.service contrib/leakguard-*.timer)
+install: $(BUILD)/leakguard $(MAN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/leakguard $(DESTDIR)$(DATADIR)/samples/mail $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(BUILD)/leakguard $(DESTDIR)$(BINDIR)/leakguard
 	[ -e $(DESTDIR)$(SYSCONFDIR)/leakguard/leakguard.conf ] || \
@@ -144,10 +144,9 @@ install: $(BUILD)/leakguard
 	for u in $(UNITS); do \
 		sed 's|/usr/bin/leakguard|$(BINDIR)/leakguard|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} && \
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
-	if [ -d $(BUILD)/man ]; then \
-		install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 && \
-		install -m 0644 $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/man1/ && \
-		install -m 0644 $(BUILD)/man/*.5 $(DESTDIR)$(MANDIR)/man5/; fi
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 $(BUILD)/man/leakguard.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(BUILD)/man/leakguard.conf.5 $(DESTDIR)$(MANDIR)/man5/
 
 # The Debian package (debian/), built from a copy of the tree in
 # $(BUILD)/deb so dpkg-buildpackage's output (it writes next to the source)

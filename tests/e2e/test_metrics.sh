@@ -14,11 +14,19 @@ done
 
 "$BIN" ingest --db "$T/state.db" --source dump-2022 --date 2022-09-24 "$ROOT/tests/leak" > /dev/null 2>&1 ||
 	{ echo "FAIL: ingest"; exit 1; }
-read -r SMTP < <(free_ports 1)
 mkdir -p "$T/sink" && chmod 777 "$T/sink"
-smtp-sink -u nobody -d "$T/sink/%M." "127.0.0.1:$SMTP" 10 &
-PIDS+=($!)
-wait_port "$SMTP" || fail "smtp-sink did not start"
+# Another test may take the free port before smtp-sink binds it: then
+# smtp-sink exits at once, and another port is tried.
+for _ in 1 2 3 4 5; do
+	read -r SMTP < <(free_ports 1)
+	smtp-sink -u nobody -d "$T/sink/%M." "127.0.0.1:$SMTP" 10 2> "$T/sink.err" &
+	sink=$!
+	sleep 0.3
+	kill -0 "$sink" 2> /dev/null && wait_port "$SMTP" && break
+	sink=
+done
+[ -n "$sink" ] || { echo "FAIL: smtp-sink did not start: $(cat "$T/sink.err")"; exit 1; }
+PIDS+=($sink)
 
 cat > "$T/leakguard.conf" << EOF
 [portal]

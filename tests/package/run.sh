@@ -50,7 +50,7 @@ ch getent passwd leakguard | grep -q ':/var/lib/leakguard:/usr/sbin/nologin$' \
 st=$(ch stat -c '%U:%G %a' /var/lib/leakguard 2>&1)
 [ "$st" = "leakguard:leakguard 700" ] && ok "/var/lib/leakguard leakguard:leakguard 0700" || no "/var/lib/leakguard is '$st'"
 # The units: installed, valid, hardened (exposure at most 2.0 of 10).
-for u in leakguard-milter leakguard-portal; do
+for u in leakguard-milter leakguard-portal leakguard-notify; do
 	f=$root/lib/systemd/system/$u.service
 	[ -f "$f" ] && ok "$u.service installed" || no "$u.service installed"
 	grep -qx 'ExecStart=/usr/bin/leakguard .*' "$f" && ok "$u.service runs /usr/bin/leakguard" || no "$u.service ExecStart"
@@ -61,6 +61,8 @@ for u in leakguard-milter leakguard-portal; do
 		no "$u.service: systemd-analyze security exposure '$score' (want <= 2.0)"
 	fi
 done
+
+[ -f "$root/lib/systemd/system/leakguard-notify.timer" ] && ok "leakguard-notify.timer installed" || no "leakguard-notify.timer installed"
 
 # The man pages: installed, clean for man --warnings, every command and key.
 for m in man1/leakguard.1.gz man5/leakguard.conf.5.gz; do
@@ -119,6 +121,29 @@ while IFS= read -r line; do
 	esac
 done <<< "$res"
 grep -qx 'PASS every step ran' <<< "$res" || fail "the steps in the overlay did not all run (see above)"
+
+# make install for other systems: PREFIX and DESTDIR honoured, units pointed
+# at BINDIR, an existing configuration kept.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+stage=$work/stage
+if make -s -C "$top" install PREFIX=/usr/local DESTDIR="$stage" > "$work/install.log" 2>&1; then
+	pass "make install PREFIX=/usr/local DESTDIR=..."
+else
+	fail "make install: $(tail -5 "$work/install.log")"
+fi
+for f in usr/local/bin/leakguard etc/leakguard/leakguard.conf usr/local/share/leakguard/samples/leakguard.conf \
+	usr/local/lib/systemd/system/leakguard-milter.service usr/local/share/man/man1/leakguard.1 \
+	usr/local/share/man/man5/leakguard.conf.5; do
+	[ -e "$stage/$f" ] || fail "make install: no /$f"
+done
+[ -d "$top/data" ] && { [ -e "$stage/usr/local/share/leakguard/brands.tsv" ] || fail "make install: data/ not installed"; }
+grep -qx 'ExecStart=/usr/local/bin/leakguard milter --config /etc/leakguard/leakguard.conf' \
+	"$stage/usr/local/lib/systemd/system/leakguard-milter.service" && pass "make install: units run BINDIR/leakguard" ||
+	fail "make install: the unit's ExecStart is not /usr/local/bin/leakguard"
+echo '# edited by the administrator' >> "$stage/etc/leakguard/leakguard.conf"
+make -s -C "$top" install PREFIX=/usr/local DESTDIR="$stage" > /dev/null 2>&1
+tail -1 "$stage/etc/leakguard/leakguard.conf" | grep -qx '# edited by the administrator' &&
+	pass "make install again keeps an existing leakguard.conf" || fail "make install overwrote leakguard.conf"
 
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
