@@ -14,7 +14,7 @@ debs=(
 	postfix swaks
 	chromium dnsmasq-base bind9-dnsutils
 	jq time
-	debhelper devscripts lintian prometheus
+	debhelper devscripts lintian prometheus systemd man-db
 	bogofilter spamassassin rspamd redis-server hyperfine
 )
 

@@ -15,7 +15,16 @@
  * is cut at METRICS_MAX_VALUE bytes, so memory stays bounded.
  *
  * A name or label name that is not [a-zA-Z_:][a-zA-Z0-9_:]* (label names:
- * no ':'), or one registered twice, is a programming error and aborts. */
+ * no ':'), or one registered twice, is a programming error and aborts.
+ *
+ * Use (the portal's is src/portal/metrics.c; a milter would do the same):
+ *   struct metrics *m = metrics_new();                         at start
+ *   struct metric *msgs = metrics_counter(m, "leakguard_milter_messages_total",
+ *       "Messages by verdict and action.", "verdict,action");
+ *   metrics_serve_start(m, cfg->milter_metrics_listen, &srv, &port, &err);
+ *   metric_inc(msgs, verdict, action);                         per message
+ *   metric_observe(seconds, NULL, ms / 1000);
+ *   metrics_serve_stop(&srv); metrics_free(&m);                at exit */
 #ifndef LG_METRICS_H
 #define LG_METRICS_H
 
