@@ -49,13 +49,13 @@ struct cli_common {
  * file when present), then --db. Prints the error and returns false on failure. */
 bool cli_load_config(const struct cli_common *opt, struct config *cfg);
 
+/* Prints "leakguard CMD: message" on stderr. */
+void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Applies [general] log_format (util/log.h); LG_ECONFIG naming the file
  * and the value when it is neither text nor json. cli_load_config calls it;
  * the milter's loader too, so a reload can switch formats. */
 enum lg_status cli_log_format(const struct config *cfg, struct errbuf *err);
-
-/* Prints "leakguard CMD: message" on stderr. */
-void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 extern const char *cli_version;
 
