@@ -24,7 +24,7 @@ WEB      := $(sort $(wildcard web/*.html web/*.css web/*.js))
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all test unit e2e security milter portal demo deps fuzz bench clean lint
+.PHONY: all test unit e2e security milter portal demo deps fuzz bench clean lint install deb package-test man
 all: $(BUILD)/leakguard
 
 $(BUILD)/leakguard: $(CLI_OBJ) $(BUILD)/libleakguard.a
@@ -44,7 +44,7 @@ $(BUILD)/obj/gen/portal_assets.o: $(BUILD)/gen/portal_assets.c
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h tests/unit/mailtest.h $(BUILD)/libleakguard.a
 	@mkdir -p $(dir $@)
@@ -84,11 +84,12 @@ milter: $(BUILD)/leakguard
 portal: $(BUILD)/leakguard
 	tests/portal/run.sh $(BUILD)/leakguard
 
-# The full suite: dependencies, a normal build, then everything again under
-# ASan+UBSan, then the fuzz corpus replay.
+# The full suite: dependencies, a normal build, the Debian package (about 2
+# minutes), then everything again under ASan+UBSan, then the fuzz corpus replay.
 test: deps
 	$(MAKE) lint
 	$(MAKE) unit e2e security milter portal
+	$(MAKE) package-test
 	$(MAKE) SANITIZE=1 unit e2e security milter portal
 	$(MAKE) fuzz-replay
 
@@ -109,3 +110,57 @@ bench: all
 
 clean:
 	rm -rf build
+
+# Man pages, generated from the code's own tables (scripts/mkman.sh): the
+# subcommand table and every command's --help, the settings table, the
+# signal table and the exit statuses. A key missing from leakguard.conf fails.
+MAN := $(BUILD)/man/leakguard.1 $(BUILD)/man/leakguard.conf.5
+man: $(MAN)
+$(MAN) &: $(BUILD)/leakguard scripts/mkman.sh leakguard.conf src/cli/cli.h
+	scripts/mkman.sh $(BUILD)/leakguard $(BUILD)/man
+
+# Installing (README "Installing"). `make install PREFIX=/usr/local
+# DESTDIR=/tmp/stage` for systems without the Debian package: the binary, the
+# commented configuration (never over an existing one), the data files, the
+# samples, the systemd units (their ExecStart pointed at BINDIR) and the man
+# pages. The leakguard user and /var/lib/leakguard are the
+# administrator's (contrib/leakguard-milter.service says how); the Debian
+# package makes them itself.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+DATADIR    ?= $(PREFIX)/share/leakguard
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+UNITS      := $(wildcard contrib/leakguard-*.service contrib/leakguard-*.timer)
+install: $(BUILD)/leakguard $(MAN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/leakguard $(DESTDIR)$(DATADIR)/samples/mail $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(BUILD)/leakguard $(DESTDIR)$(BINDIR)/leakguard
+	[ -e $(DESTDIR)$(SYSCONFDIR)/leakguard/leakguard.conf ] || \
+		install -m 0644 leakguard.conf $(DESTDIR)$(SYSCONFDIR)/leakguard/leakguard.conf
+	if [ -d data ]; then cp -R data/. $(DESTDIR)$(DATADIR)/ && \
+		find $(DESTDIR)$(DATADIR) -path '*/samples' -prune -o -type f -exec chmod 0644 {} + ; fi
+	install -m 0644 samples/leakguard.conf samples/staff.txt $(DESTDIR)$(DATADIR)/samples/
+	install -m 0644 samples/mail/*.eml $(DESTDIR)$(DATADIR)/samples/mail/
+	for u in $(UNITS); do \
+		sed 's|/usr/bin/leakguard|$(BINDIR)/leakguard|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 $(BUILD)/man/leakguard.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(BUILD)/man/leakguard.conf.5 $(DESTDIR)$(MANDIR)/man5/
+
+# The Debian package (debian/), built from a copy of the tree in
+# $(BUILD)/deb so dpkg-buildpackage's output (it writes next to the source)
+# stays in build/: $(BUILD)/deb/leakguard_VERSION_ARCH.deb, then lintian.
+DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version)
+DEB_SRC     = $(BUILD)/deb/leakguard-$(DEB_VERSION)
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(DEB_SRC)
+	tar -c --exclude=./build --exclude=./node_modules --exclude=./.git --exclude=./fuzz/corpus-work . | tar -x -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error $(BUILD)/deb/leakguard_$(DEB_VERSION)_*.changes
+
+# Builds the package, then installs, runs and removes it in a throw-away
+# overlay of / (tests/package/run.sh), so the machine is left as it was.
+package-test: deb
+	tests/package/run.sh $(BUILD)/deb

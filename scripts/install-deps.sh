@@ -15,6 +15,7 @@ debs=(
 	chromium dnsmasq-base bind9-dnsutils
 	libspf2-dev libopendkim-dev libopendmarc-dev libc-ares-dev opendkim-tools publicsuffix
 	jq time
+	debhelper devscripts lintian prometheus systemd man-db
 	bogofilter spamassassin rspamd redis-server hyperfine
 )
 

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "util/alloc.h"
 #include "util/errbuf.h"
+#include "util/log.h"
 
 const char *cli_version = "0.1.0";
 
@@ -34,6 +35,7 @@ static const struct subcommand subcommands[] = {
 	{"history", cli_history, "correspondent history: learn who writes to whom from delivered mail"},
 	{"scan", cli_scan, "find cloud storage anyone can read (Azure Blob, S3) and audit its settings"},
 	{"serve", cli_serve, "run the leak portal: web pages and a JSON API for proven owners"},
+	{"stats", cli_stats, "print what the running portal (and milter) count, from their /metrics"},
 };
 
 static void usage(FILE *f)
@@ -61,6 +63,16 @@ int cli_main(int argc, char **argv)
 		printf("leakguard %s\n", cli_version);
 		return EXIT_CLEAN;
 	}
+	/* Hidden: the tables the man pages are generated from (scripts/mkman.sh). */
+	if (strcmp(argv[1], "--dump-commands") == 0) {
+		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+			printf("%s\t%s\n", subcommands[i].name, subcommands[i].summary);
+		return EXIT_CLEAN;
+	}
+	if (strcmp(argv[1], "--dump-config-table") == 0)
+		return cli_dump_config();
+	if (strcmp(argv[1], "--dump-signals") == 0)
+		return cli_dump_signals();
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].run(argc - 1, argv + 1);
@@ -80,6 +92,14 @@ void cli_error(const char *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+enum lg_status cli_log_format(const struct config *cfg, struct errbuf *err)
+{
+	if (log_set_format(cfg->log_format))
+		return LG_OK;
+	return errbuf_set(err, LG_ECONFIG, "%s: [general] log_format: '%s' is not text or json",
+			  cfg->path ? cfg->path : "(defaults)", cfg->log_format);
+}
+
 bool cli_load_config(const struct cli_common *opt, struct config *cfg)
 {
 	const char *path = opt->config_path ? opt->config_path : config_default_path();
@@ -87,6 +107,11 @@ bool cli_load_config(const struct cli_common *opt, struct config *cfg)
 
 	config_defaults(cfg);
 	if (path && config_load(cfg, path, &err)) {
+		fprintf(stderr, "leakguard: configuration: %s\n", err.msg);
+		config_cleanup(cfg);
+		return false;
+	}
+	if (cli_log_format(cfg, &err)) {
 		fprintf(stderr, "leakguard: configuration: %s\n", err.msg);
 		config_cleanup(cfg);
 		return false;

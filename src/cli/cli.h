@@ -33,6 +33,11 @@ int cli_scan(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_context(int argc, char **argv);
 int cli_history(int argc, char **argv);
+int cli_stats(int argc, char **argv);
+/* Hidden options for scripts/mkman.sh (dump.c): the settings table and the
+ * signal table as tab-separated lines on stdout. Return EXIT_CLEAN. */
+int cli_dump_config(void);
+int cli_dump_signals(void);
 
 /* Options every subcommand accepts. */
 struct cli_common {
@@ -55,6 +60,11 @@ enum lg_status cli_learn_lesson(const struct config *cfg, const char *raw, size_
 
 /* Prints "leakguard CMD: message" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Applies [general] log_format (util/log.h); LG_ECONFIG naming the file
+ * and the value when it is neither text nor json. cli_load_config calls it;
+ * the milter's loader too, so a reload can switch formats. */
+enum lg_status cli_log_format(const struct config *cfg, struct errbuf *err);
 
 extern const char *cli_version;
 

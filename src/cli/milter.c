@@ -37,6 +37,10 @@ static enum lg_status load(void *ctx, struct config *cfg, struct errbuf *err)
 		config_cleanup(cfg);
 		return rc;
 	}
+	if ((rc = cli_log_format(cfg, err))) {
+		config_cleanup(cfg);
+		return rc;
+	}
 	if (c->listen) {
 		lg_free(cfg->milter_listen);
 		cfg->milter_listen = lg_strdup(c->listen);

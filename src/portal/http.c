@@ -5,11 +5,13 @@
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib.h>
 #include <microhttpd.h>
 
 #include "portal/http.h"
+#include "portal/metrics.h"
 #include "portal/ratelimit.h"
 #include "portal/request.h"
 #include "portal/router.h"
@@ -195,6 +197,7 @@ static enum MHD_Result too_big(struct portal *p, struct MHD_Connection *con, str
 
 	buf_init(&out.body);
 	resp_error(&r, &out, 413, "Too large", "The form sent is larger than this portal accepts.");
+	portal_metrics_request(p, "POST", NULL, out.status, 0);
 	rc = send_resp(con, &out, true);
 	buf_cleanup(&out.body);
 	return rc;
@@ -207,6 +210,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	struct conn *c = *con_cls;
 	struct http_req r = {0};
 	struct http_resp out = {0};
+	struct timespec t0, t1;
 	enum MHD_Result rc;
 
 	(void)url;
@@ -232,9 +236,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	r.p = p;
 	r.arena = c->arena;
 	buf_init(&out.body);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (build(&r, &out, con, c, method, version))
 		router_dispatch(&r, &out);
 	rc = send_resp(con, &out, false);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	portal_metrics_request(p, r.method ? r.method : method, r.route, out.status,
+			       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	buf_cleanup(&out.body);
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "portal/facts.h"
 #include "portal/mailq.h"
+#include "portal/metrics.h"
 #include "portal/ratelimit.h"
 #include "portal/token.h"
 #include "report/mailer.h"
@@ -32,8 +33,12 @@ static void send_text(struct portal *p, const char *to, const char *subject, con
 
 	buf_init(&m);
 	mailer_compose_plain(&m, p->set.from, to, subject, body);
-	if (mailer_send(p->set.smtp, p->set.from, rcpt, 1, &m, &err))
+	if (mailer_send(p->set.smtp, p->set.from, rcpt, 1, &m, &err)) {
 		log_error("portal: mail: %s", err.msg);
+		portal_metrics_mail(p, "failed");
+	} else {
+		portal_metrics_mail(p, "sent");
+	}
 	buf_cleanup(&m);
 }
 
@@ -154,6 +159,7 @@ bool mailq_push(struct mailq *q, const struct mailq_job *j)
 		pthread_cond_signal(&q->cond);
 	}
 	pthread_mutex_unlock(&q->lock);
+	portal_metrics_mail(q->p, ok ? "queued" : "dropped");
 	if (!ok)
 		lg_free(copy);
 	return ok;

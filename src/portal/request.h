@@ -30,6 +30,7 @@ struct http_req {
 	const char *csrf_cookie;    /* lg_csrf value, when valid */
 	bool csrf_new;              /* csrf_cookie was made for this response */
 	bool session_new;           /* lg_session was set by this response */
+	const char *route;          /* the matched route's pattern (router.c), for metrics; NULL: none */
 };
 
 struct http_resp {

@@ -123,6 +123,7 @@ void router_dispatch(struct http_req *r, struct http_resp *out)
 		path_known = true;
 		if (strcmp(rt->method, r->method) != 0)
 			continue;
+		r->route = rt->pattern;
 		if (admit(r, out, rt))
 			rt->fn(r, out);
 		return;

@@ -12,6 +12,7 @@
 #include "leak/index.h"
 #include "portal/http.h"
 #include "portal/mailq.h"
+#include "portal/metrics.h"
 #include "portal/ratelimit.h"
 #include "portal/server.h"
 #include "store/store.h"
@@ -157,6 +158,7 @@ void portal_audit(struct portal *p, const char *actor, const char *client, const
 	struct portal_audit_row r = {(int64_t)time(NULL), actor, client, action, subject, detail};
 	struct errbuf err;
 
+	portal_metrics_event(p, action);
 	if (portal_audit_add(p->ps, &r, &err))
 		log_error("portal: audit log: %s", err.msg);
 }
@@ -192,12 +194,19 @@ enum lg_status portal_serve(struct portal *p, struct errbuf *err)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP); /* systemctl reload: housekeeping now, not in a minute */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	p->mq = mailq_start(p);
-	rc = http_start(p, &http, &port, err);
+	rc = portal_metrics_start(p, err);
 	if (rc)
 		return rc;
+	p->mq = mailq_start(p);
+	rc = http_start(p, &http, &port, err);
+	if (rc) {
+		mailq_stop(&p->mq);
+		portal_metrics_stop(p);
+		return rc;
+	}
 	if (!p->set.base_url)
 	{
 		char *b = g_strdup_printf("%s://%s:%u", p->set.tls ? "https" : "http", p->set.host, port);
@@ -212,12 +221,15 @@ enum lg_status portal_serve(struct portal *p, struct errbuf *err)
 		struct timespec ts = {HOUSEKEEPING, 0};
 
 		sig = sigtimedwait(&set, NULL, &ts);
-		if (sig < 0) {
+		if (sig == SIGHUP)
+			log_info("portal: SIGHUP: expiring and re-reading the leak index now");
+		if (sig < 0 || sig == SIGHUP) {
 			portal_store_expire(p->ps, (int64_t)time(NULL), NULL);
 			refresh_index(p);
 		}
 	}
 	http_stop(&http);
 	mailq_stop(&p->mq);
+	portal_metrics_stop(p);
 	return LG_OK;
 }

@@ -22,6 +22,7 @@ struct leak_index;
 struct store;
 struct ratelimit;
 struct mailq;
+struct portal_metrics;
 
 enum portal_range_access {
 	PORTAL_RANGE_OFF,    /* /range/ answers 404 */
@@ -62,6 +63,7 @@ struct portal {
 	struct mailq *mq;
 	pthread_mutex_t key_lock;  /* keys: the store is asked once a minute per key, not per request */
 	struct portal_key_seen keys[PORTAL_KEY_CACHE];
+	struct portal_metrics *metrics; /* portal/metrics.h; NULL until portal_serve starts it */
 };
 
 /* Opens the stores named by cfg (db) and builds the portal, listen being

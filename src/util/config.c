@@ -33,6 +33,7 @@ struct setting {
 
 static const struct setting settings[] = {
 	{"general", "db", SET_PATH, F(db), NULL},
+	{"general", "log_format", SET_STRING, F(log_format), "text"},
 	{"protect", "domains", SET_LIST, F(protect_domains), ""},
 	{"protect", "brands", SET_LIST, F(brands), DEFAULT_BRANDS},
 	{"protect", "staff", SET_PATH, F(staff_file), NULL},
@@ -88,6 +89,7 @@ static const struct setting settings[] = {
 	{"portal", "tls_key", SET_PATH, F(portal_tls_key), NULL},
 	{"portal", "trusted_proxy", SET_STRING, F(portal_trusted_proxy), NULL},
 	{"portal", "range_access", SET_STRING, F(portal_range_access), "key"},
+	{"portal", "metrics_listen", SET_STRING, F(portal_metrics_listen), NULL},
 	{"context", "frequent", SET_DOUBLE, F(context_frequent), "3"},
 	{"context", "history_max_rows", SET_DOUBLE, F(history_max_rows), "200000"},
 	{"context", "history_max_days", SET_DOUBLE, F(history_max_days), "400"},
@@ -298,6 +300,19 @@ void config_cleanup(struct config *cfg)
 	lg_free(cfg->weights);
 	lg_free(cfg->path);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+bool config_setting_info(size_t i, struct config_setting_info *out)
+{
+	static const char *const types[] = {"string", "path", "list", "number"};
+
+	if (i >= sizeof(settings) / sizeof(settings[0]))
+		return false;
+	out->section = settings[i].section;
+	out->key = settings[i].key;
+	out->type = types[settings[i].type];
+	out->def = settings[i].def;
+	return true;
 }
 
 const char *config_default_path(void)

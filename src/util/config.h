@@ -9,6 +9,7 @@
 #ifndef LG_CONFIG_H
 #define LG_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/errbuf.h"
@@ -25,6 +26,7 @@ struct config_pair {
 struct config {
 	char *path;              /* the file read, NULL for built-in defaults */
 	char *db;                /* [general] db */
+	char *log_format;        /* [general] log_format: text or json (util/log.h) */
 	struct config_list protect_domains; /* [protect] domains: own + partners */
 	struct config_list brands;          /* [protect] brands */
 	char *staff_file;        /* [protect] staff */
@@ -68,6 +70,7 @@ struct config {
 	char *portal_tls_cert, *portal_tls_key; /* PEM files; both set: HTTPS */
 	char *portal_trusted_proxy;  /* IP of a reverse proxy trusted for X-Forwarded-For */
 	char *portal_range_access;   /* "off", "key" (default) or "public": who may ask /range/ */
+	char *portal_metrics_listen; /* HOST:PORT for GET /metrics; NULL: none */
 	double context_frequent;     /* [context] frequent: messages that make a frequent correspondent */
 	double history_max_rows;     /* [context] history_max_rows: correspondent history bound */
 	double history_max_days;     /* [context] history_max_days: forget correspondents unseen this long */
@@ -87,6 +90,18 @@ void config_list_set(struct config_list *l, const char *s);
 /* Frees a list's items; the list is then empty. */
 void config_list_clear(struct config_list *l);
 void config_cleanup(struct config *cfg);
+
+/* One row of the settings table, for generated documentation
+ * (leakguard.conf(5), `leakguard --dump-config-table`). Strings are static. */
+struct config_setting_info {
+	const char *section, *key;
+	const char *type; /* "string", "path", "list" or "number" */
+	const char *def;  /* built-in default as text; NULL for none */
+};
+
+/* Fills *out with row i of the settings table and returns true; false when
+ * i is past the last row. */
+bool config_setting_info(size_t i, struct config_setting_info *out);
 
 /* The default configuration file, when it exists: /etc/leakguard/leakguard.conf. */
 const char *config_default_path(void);
