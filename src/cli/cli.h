@@ -6,7 +6,10 @@
 
 #include <stdbool.h>
 
+#include <stdint.h>
+
 #include "util/config.h"
+#include "util/errbuf.h"
 
 /* Exit statuses, documented in the README and in --help. */
 enum cli_exit {
@@ -32,6 +35,7 @@ int cli_scan(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_context(int argc, char **argv);
 int cli_history(int argc, char **argv);
+int cli_notify(int argc, char **argv);
 
 /* Options every subcommand accepts. */
 struct cli_common {
@@ -46,6 +50,12 @@ bool cli_load_config(const struct cli_common *opt, struct config *cfg);
 
 /* Prints "leakguard CMD: message" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The ingest hook (notify.c): queues the notices of source for the
+ * monitored domains and subscribed addresses; *added gets how many were new. */
+struct store;
+enum lg_status cli_notify_queue(const struct config *cfg, const char *path, struct store *s, const char *source,
+				uint64_t *added, struct errbuf *err);
 
 extern const char *cli_version;
 

@@ -63,6 +63,12 @@ struct config {
 	char *portal_tls_cert, *portal_tls_key; /* PEM files; both set: HTTPS */
 	char *portal_trusted_proxy;  /* IP of a reverse proxy trusted for X-Forwarded-For */
 	char *portal_range_access;   /* "off", "key" (default) or "public": who may ask /range/ */
+	/* [notify]: notices when a leak names a subscriber (issue 18, src/notify/) */
+	char *notify_smtp, *notify_from; /* the notices' own relay HOST:PORT and sender */
+	double notify_ramp;          /* notices per UTC day, 0 = no limit */
+	double notify_threads, notify_per_domain; /* senders; at most this many at once per recipient domain */
+	double notify_max_attempts, notify_backoff; /* tries per notice; seconds before the first retry */
+	char *notify_on_ingest;      /* "queue" (default): ingest queues notices; "off" */
 	double context_frequent;     /* [context] frequent: messages that make a frequent correspondent */
 	double history_max_rows;     /* [context] history_max_rows: correspondent history bound */
 	double history_max_days;     /* [context] history_max_days: forget correspondents unseen this long */
