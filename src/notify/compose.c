@@ -33,7 +33,7 @@ static void domain_line(struct buf *b, const struct notify_item *it)
 		buf_appendf(b, "%llu mentions", (unsigned long long)f->occurrences);
 	buf_putc(b, '\n');
 	if (f->with_password)
-		buf_appendf(b, "    %llu of them from records that also held a password\n",
+		buf_appendf(b, "    %llu of its mentions in records that also held a password\n",
 			    (unsigned long long)f->with_password);
 }
 
@@ -62,28 +62,34 @@ void notify_compose(enum notify_mode mode, const char *source, const char *date,
 		    size_t n, const char *base, struct buf *subject, struct buf *body)
 {
 	char *name = escape_controls_dup(source); /* the operator's name for it; still one line */
-	bool address = n == 1 && !items[0].domain;
+	size_t ndomains = 0;
+	bool address = false;
 
-	if (address)
+	for (size_t i = 0; i < n; i++) {
+		ndomains += items[i].domain != NULL;
+		address |= items[i].domain == NULL;
+	}
+	if (!ndomains)
 		buf_appendf(subject, "Your address is in a data leak (%s)", name);
-	else if (n == 1)
+	else if (ndomains == 1 && !address)
 		buf_appendf(subject, "Data of %s is in a data leak (%s)", items[0].domain, name);
 	else
-		buf_appendf(subject, "Data of %zu of your domains is in a data leak (%s)", n, name);
+		buf_appendf(subject, "Data of %zu of your domains%s is in a data leak (%s)", ndomains,
+			    address ? " and your address" : "", name);
 	buf_appendf(body, "Hello,\n\n");
 	if (mode == NOTIFY_OWNER)
 		buf_appendf(body, "data that we held was exposed: the leak \"%s\"%s%s. You are told because it holds\n"
 				  "data of your organisation:\n\n",
 			    name, *date ? ", of " : "", date);
 	else
-		buf_appendf(body, "leakguard has indexed the data leak \"%s\"%s%s. %s\n\n", name, *date ? ", of " : "",
-			    date, address ? "" : "It holds data of:");
-	for (size_t i = 0; i < n; i++) {
+		buf_appendf(body, "leakguard has indexed the data leak \"%s\"%s%s.%s\n\n", name, *date ? ", of " : "",
+			    date, ndomains ? " It holds data of:" : "");
+	for (size_t i = 0; i < n; i++)
 		if (items[i].domain)
 			domain_line(body, &items[i]);
-		else
+	for (size_t i = 0; i < n; i++)
+		if (!items[i].domain)
 			address_line(body, items[i].f);
-	}
 	buf_appendf(body, "\nWhat to do now:\n"
 			  "  1. Expect phishing that quotes what leaked: mails that name real colleagues,\n"
 			  "     partners, invoices or projects, and ask for a payment, a password or a file.\n"
@@ -92,18 +98,19 @@ void notify_compose(enum notify_mode mode, const char *source, const char *date,
 			  "  4. Report every such mail to your IT or security team%s.\n"
 			  "  5. Where a password leaked, change it everywhere it was used, and turn on\n"
 			  "     two-step sign-in.\n\n",
-		    address ? " and those you work with" : " whose data leaked",
-		    mode == NOTIFY_OWNER ? ", and to us" : "");
-	if (address)
-		buf_appendf(body, "Which leaks hold your address, and what leaked with it (you prove it is yours\n"
-				  "with a mailed link):\n  %s/\n", base);
-	else if (mode == NOTIFY_OWNER)
+		    ndomains ? " whose data leaked" : " and those you work with", mode == NOTIFY_OWNER ? ", and to us" : "");
+	if (mode == NOTIFY_OWNER) {
 		buf_appendf(body, "The details, once you prove control of your domain:\n  %s/domain\n", base);
-	else
-		for (size_t i = 0; i < n; i++)
-			buf_appendf(body, "%s  %s/dashboard/%s\n",
-				    i ? "" : "The details (on the portal, for your verified session):\n", base,
-				    items[i].domain);
+	} else {
+		for (size_t i = 0, k = 0; i < n; i++)
+			if (items[i].domain)
+				buf_appendf(body, "%s  %s/dashboard/%s\n",
+					    k++ ? "" : "The details (on the portal, after you prove control of the domain):\n",
+					    base, items[i].domain);
+		if (address)
+			buf_appendf(body, "Which leaks hold your address, and what leaked with it (the portal mails\n"
+					  "you a private link):\n  %s/\n", base);
+	}
 	lg_free(name);
 }
 
