@@ -25,6 +25,10 @@ smtp-sink -u nobody -d "$T/psink/%M." "127.0.0.1:$PSMTP" 50 &
 PIDS+=($!)
 smtp-sink -u nobody -d "$T/nsink/%M." "127.0.0.1:$NSMTP" 50 &
 PIDS+=($!)
+for p in "$PSMTP" "$NSMTP"; do # both sinks listening, or the test means nothing
+	for _ in $(seq 50); do (exec 3<> "/dev/tcp/127.0.0.1/$p") 2> /dev/null && break; sleep 0.1; done
+	(exec 3<> "/dev/tcp/127.0.0.1/$p") 2> /dev/null || { echo "FAIL: smtp-sink on port $p did not start"; exit 1; }
+done
 B=http://127.0.0.1:$PORT
 cat > "$T/leakguard.conf" << EOF
 [portal]
