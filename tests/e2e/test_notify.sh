@@ -16,19 +16,31 @@ need() { command -v "$1" > /dev/null || { echo "FAIL: $1 is required (scripts/in
 for c in curl python3 smtp-sink sqlite3; do need "$c"; done
 
 DB=$T/state.db
-read -r PSMTP NSMTP PORT < <(python3 -c 'import socket
-ss = [socket.socket() for _ in range(3)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])')
-mkdir -p "$T/psink" "$T/nsink" && chmod 777 "$T/psink" "$T/nsink"
-smtp-sink -u nobody -d "$T/psink/%M." "127.0.0.1:$PSMTP" 50 &
-PIDS+=($!)
-smtp-sink -u nobody -d "$T/nsink/%M." "127.0.0.1:$NSMTP" 50 &
-PIDS+=($!)
-for p in "$PSMTP" "$NSMTP"; do # both sinks listening, or the test means nothing
-	for _ in $(seq 50); do (exec 3<> "/dev/tcp/127.0.0.1/$p") 2> /dev/null && break; sleep 0.1; done
-	(exec 3<> "/dev/tcp/127.0.0.1/$p") 2> /dev/null || { echo "FAIL: smtp-sink on port $p did not start"; exit 1; }
-done
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+start_sink() { # DIR -> "PORT PID" of an smtp-sink of ours (a port taken meanwhile: another)
+	local port pid
+	mkdir -p "$T/$1" && chmod 777 "$T/$1"
+	for _ in 1 2 3 4 5; do
+		port=$(free_port)
+		smtp-sink -u nobody -d "$T/$1/%M." "127.0.0.1:$port" 50 2> /dev/null &
+		pid=$!
+		for _ in $(seq 50); do (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break; sleep 0.1; done
+		if kill -0 "$pid" 2> /dev/null && (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
+			echo "$port $pid"
+			return
+		fi
+		kill "$pid" 2> /dev/null
+	done
+	echo "FAIL: smtp-sink did not start" >&2
+	exit 1
+}
+read -r PSMTP pid < <(start_sink psink)
+[ -n "$PSMTP" ] || exit 1
+PIDS+=("$pid")
+read -r NSMTP pid < <(start_sink nsink)
+[ -n "$NSMTP" ] || exit 1
+PIDS+=("$pid")
+PORT=$(free_port)
 B=http://127.0.0.1:$PORT
 cat > "$T/leakguard.conf" << EOF
 [portal]
@@ -247,6 +259,19 @@ grep -q '"queued":0,.*"sent":0' "$T/own2.json" || fail "owner re-run: $(cat "$T/
 "$BIN" notify "${N[@]}" --source no-such-leak > /dev/null 2> "$T/err"
 expect "unknown source exit" 2 "$?"
 grep -q "no-such-leak" "$T/err" || fail "unknown source not named"
+
+# ---- the daily ramp: at most [notify] ramp notices per UTC day, the rest stay queued
+RDB=$T/ramp.db
+sed 's/^max_attempts = 3$/max_attempts = 3\nramp = 2/' "$T/leakguard.conf" > "$T/ramp.conf"
+printf 'email\nr1@ramp.test\nr2@ramp.test\nr3@ramp.test\nr4@ramp.test\nr5@ramp.test\n' > "$T/ramp.csv"
+"$BIN" notify --db "$RDB" --config "$T/ramp.conf" --no-send > /dev/null 2>&1
+for i in 1 2 3 4 5; do sqlite3 "$RDB" "INSERT INTO notify_subs VALUES('address','r$i@ramp.test','r$i@ramp.test','r$i',0)"; done
+"$BIN" ingest --db "$RDB" --config "$T/ramp.conf" --source ramp "$T/ramp.csv" > /dev/null 2>&1 || fail "ingest ramp"
+"$BIN" notify --db "$RDB" --config "$T/ramp.conf" --json > "$T/r1.json" 2> /dev/null
+grep -q '"sent":2,.*"held":3' "$T/r1.json" || fail "ramp day 1: $(cat "$T/r1.json")"
+"$BIN" notify --db "$RDB" --config "$T/ramp.conf" --json > "$T/r2.json" 2> /dev/null
+grep -q '"sent":0,.*"held":3' "$T/r2.json" || fail "ramp again the same day: $(cat "$T/r2.json")"
+expect "ramp notices" 2 "$(notices ramp | wc -l)"
 
 # ---- kill -9 of the notifier mid-send, then re-runs: exactly the expected set
 K=3000
