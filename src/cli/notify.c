@@ -115,6 +115,8 @@ static int go(const struct run *o, const struct config *cfg, const char *path)
 			.threads = cfg->notify_threads < 1 ? 1 : (unsigned)cfg->notify_threads,
 			.per_domain = cfg->notify_per_domain < 1 ? 1 : (unsigned)cfg->notify_per_domain,
 			.max_attempts = cfg->notify_max_attempts < 1 ? 1 : (unsigned)cfg->notify_max_attempts,
+			.webhook_attempts = cfg->notify_webhook_attempts < 1 ? 1 : (unsigned)cfg->notify_webhook_attempts,
+			.webhook_private = cfg->notify_webhook_private && strcmp(cfg->notify_webhook_private, "on") == 0,
 			.backoff = cfg->notify_backoff, .wait = !o->no_wait, .progress = progress, .ctx = &tty,
 		};
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <jansson.h>
 
 #include "notify/compose.h"
 #include "portal/token.h"
@@ -112,6 +113,39 @@ void notify_compose(enum notify_mode mode, const char *source, const char *date,
 					  "you a private link):\n  %s/\n", base);
 	}
 	lg_free(name);
+}
+
+void notify_compose_json(const char *recipient, const char *source, const char *date,
+			 const struct notify_item *items, size_t n, const char *base, struct buf *body,
+			 char event_id[NOTIFY_EVENT_ID_LEN + 1])
+{
+	char *key = g_strconcat(recipient, "\n", source, "\nwebhook", NULL), h[TOKEN_HEX], *text;
+	json_t *o, *domains = json_array();
+
+	token_hash(key, h);
+	g_strlcpy(event_id, h, NOTIFY_EVENT_ID_LEN + 1);
+	for (size_t i = 0; i < n; i++) {
+		const struct facts_source *f = items[i].f;
+		char *url;
+
+		if (!items[i].domain)
+			continue;
+		url = g_strdup_printf("%s/dashboard/%s", base, items[i].domain);
+		json_array_append_new(
+			domains, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:s}", "domain", items[i].domain, "addresses",
+					   (json_int_t)f->distinct[LEAK_EMAIL], "phones", (json_int_t)f->distinct[LEAK_PHONE],
+					   "names", (json_int_t)f->distinct[LEAK_NAME], "organisations",
+					   (json_int_t)f->distinct[LEAK_ORG], "documents", (json_int_t)f->documents,
+					   "with_password", (json_int_t)f->with_password, "details", url));
+		g_free(url);
+	}
+	o = json_pack("{s:s, s:s, s:s?, s:s?, s:o}", "event", event_id, "type", "leak.notice", "source",
+		      g_utf8_validate(source, -1, NULL) ? source : NULL, "date", *date ? date : NULL, "domains", domains);
+	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	buf_append(body, text, strlen(text));
+	free(text);
+	json_decref(o);
+	g_free(key);
 }
 
 void notify_compose_footer(enum notify_mode mode, const char *unsub_url, struct buf *body)

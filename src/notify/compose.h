@@ -16,6 +16,7 @@
 enum notify_mode {
 	NOTIFY_SUBSCRIBER, /* a monitored domain's recipient or a subscribed address */
 	NOTIFY_OWNER,      /* the breach owner's notice to an organisation in its leak */
+	NOTIFY_WEBHOOK,    /* a monitored domain's webhook (JSON, webhook.h) */
 };
 
 /* What one notice says about one domain or one address. */
@@ -29,6 +30,16 @@ struct notify_item {
  * base URL, no trailing '/'. */
 void notify_compose(enum notify_mode mode, const char *source, const char *date, const struct notify_item *items,
 		    size_t n, const char *base, struct buf *subject, struct buf *body);
+
+/* The same notice as a webhook's JSON body (webhook.h), appended to body:
+ * {"event": ID, "type": "leak.notice", "source", "date", "domains": [{"domain",
+ * "addresses", "phones", "names", "organisations", "documents",
+ * "with_password", "details": URL}]}; event is the idempotency key
+ * (EVENT_ID_LEN hex characters, the same for every try), into event_id. */
+#define NOTIFY_EVENT_ID_LEN 32
+void notify_compose_json(const char *recipient, const char *source, const char *date,
+			 const struct notify_item *items, size_t n, const char *base, struct buf *body,
+			 char event_id[NOTIFY_EVENT_ID_LEN + 1]);
 
 /* The footer added when the notice is sent: why it came and the
  * one-click unsubscribe link (unsub_url NULL for the owner's mode). */

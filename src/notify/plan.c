@@ -163,7 +163,7 @@ static void plan_close(struct plan *p)
 static enum lg_status queue(struct plan *p, struct notify_store *ns, enum notify_mode mode, const char *base,
 			    struct errbuf *err)
 {
-	const char *tag = mode == NOTIFY_OWNER ? "owner" : "subscriber";
+	const char *tag = mode == NOTIFY_OWNER ? "owner" : mode == NOTIFY_WEBHOOK ? "webhook" : "subscriber";
 	int64_t now = (int64_t)time(NULL);
 	enum lg_status rc = notify_begin(ns, err);
 
@@ -175,7 +175,14 @@ static enum lg_status queue(struct plan *p, struct notify_store *ns, enum notify
 
 		buf_init(&subject);
 		buf_init(&body);
-		notify_compose(mode, p->source, items[0].f->date, items, r->items->len, base, &subject, &body);
+		if (mode == NOTIFY_WEBHOOK) { /* the subject column holds the event id */
+			char id[NOTIFY_EVENT_ID_LEN + 1];
+
+			notify_compose_json(r->recipient, p->source, items[0].f->date, items, r->items->len, base, &body, id);
+			buf_append(&subject, id, strlen(id));
+		} else {
+			notify_compose(mode, p->source, items[0].f->date, items, r->items->len, base, &subject, &body);
+		}
 		rc = notify_notice_add(ns, r->recipient, p->source, tag, subject.data, body.data, now, &added, err);
 		p->st->notices++;
 		p->st->added += added;
@@ -202,6 +209,13 @@ enum lg_status notify_plan_subscribers(struct store *s, struct notify_store *ns,
 		rc = notify_sub_each(ns, "address", NULL, on_address, &p, err);
 	if (!rc)
 		rc = queue(&p, ns, NOTIFY_SUBSCRIBER, base, err);
+	if (!rc) { /* the webhooks: the same domains' facts, other recipients */
+		g_hash_table_remove_all(p.by_rcpt);
+		g_ptr_array_set_size(p.order, 0);
+		rc = notify_sub_each(ns, "webhook", NULL, on_domain, &p, err);
+	}
+	if (!rc)
+		rc = queue(&p, ns, NOTIFY_WEBHOOK, base, err);
 	plan_close(&p);
 	return rc;
 }

@@ -9,6 +9,7 @@
 
 #include "notify/compose.h"
 #include "notify/send.h"
+#include "notify/webhook.h"
 #include "portal/token.h"
 #include "report/mailer.h"
 #include "util/alloc.h"
@@ -136,9 +137,10 @@ static void one(struct sender *sd, const struct notify_notice *x)
 	const char *rcpt[1] = {x->recipient};
 	struct errbuf e = {""};
 	struct buf m;
-	bool subscribed = true;
+	bool subscribed = true, ok, webhook = strcmp(x->mode, "webhook") == 0;
+	unsigned max = webhook ? o->webhook_attempts : o->max_attempts;
 
-	if (strcmp(x->mode, "subscriber") == 0 && notify_sub_has(sd->ns, x->recipient, &subscribed, &e) == LG_OK &&
+	if ((webhook || strcmp(x->mode, "subscriber") == 0) && notify_sub_has(sd->ns, x->recipient, &subscribed, &e) == LG_OK &&
 	    !subscribed) {
 		finish(sd, x, NOTIFY_CANCELLED, x->attempts, 0, "unsubscribed");
 		pthread_mutex_lock(&sd->lock);
@@ -147,8 +149,16 @@ static void one(struct sender *sd, const struct notify_notice *x)
 		return;
 	}
 	buf_init(&m);
-	compose(sd, x, &m);
-	if (mailer_send(o->relay, o->from, rcpt, 1, &m, &e) == LG_OK) {
+	if (webhook) {
+		char key[TOKEN_LEN + 1];
+
+		webhook_key(o->secret, PORTAL_SECRET_LEN, x->recipient, key);
+		ok = webhook_post(x->recipient, key, x->subject, x->body, o->webhook_private, &e) == LG_OK;
+	} else {
+		compose(sd, x, &m);
+		ok = mailer_send(o->relay, o->from, rcpt, 1, &m, &e) == LG_OK;
+	}
+	if (ok) {
 		finish(sd, x, NOTIFY_SENT, x->attempts + 1, 0, "");
 		pthread_mutex_lock(&sd->lock);
 		sd->st->sent++;
@@ -156,7 +166,7 @@ static void one(struct sender *sd, const struct notify_notice *x)
 	} else {
 		int64_t a = x->attempts + 1;
 		double delay = o->backoff * (double)(1 << (a < 16 ? a - 1 : 15));
-		bool give_up = a >= (int64_t)o->max_attempts;
+		bool give_up = a >= (int64_t)(max ? max : 1);
 		double *u = g_new(double, 1);
 
 		log_error("notify: notice %lld: %s", (long long)x->id, e.msg);

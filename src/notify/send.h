@@ -1,5 +1,5 @@
 /* send.h: the notifier — hands queued notices (store/notify.h) to the
- * notices' own relay ([notify] smtp), apart from the portal's login and
+ * notices' own relay ([notify] smtp) or, for webhooks, POSTs them (webhook.h), apart from the portal's login and
  * verification mail (its own thread and relay, portal/mailq.h), so those
  * never wait behind a notice storm.
  *
@@ -25,6 +25,8 @@ struct notify_send_opts {
 	const char *source;                /* only this source's notices; NULL: all */
 	int64_t ramp;                      /* per UTC day, 0 = no limit */
 	unsigned threads, per_domain, max_attempts;
+	unsigned webhook_attempts;         /* tries per webhook event (a receiver may be down for hours) */
+	bool webhook_private;              /* webhooks may reach private addresses (tests, intranets) */
 	double backoff;                    /* seconds before the first retry; doubles */
 	bool wait;                         /* wait for retries instead of leaving them queued */
 	void (*progress)(void *ctx, uint64_t sent, uint64_t failed, uint64_t left);

@@ -17,6 +17,7 @@
 
 #include "leak/extract.h"
 #include "notify/compose.h"
+#include "notify/webhook.h"
 #include "portal/facts.h"
 #include "portal/mailq.h"
 #include "portal/router.h"
@@ -192,21 +193,26 @@ static bool recipient_row(void *ctx, const char *subject, const char *recipient)
 static void org_page(struct http_req *r, struct http_resp *out, const char *domain, const char *note)
 {
 	struct notify_store *ns = notices(r->p);
-	struct buf rows;
+	struct buf rows, hooks;
 
 	buf_init(&rows);
-	if (ns)
+	buf_init(&hooks);
+	if (ns) {
 		notify_sub_each(ns, "domain", domain, recipient_row, &rows, NULL);
+		notify_sub_each(ns, "webhook", domain, recipient_row, &hooks, NULL);
+	}
 	{
 		struct html_var v[] = {{"domain", domain},
-				       {"state", rows.len ? "on" : "off"},
+				       {"state", rows.len || hooks.len ? "on" : "off"},
 				       {"recipients", rows.data ? rows.data : ""},
+				       {"webhooks", hooks.data ? hooks.data : ""},
 				       {"note", note},
 				       {"csrf", session_csrf(r, out)}};
 
-		resp_page(r, out, 200, "Leak notices", "notify_org.html", v, 5);
+		resp_page(r, out, 200, "Leak notices", "notify_org.html", v, 6);
 	}
 	buf_cleanup(&rows);
+	buf_cleanup(&hooks);
 }
 
 void page_notify_org(struct http_req *r, struct http_resp *out)
@@ -275,6 +281,53 @@ void page_notify_org_remove(struct http_req *r, struct http_resp *out)
 	if (*to && ns && notify_sub_del_one(ns, "domain", domain, to, NULL) == LG_OK)
 		portal_audit(r->p, session_actor(r, &s), r->client, "notify-recipient-removed", domain, to);
 	org_page(r, out, domain, *to ? arena_printf(r->arena, "%s gets no more notices for %s.", to, domain) : "");
+}
+
+static bool webhook_private(const struct portal *p)
+{
+	return p->cfg->notify_webhook_private && strcmp(p->cfg->notify_webhook_private, "on") == 0;
+}
+
+/* Adds the webhook and shows its signing key (derived again whenever
+ * needed from the portal secret, so nothing more is stored). */
+void page_webhook_add(struct http_req *r, struct http_resp *out)
+{
+	char domain[PORTAL_TEXT_MAX], key[TOKEN_LEN + 1];
+	const char *url = http_param(&r->form, "url");
+	struct portal_session s;
+	struct notify_store *ns;
+	struct errbuf err = {""};
+
+	if (!verified(r, out, domain, &s))
+		return;
+	if (!webhook_url_ok(url, webhook_private(r->p), &err)) {
+		org_page(r, out, domain, arena_printf(r->arena, "Webhook not added: %s.", err.msg));
+		return;
+	}
+	ns = notices(r->p);
+	if (!ns || notify_sub_add(ns, "webhook", domain, url, "", NULL)) {
+		resp_error(r, out, 500, "Server error", "The portal could not store the webhook.");
+		return;
+	}
+	webhook_key(r->p->secret, PORTAL_SECRET_LEN, url, key);
+	portal_audit(r->p, session_actor(r, &s), r->client, "notify-webhook-added", domain, url);
+	org_page(r, out, domain,
+		 arena_printf(r->arena, "Webhook added. Its signing key (shown once, keep it secret): %s", key));
+}
+
+void page_webhook_remove(struct http_req *r, struct http_resp *out)
+{
+	char domain[PORTAL_TEXT_MAX];
+	const char *url = http_param(&r->form, "url");
+	struct portal_session s;
+	struct notify_store *ns;
+
+	if (!verified(r, out, domain, &s))
+		return;
+	ns = notices(r->p);
+	if (url && ns && notify_sub_del_one(ns, "webhook", domain, url, NULL) == LG_OK)
+		portal_audit(r->p, session_actor(r, &s), r->client, "notify-webhook-removed", domain, url);
+	org_page(r, out, domain, "");
 }
 
 /* ---- one-click unsubscribe: /u/TOKEN ---- */

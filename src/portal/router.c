@@ -40,6 +40,8 @@ static const struct route routes[] = {
 	{"GET", "/dashboard/*/notify", page_notify_org, 0},
 	{"POST", "/dashboard/*/notify", page_notify_org_add, R_FORM | R_MAIL},
 	{"POST", "/dashboard/*/notify/remove", page_notify_org_remove, R_FORM},
+	{"POST", "/dashboard/*/webhook", page_webhook_add, R_FORM},
+	{"POST", "/dashboard/*/webhook/remove", page_webhook_remove, R_FORM},
 	{"GET", "/notify", page_notify_form, 0},
 	{"POST", "/notify", page_notify_subscribe, R_FORM | R_MAIL},
 	{"GET", "/notify/confirm/*", page_notify_confirm_form, 0},

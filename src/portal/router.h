@@ -28,6 +28,8 @@ void page_apikey(struct http_req *r, struct http_resp *out);
 void page_notify_org(struct http_req *r, struct http_resp *out);
 void page_notify_org_add(struct http_req *r, struct http_resp *out);
 void page_notify_org_remove(struct http_req *r, struct http_resp *out);
+void page_webhook_add(struct http_req *r, struct http_resp *out);
+void page_webhook_remove(struct http_req *r, struct http_resp *out);
 void page_notify_form(struct http_req *r, struct http_resp *out);
 void page_notify_subscribe(struct http_req *r, struct http_resp *out);
 void page_notify_confirm_form(struct http_req *r, struct http_resp *out);

@@ -91,6 +91,8 @@ static const struct setting settings[] = {
 	{"notify", "max_attempts", SET_DOUBLE, F(notify_max_attempts), "5"},
 	{"notify", "backoff", SET_DOUBLE, F(notify_backoff), "60"},
 	{"notify", "on_ingest", SET_STRING, F(notify_on_ingest), "queue"},
+	{"notify", "webhook_attempts", SET_DOUBLE, F(notify_webhook_attempts), "12"},
+	{"notify", "webhook_private", SET_STRING, F(notify_webhook_private), "off"},
 	{"context", "frequent", SET_DOUBLE, F(context_frequent), "3"},
 	{"context", "history_max_rows", SET_DOUBLE, F(history_max_rows), "200000"},
 	{"context", "history_max_days", SET_DOUBLE, F(history_max_days), "400"},

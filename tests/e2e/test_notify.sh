@@ -57,6 +57,8 @@ threads = 4
 per_domain = 2
 backoff = 1
 max_attempts = 3
+webhook_attempts = 5
+webhook_private = on
 EOF
 N=(--db "$DB" --config "$T/leakguard.conf")
 
@@ -225,6 +227,80 @@ grep -q '"sent":2,.*"cancelled":1' "$T/n3.json" || fail "hr send: $(cat "$T/n3.j
 expect "hr to ciso" 1 "$(notices_to hr-2026 ciso@beta.test | wc -l)"
 expect "hr to security (beta.test only)" 1 "$(notices_to hr-2026 security@acme.test | wc -l)"
 grep -q '^Subject: Data of beta.test is in a data leak (hr-2026)' "$(notices_to hr-2026 security@acme.test)" || fail "hr subject"
+
+# ---- webhooks: signed JSON, retried while the receiver is down, verified as README says
+HOOK=$(free_port)
+cat > "$T/hook.py" << 'PY'
+# The README's verification: HMAC-SHA256(key, TIMESTAMP "." BODY), constant-time
+# compare, at most 5 minutes old, each event id once.
+import hashlib, hmac, http.server, os, sys, time
+T, port = sys.argv[1], int(sys.argv[2])
+seen = set()
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        ev, ts, sig = (self.headers.get(h, "") for h in ("X-Leakguard-Event", "X-Leakguard-Timestamp", "X-Leakguard-Signature"))
+        with open(T + "/hook.log", "a") as log:
+            if os.path.exists(T + "/hook-down"):
+                log.write("down %s\n" % ev); self.send_response(503); self.end_headers(); return
+            key = open(T + "/hook.key").read().strip().encode()
+            want = "sha256=" + hmac.new(key, ts.encode() + b"." + body, hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(want, sig):
+                verdict, code = "bad-signature", 401
+            elif not ts.isdigit() or abs(time.time() - int(ts)) > 300:
+                verdict, code = "stale", 401
+            elif ev in seen:
+                verdict, code = "duplicate", 200
+            else:
+                seen.add(ev); verdict, code = "accepted", 200
+                open(T + "/hook-%s.json" % ev, "wb").write(body)
+            log.write("%s %s\n" % (verdict, ev))
+        self.send_response(code); self.end_headers()
+http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+python3 "$T/hook.py" "$T" "$HOOK" &
+PIDS+=($!)
+for _ in $(seq 50); do (exec 3<> "/dev/tcp/127.0.0.1/$HOOK") 2> /dev/null && break; sleep 0.1; done
+hook_add() { # JAR URL -> status
+	req "$1" GET /dashboard/acme.test/notify > /dev/null
+	req "$1" POST /dashboard/acme.test/webhook --data-urlencode "csrf=$(csrf)" --data-urlencode "url=$2"
+}
+expect "webhook, stranger" 403 "$(req x GET /notify > /dev/null; req x POST /dashboard/acme.test/webhook --data-urlencode "csrf=$(csrf)" --data-urlencode "url=http://127.0.0.1:$HOOK/h")"
+expect "webhook ftp" 200 "$(hook_add o ftp://127.0.0.1/x)"
+grep -q 'Webhook not added: only https' "$T/body" || fail "ftp webhook not refused"
+expect "webhook with credentials" 200 "$(hook_add o "http://u:p@127.0.0.1:$HOOK/h")"
+grep -q 'Webhook not added' "$T/body" || fail "webhook with credentials not refused"
+expect "webhook" 200 "$(hook_add o "http://127.0.0.1:$HOOK/hook")"
+sed -n 's/.*signing key (shown once, keep it secret): \([A-Za-z0-9_-]\{43\}\).*/\1/p' "$T/body" > "$T/hook.key"
+[ -s "$T/hook.key" ] || fail "no webhook key shown"
+printf 'email,password\nzed@acme.test,CanaryPw-zz\n' > "$T/web.csv"
+touch "$T/hook-down"
+"$BIN" ingest "${N[@]}" --source web-2026 "$T/web.csv" > /dev/null 2> "$T/ingest4.err" || fail "ingest web"
+grep -q '2 notices queued' "$T/ingest4.err" || fail "web: $(cat "$T/ingest4.err")"
+"$BIN" notify "${N[@]}" --no-wait --json > "$T/w1.json" 2> /dev/null
+grep -q '"sent":1,.*"held":1' "$T/w1.json" || fail "webhook while down: $(cat "$T/w1.json")"
+grep -q '^down ' "$T/hook.log" || fail "webhook not tried while down"
+rm "$T/hook-down"
+sleep 2.2 # the retry's back-off
+"$BIN" notify "${N[@]}" --json > "$T/w2.json" 2> /dev/null
+grep -q '"sent":1,' "$T/w2.json" || fail "webhook after the receiver returned: $(cat "$T/w2.json")"
+expect "webhook accepted once" 1 "$(grep -c '^accepted ' "$T/hook.log")"
+grep -q 'bad-signature\|stale' "$T/hook.log" && fail "leakguard's own signature refused: $(cat "$T/hook.log")"
+ev=$(sed -n 's/^accepted //p' "$T/hook.log")
+j=$T/hook-$ev.json
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["event"] == sys.argv[2] and d["source"] == "web-2026" and d["type"] == "leak.notice", d; assert [x["domain"] for x in d["domains"]] == ["acme.test"] and d["domains"][0]["addresses"] == 1, d' "$j" "$ev" ||
+	fail "webhook body: $(cat "$j")"
+for c in $CANARIES CanaryPw zed@; do grep -qi "$c" "$j" && fail "canary $c in the webhook body"; done
+"$BIN" notify "${N[@]}" --source web-2026 --json > "$T/w3.json" 2> /dev/null
+grep -q '"queued":0,.*"sent":0' "$T/w3.json" || fail "webhook re-run: $(cat "$T/w3.json")"
+# the documented verification refuses a replay older than 5 minutes, and a forgery
+old=$(($(date +%s) - 301))
+sig=$(python3 -c 'import hashlib,hmac,sys; print("sha256=" + hmac.new(open(sys.argv[1]).read().strip().encode(), sys.argv[2].encode() + b"." + open(sys.argv[3], "rb").read(), hashlib.sha256).hexdigest())' "$T/hook.key" "$old" "$j")
+curl -s -o /dev/null -H "X-Leakguard-Event: replayed" -H "X-Leakguard-Timestamp: $old" -H "X-Leakguard-Signature: $sig" --data-binary "@$j" "http://127.0.0.1:$HOOK/hook"
+curl -s -o /dev/null -H "X-Leakguard-Event: forged" -H "X-Leakguard-Timestamp: $(date +%s)" -H "X-Leakguard-Signature: $sig" --data-binary "@$j" "http://127.0.0.1:$HOOK/hook"
+grep -q '^stale replayed$' "$T/hook.log" || fail "old replay not refused"
+grep -q '^bad-signature forged$' "$T/hook.log" || fail "forgery not refused"
 
 # ---- the breach owner's mode
 cat > "$T/contacts.csv" << 'EOF'
