@@ -23,7 +23,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: leakguard notify [--source NAME [--organisations CONTACTS.csv [--dry-run]]]\n"
-		   "                        [--no-send] [--no-wait] [--json] [--db PATH] [--config FILE]\n\n"
+		   "                        [--no-send] [--no-wait] [--json] [--db PATH] [--config FILE]\n"
+		   "       leakguard notify --status [--json]\n\n"
 		   "Queues the notices of leak NAME (one per recipient: every monitored domain and\n"
 		   "subscribed address it holds, several domains of one recipient in one digest),\n"
 		   "then sends every queued notice through [notify] smtp. Without --source it sends\n"
@@ -34,7 +35,8 @@ static void usage(FILE *f)
 		   "  --dry-run            with --organisations: print per-organisation counts, queue nothing\n"
 		   "  --no-send            queue only\n"
 		   "  --no-wait            leave notices to retry queued instead of waiting for them\n"
-		   "  --json               one JSON object on stdout (with --dry-run: JSON lines)\n\n"
+		   "  --status             the queue per source: queued, sent, failed, cancelled\n"
+		   "  --json               one JSON object on stdout (with --dry-run, --status: JSON lines)\n\n"
 		   "Exit status: 0 done, 2 usage error, unknown source or store failure.\n");
 }
 
@@ -78,8 +80,26 @@ enum lg_status cli_notify_queue(const struct config *cfg, const char *path, stru
 
 struct run {
 	const char *source, *orgs;
-	bool dry_run, no_send, no_wait, json, tty;
+	bool dry_run, no_send, no_wait, json, tty, status;
 };
+
+static void status_row(void *ctx, const char *source, const int64_t c[NOTIFY_STATES])
+{
+	const struct run *o = ctx;
+
+	if (o->json) {
+		json_t *j = json_pack("{s:s?, s:I, s:I, s:I, s:I}", "source", g_utf8_validate(source, -1, NULL) ? source : NULL,
+				      "queued", (json_int_t)c[NOTIFY_QUEUED], "sent", (json_int_t)c[NOTIFY_SENT], "failed",
+				      (json_int_t)c[NOTIFY_FAILED], "cancelled", (json_int_t)c[NOTIFY_CANCELLED]);
+
+		json_dumpf(j, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(j);
+		return;
+	}
+	printf("%-24s queued %8lld  sent %8lld  failed %6lld  cancelled %6lld\n", source, (long long)c[NOTIFY_QUEUED],
+	       (long long)c[NOTIFY_SENT], (long long)c[NOTIFY_FAILED], (long long)c[NOTIFY_CANCELLED]);
+}
 
 static int go(const struct run *o, const struct config *cfg, const char *path)
 {
@@ -102,6 +122,12 @@ static int go(const struct run *o, const struct config *cfg, const char *path)
 		rc = portal_store_open(path, &ps, &err);
 	if (!rc)
 		rc = portal_secret(ps, secret, &err);
+	if (!rc && o->status) {
+		rc = notify_queue_each(ns, status_row, (void *)o, &err);
+		if (!rc)
+			status = EXIT_CLEAN;
+		goto out;
+	}
 	if (!rc && o->source && o->orgs)
 		rc = notify_plan_owners(s, ns, o->source, base, o->orgs, o->dry_run, o->json, stdout, &pst, &err);
 	else if (!rc && o->source)
@@ -169,12 +195,14 @@ int cli_notify(int argc, char **argv)
 		{"dry-run", no_argument, NULL, 'n'},      {"no-send", no_argument, NULL, 'q'},
 		{"no-wait", no_argument, NULL, 'w'},      {"json", no_argument, NULL, 'j'},
 		{"db", required_argument, NULL, 'd'},     {"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+		{"status", no_argument, NULL, 'S'},       {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct cli_common opt = {0};
 	struct run o = {.tty = isatty(2)};
 	struct config cfg;
 	char *path;
+	const char *problem;
 	int c, status;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -184,6 +212,7 @@ int cli_notify(int argc, char **argv)
 		case 'n': o.dry_run = true; break;
 		case 'q': o.no_send = true; break;
 		case 'w': o.no_wait = true; break;
+		case 'S': o.status = true; break;
 		case 'j': o.json = opt.json = true; break;
 		case 'd': opt.db_path = optarg; break;
 		case 'c': opt.config_path = optarg; break;
@@ -191,11 +220,14 @@ int cli_notify(int argc, char **argv)
 		default: usage(stderr); return EXIT_ERROR;
 		}
 	}
-	if (optind < argc || (o.source && !*o.source) || (o.orgs && !o.source) || (o.dry_run && !o.orgs)) {
-		cli_error("notify", optind < argc ? "unexpected argument '%s'"
-				    : o.dry_run && !o.orgs ? "--dry-run needs --organisations%s"
-							   : "--organisations needs --source NAME%s",
-			  optind < argc ? argv[optind] : "");
+	problem = optind < argc			? "unexpected argument"
+		  : o.status && (o.source || o.orgs) ? "--status takes no --source or --organisations"
+		  : o.source && !*o.source	       ? "--source needs a NAME"
+		  : o.orgs && !o.source		       ? "--organisations needs --source NAME"
+		  : o.dry_run && !o.orgs	       ? "--dry-run needs --organisations"
+						       : NULL;
+	if (problem) {
+		cli_error("notify", "%s%s%s", problem, optind < argc ? " " : "", optind < argc ? argv[optind] : "");
 		usage(stderr);
 		return EXIT_ERROR;
 	}

@@ -89,4 +89,10 @@ enum lg_status notify_sent_since(struct notify_store *ns, int64_t since, int64_t
 enum lg_status notify_counts(struct notify_store *ns, const char *source, int64_t counts[NOTIFY_STATES],
 			     struct errbuf *err);
 
+/* Calls fn for each source with notices, by name, with its per-state
+ * counts (the operator's view of the queue). */
+enum lg_status notify_queue_each(struct notify_store *ns,
+				 void (*fn)(void *ctx, const char *source, const int64_t counts[NOTIFY_STATES]), void *ctx,
+				 struct errbuf *err);
+
 #endif

@@ -364,3 +364,42 @@ enum lg_status notify_counts(struct notify_store *ns, const char *source, int64_
 	}
 	return rc;
 }
+
+enum lg_status notify_queue_each(struct notify_store *ns,
+				 void (*fn)(void *ctx, const char *source, const int64_t counts[NOTIFY_STATES]), void *ctx,
+				 struct errbuf *err)
+{
+	sqlite3_stmt *st;
+	enum lg_status rc = LG_OK;
+	char last[NOTIFY_TEXT_MAX] = "";
+	int64_t counts[NOTIFY_STATES] = {0};
+	bool any = false;
+	int r;
+
+	pthread_mutex_lock(&ns->lock);
+	st = stmt(ns, "SELECT source, state, count(*) FROM notify_notices GROUP BY source, state ORDER BY source", NULL, 0,
+		  err);
+	if (!st) {
+		pthread_mutex_unlock(&ns->lock);
+		return LG_EIO;
+	}
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int state = sqlite3_column_int(st, 1);
+
+		if (any && strcmp(last, text_at(st, 0)) != 0) {
+			fn(ctx, last, counts);
+			memset(counts, 0, sizeof(counts));
+		}
+		any = true;
+		g_strlcpy(last, text_at(st, 0), sizeof(last));
+		if (state >= 0 && state < NOTIFY_STATES)
+			counts[state] = sqlite3_column_int64(st, 2);
+	}
+	if (r != SQLITE_DONE)
+		rc = db_error(ns, err, "cannot read the queue");
+	else if (any)
+		fn(ctx, last, counts);
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&ns->lock);
+	return rc;
+}

@@ -211,6 +211,13 @@ done
 "$BIN" notify "${N[@]}" --source crm-2026 --json > "$T/n2.json" 2> /dev/null || fail "notify re-run"
 grep -q '"queued":0,.*"sent":0' "$T/n2.json" || fail "re-run queued or sent: $(cat "$T/n2.json")"
 expect "crm notices after re-run" 3 "$(notices crm-2026 | wc -l)"
+"$BIN" notify "${N[@]}" --status --json > "$T/status.json" || fail "notify --status"
+expect "status crm-2026" "0 3 0 0" "$(python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    d = json.loads(l)
+    if d["source"] == "crm-2026": print(d["queued"], d["sent"], d["failed"], d["cancelled"])' "$T/status.json")"
+"$BIN" notify "${N[@]}" --status --source crm-2026 > /dev/null 2>&1
+expect "status with --source" 2 "$?"
 
 # ---- one-click unsubscribe (RFC 8058), applied before the next send
 "$BIN" ingest "${N[@]}" --source hr-2026 "$T/hr" > /dev/null 2> "$T/ingest2.err" || fail "ingest hr"
