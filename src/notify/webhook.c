@@ -142,7 +142,8 @@ enum lg_status webhook_post(const char *url, const char *key, const char *event_
 	CURL *c;
 	CURLcode rc;
 
-	if (!pin(url, allow_private, resolve, sizeof(resolve), err))
+	/* checked again when sending: the setting may have changed since */
+	if (!webhook_url_ok(url, allow_private, err) || !pin(url, allow_private, resolve, sizeof(resolve), err))
 		return LG_EIO;
 	c = curl_easy_init();
 	if (!c)

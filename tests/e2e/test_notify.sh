@@ -85,7 +85,8 @@ CANARIES="CanaryPw CANARYDOC alice@acme.test bob@acme.test carol@beta.test dan@g
 printf 'x,y\n' > "$T/empty.csv"
 "$BIN" ingest "${N[@]}" --source empty "$T/empty.csv" > /dev/null 2>&1 || { echo "ingest failed"; exit 1; }
 "$BIN" serve "${N[@]}" 2> "$T/serve.err" &
-PIDS+=($!)
+serve_pid=$!
+PIDS+=($serve_pid)
 for _ in $(seq 50); do grep -q 'listening on' "$T/serve.err" && break; sleep 0.1; done
 grep -q 'listening on' "$T/serve.err" || { echo "server did not start:"; cat "$T/serve.err"; exit 1; }
 
@@ -308,6 +309,22 @@ curl -s -o /dev/null -H "X-Leakguard-Event: replayed" -H "X-Leakguard-Timestamp:
 curl -s -o /dev/null -H "X-Leakguard-Event: forged" -H "X-Leakguard-Timestamp: $(date +%s)" -H "X-Leakguard-Signature: $sig" --data-binary "@$j" "http://127.0.0.1:$HOOK/hook"
 grep -q '^stale replayed$' "$T/hook.log" || fail "old replay not refused"
 grep -q '^bad-signature forged$' "$T/hook.log" || fail "forgery not refused"
+# with webhook_private off (the default) the notifier POSTs to no loopback or
+# private address, and to no http:// URL, whatever was stored
+expect "webhook https loopback" 200 "$(hook_add o "https://127.0.0.1:$HOOK/ssrf")"
+sed 's/^webhook_private = on$/webhook_private = off/' "$T/leakguard.conf" > "$T/public.conf"
+printf 'email\nyan@acme.test\n' > "$T/ssrf.csv"
+"$BIN" ingest "${N[@]}" --source ssrf-2026 "$T/ssrf.csv" > /dev/null 2>&1 || fail "ingest ssrf"
+lines=$(wc -l < "$T/hook.log")
+"$BIN" notify --db "$DB" --config "$T/public.conf" --no-wait --json > "$T/w4.json" 2> "$T/w4.err"
+grep -q '"sent":1,' "$T/w4.json" || fail "ssrf run: $(cat "$T/w4.json")"
+expect "no POST to a private address" "$lines" "$(wc -l < "$T/hook.log")"
+grep -q 'only https\|no public address' "$T/w4.err" || fail "private webhook refusal not logged: $(cat "$T/w4.err")"
+req o GET /dashboard/acme.test/notify > /dev/null
+for u in "http://127.0.0.1:$HOOK/hook" "https://127.0.0.1:$HOOK/ssrf"; do
+	req o POST /dashboard/acme.test/webhook/remove --data-urlencode "csrf=$(csrf)" --data-urlencode "url=$u" > /dev/null
+done
+expect "webhooks removed" 0 "$(sqlite3 "$DB" "SELECT count(*) FROM notify_subs WHERE kind = 'webhook'")"
 
 # ---- the breach owner's mode
 cat > "$T/contacts.csv" << 'EOF'
@@ -399,6 +416,8 @@ expect "big: missing" 0 "$(comm -23 "$T/want" "$T/got.u" | wc -l)"
 expect "big: unexpected" 0 "$(comm -13 "$T/want" "$T/got.u" | wc -l)"
 expect "big: one Message-ID per notice" "$K" "$(wc -l < "$T/ids")"
 [ "$dups" -le $((kills * 4)) ] || fail "big: $dups copies after $kills kills, more than were in flight"
+kill -TERM "$serve_pid" && wait "$serve_pid"
+grep -E 'AddressSanitizer|LeakSanitizer|runtime error' "$T/serve.err" && fail "the portal: sanitizer report"
 echo "notify: $kills kills of the notifier mid-send: $K of $K notices, none missing, $dups handed over twice (same Message-ID)"
 
 e2e_done
