@@ -391,6 +391,14 @@ sqlite3 "$DB" < "$T/big.sql"
 "$BIN" ingest "${N[@]}" --source big "$T/big.csv" > /dev/null 2> "$T/ingest3.err" || fail "ingest big"
 grep -q "$K notices queued" "$T/ingest3.err" || fail "big: $(cat "$T/ingest3.err")"
 kills=0
+# the portal's own mail does not wait behind the notices: its queue and relay are apart
+"$BIN" notify "${N[@]}" --source big > /dev/null 2>&1 &
+pid=$!
+req s GET /notify > /dev/null
+req s POST /notify --data-urlencode "csrf=$(csrf)" -d 'email=fast@mail.test' > /dev/null
+wait_mail psink fast@mail.test || fail "the portal's mail waited behind the notices"
+kill -0 "$pid" 2> /dev/null || fail "the notifier finished before the portal's mail was sent"
+{ kill -9 "$pid" && kills=$((kills + 1)); wait "$pid"; } 2> /dev/null
 for i in 1 2 3 4 5 6; do
 	"$BIN" notify "${N[@]}" --source big > /dev/null 2>&1 &
 	pid=$!
