@@ -103,20 +103,19 @@ void page_notify_subscribe(struct http_req *r, struct http_resp *out)
 		"until then nothing is sent to it, and an unconfirmed request is deleted.");
 }
 
-/* The subscription a mailed link stands for. */
+/* The subscription a mailed link stands for (to, and the domain or "");
+ * take uses the link up. */
 static bool notify_link(struct http_req *r, char *to, char *domain, bool take)
 {
-	const char *tok = r->target.segs[2];
+	enum lg_status (*look)(struct portal_store *, const char *, const char *, int64_t, char *, char *, bool *,
+			       struct errbuf *) = take ? portal_link_take : portal_link_get;
 	char th[TOKEN_HEX];
 	bool found = false;
 
-	if (!token_valid(tok))
-		return false;
-	token_hash(tok, th);
-	if (take)
-		portal_link_take(r->p->ps, th, "notify", (int64_t)time(NULL), to, domain, &found, NULL);
-	else
-		portal_link_get(r->p->ps, th, "notify", (int64_t)time(NULL), to, domain, &found, NULL);
+	if (token_valid(r->target.segs[2])) {
+		token_hash(r->target.segs[2], th);
+		look(r->p->ps, th, "notify", (int64_t)time(NULL), to, domain, &found, NULL);
+	}
 	return found;
 }
 
