@@ -5,6 +5,7 @@
  * through [notify] smtp (src/notify/send.h). Also the hook `ingest`
  * calls after committing a source. Safe to kill and re-run at any point. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,9 @@ static void usage(FILE *f)
 		   "  --no-wait            leave notices to retry queued instead of waiting for them\n"
 		   "  --status             the queue per source: queued, sent, failed, cancelled\n"
 		   "  --json               one JSON object on stdout (with --dry-run, --status: JSON lines)\n\n"
-		   "Exit status: 0 done, 2 usage error, unknown source or store failure.\n");
+		   "SIGTERM or SIGINT: the notices in flight are finished, no other is started; run\n"
+		   "it again to send the rest. Exit status: 0 done, 2 usage error, unknown source or\n"
+		   "store failure.\n");
 }
 
 /* The portal's base URL: [portal] base_url, or http:// + listen. */
@@ -50,6 +53,14 @@ static char *base_url(const struct config *cfg)
 	while (n && s[n - 1] == '/')
 		s[--n] = '\0';
 	return s;
+}
+
+static volatile sig_atomic_t stop_asked;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_asked = 1;
 }
 
 static void progress(void *ctx, uint64_t sent, uint64_t failed, uint64_t left)
@@ -146,6 +157,12 @@ static int go(const struct run *o, const struct config *cfg, const char *path)
 			.backoff = cfg->notify_backoff, .wait = !o->no_wait, .progress = progress, .ctx = &tty,
 		};
 
+		struct sigaction sa = {.sa_handler = on_stop};
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		so.stop = &stop_asked;
 		rc = notify_send(ns, &so, &sst, &err);
 		if (tty)
 			fputc('\n', stderr);

@@ -108,6 +108,11 @@ static ssize_t pick(struct sender *sd)
 	return -1;
 }
 
+static bool stopping(const struct notify_send_opts *o)
+{
+	return o->stop && *o->stop;
+}
+
 /* Whether anything not yet taken could still go in this batch. */
 static bool waiting(const struct sender *sd)
 {
@@ -188,7 +193,7 @@ static void *worker(void *arg)
 	struct sender *sd = arg;
 
 	pthread_mutex_lock(&sd->lock);
-	while (!sd->rc && waiting(sd)) {
+	while (!sd->rc && !stopping(sd->o) && waiting(sd)) {
 		ssize_t i = pick(sd);
 		const char *d;
 
@@ -295,6 +300,11 @@ enum lg_status notify_send(struct notify_store *ns, const struct notify_send_opt
 		sd.n = 0;
 		if (rc)
 			break;
+		if (stopping(o)) {
+			rc = notify_counts(ns, o->source, counts, err);
+			st->held = rc ? 0 : (uint64_t)counts[NOTIFY_QUEUED];
+			break;
+		}
 		if (progress)
 			continue;
 		rc = notify_counts(ns, o->source, counts, err);
@@ -305,6 +315,8 @@ enum lg_status notify_send(struct notify_store *ns, const struct notify_send_opt
 			break;
 		}
 		usleep(200 * 1000); /* retries not yet due: wait for them */
+		if (stopping(o))
+			break;
 	}
 	g_hash_table_destroy(sd.busy);
 	g_hash_table_destroy(sd.until);

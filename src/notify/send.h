@@ -14,6 +14,7 @@
 #ifndef LG_NOTIFY_SEND_H
 #define LG_NOTIFY_SEND_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -29,6 +30,8 @@ struct notify_send_opts {
 	bool webhook_private;              /* webhooks may reach private addresses (tests, intranets) */
 	double backoff;                    /* seconds before the first retry; doubles */
 	bool wait;                         /* wait for retries instead of leaving them queued */
+	const volatile sig_atomic_t *stop;         /* when *stop becomes non-zero (a SIGTERM): finish the
+	                                    * notices in flight, start no other, return */
 	void (*progress)(void *ctx, uint64_t sent, uint64_t failed, uint64_t left);
 	void *ctx;
 };
