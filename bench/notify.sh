@@ -2,7 +2,7 @@
 # bench/notify.sh: leak notices at scale (issue 18), one command.
 #
 # Usage: bench/notify.sh [ORGANISATIONS [ADDRESSES [KILLS]]]
-#        (default: 65000 organisations, 100000 addresses, 5 kills)
+#        (default: 65000 organisations, 100000 addresses, 20 kills)
 #
 # Makes a leak naming ORGANISATIONS monitored domains (one recipient each,
 # 3 addresses of each domain in the leak) and ADDRESSES subscribed
@@ -16,7 +16,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/leakguard}
-ORGS=${1:-65000} ADDRS=${2:-100000} KILLS=${3:-5}
+ORGS=${1:-65000} ADDRS=${2:-100000} KILLS=${3:-20}
 KILLSET=$(((ORGS + ADDRS) < 20000 ? ORGS + ADDRS : 20000)) # notices sent again for the kill test
 W=$(realpath -m "${BENCH_DIR:-build/bench/notify}")
 rm -rf "$W" && mkdir -p "$W"
@@ -77,7 +77,7 @@ kills=0
 for _ in $(seq "$KILLS"); do
 	"$BIN" notify "${N[@]}" > /dev/null 2>&1 &
 	pid=$!
-	sleep "$((RANDOM % 5 + 1)).$((RANDOM % 10))"
+	sleep "0.$((RANDOM % 9 + 1))"
 	kill -9 "$pid" 2> /dev/null && kills=$((kills + 1))
 	wait "$pid" 2> /dev/null || true
 done
