@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 
+#include <stdint.h>
+
 #include "util/config.h"
 #include "util/errbuf.h"
 
@@ -38,6 +40,7 @@ int cli_stats(int argc, char **argv);
  * signal table as tab-separated lines on stdout. Return EXIT_CLEAN. */
 int cli_dump_config(void);
 int cli_dump_signals(void);
+int cli_notify(int argc, char **argv);
 
 /* Options every subcommand accepts. */
 struct cli_common {
@@ -65,6 +68,11 @@ void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(prin
  * and the value when it is neither text nor json. cli_load_config calls it;
  * the milter's loader too, so a reload can switch formats. */
 enum lg_status cli_log_format(const struct config *cfg, struct errbuf *err);
+/* The ingest hook (notify.c): queues the notices of source for the
+ * monitored domains and subscribed addresses; *added gets how many were new. */
+struct store;
+enum lg_status cli_notify_queue(const struct config *cfg, const char *path, struct store *s, const char *source,
+				uint64_t *added, struct errbuf *err);
 
 extern const char *cli_version;
 

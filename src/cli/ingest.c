@@ -347,6 +347,16 @@ int cli_ingest(int argc, char **argv)
 			       (unsigned long long)st.errors, st.bytes / 1e6, secs,
 			       st.records / (secs > 0 ? secs : 1e-9), st.bytes / 1e6 / (secs > 0 ? secs : 1e-9));
 		status = EXIT_CLEAN;
+		/* issue 18: the committed source's notices, queued for `leakguard notify` */
+		if (!cfg.notify_on_ingest || strcmp(cfg.notify_on_ingest, "off") != 0) {
+			uint64_t queued = 0;
+
+			if (cli_notify_queue(&cfg, path, s, source, &queued, &err))
+				cli_error("ingest", "notices not queued: %s; run leakguard notify --source NAME", err.msg);
+			else if (queued)
+				fprintf(stderr, "leakguard ingest: %llu notices queued; leakguard notify sends them\n",
+					(unsigned long long)queued);
+		}
 	}
 	store_close(&s);
 	mail_shutdown();

@@ -105,6 +105,29 @@ static void do_confirm(struct mailq *q, const struct mailq_job *j)
 	g_free(body);
 }
 
+static void do_notify(struct mailq *q, const struct mailq_job *j)
+{
+	int retry;
+	char *body;
+
+	if (!ratelimit_take(q->per_rcpt, j->to, (double)time(NULL), &retry))
+		return;
+	if (*j->domain)
+		body = g_strdup_printf("Hello,\n\na verified administrator of %s on the leakguard portal named this mailbox\n"
+				       "to get notices when a data leak holds data of %s. To agree, open this link\n"
+				       "and press Confirm:\n\n%s\n\nThe link works once, within %lld minutes. If you do not "
+				       "want these notices,\nignore this mail: nothing is sent to you.\n",
+				       j->domain, j->domain, j->link, (long long)(q->p->set.mail_link_ttl / 60));
+	else
+		body = g_strdup_printf("Hello,\n\nsomeone (we hope you) asked the leakguard portal to tell this address when\n"
+				       "a data leak we index holds it. To agree, open this link and press Confirm:\n\n%s\n\n"
+				       "The link works once, within %lld minutes. If you did not ask, ignore this mail:\n"
+				       "nothing is sent to you and the request is deleted within the hour.\n",
+				       j->link, (long long)(q->p->set.mail_link_ttl / 60));
+	send_text(q->p, j->to, "Confirm leak notices from leakguard", body);
+	g_free(body);
+}
+
 static void *run(void *arg)
 {
 	struct mailq *q = arg;
@@ -123,6 +146,8 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&q->lock);
 		if (j->kind == MAILQ_ADDRESS)
 			do_address(q, j);
+		else if (j->kind == MAILQ_NOTIFY)
+			do_notify(q, j);
 		else
 			do_confirm(q, j);
 		lg_free(j);

@@ -17,6 +17,8 @@
 enum mailq_kind {
 	MAILQ_ADDRESS, /* look `to` up; when found, mail it a result link */
 	MAILQ_CONFIRM, /* mail `to` the domain-confirmation link `link` */
+	MAILQ_NOTIFY,  /* mail `to` the link `link` confirming its leak-notice
+	                * subscription (for `domain`, or its own address when "") */
 };
 
 struct mailq_job {

@@ -71,6 +71,14 @@ struct config {
 	char *portal_trusted_proxy;  /* IP of a reverse proxy trusted for X-Forwarded-For */
 	char *portal_range_access;   /* "off", "key" (default) or "public": who may ask /range/ */
 	char *portal_metrics_listen; /* HOST:PORT for GET /metrics; NULL: none */
+	/* [notify]: notices when a leak names a subscriber (issue 18, src/notify/) */
+	char *notify_smtp, *notify_from; /* the notices' own relay HOST:PORT and sender */
+	double notify_ramp;          /* notices per UTC day, 0 = no limit */
+	double notify_threads, notify_per_domain; /* senders; at most this many at once per recipient domain */
+	double notify_max_attempts, notify_backoff; /* tries per notice; seconds before the first retry */
+	char *notify_on_ingest;      /* "queue" (default): ingest queues notices; "off" */
+	double notify_webhook_attempts; /* tries per webhook event */
+	char *notify_webhook_private;   /* "on": webhooks may be http:// and reach private addresses */
 	double context_frequent;     /* [context] frequent: messages that make a frequent correspondent */
 	double history_max_rows;     /* [context] history_max_rows: correspondent history bound */
 	double history_max_days;     /* [context] history_max_days: forget correspondents unseen this long */
