@@ -25,6 +25,7 @@
 #ifndef LG_MILTER_BANNER_H
 #define LG_MILTER_BANNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/buf.h"
@@ -38,12 +39,19 @@
 struct banner {
 	const char *text; /* UTF-8 plain text, lines separated by '\n' */
 	const char *html; /* UTF-8 HTML fragment, lines separated by '\n' */
+	/* The caller can set the message's Content-Type to
+	 * banner_result.content_type when that is not empty (and then drops the
+	 * message's other Content-* fields, which move into the body, and says
+	 * MIME-Version: 1.0 and Content-Transfer-Encoding: 8bit). */
+	bool may_wrap;
 };
 
 struct banner_result {
-	unsigned text_parts; /* text/plain parts that received the banner (0 or 1) */
-	unsigned html_parts; /* text/html parts that received it (0 or 1) */
-	unsigned skipped;    /* text parts left alone: charset, encoding, bad base64 */
+	unsigned text_parts; /* text/plain parts that received the banner */
+	unsigned html_parts; /* text/html parts that received it */
+	unsigned skipped;    /* text parts that could not: encoding, charset */
+	bool banner_part;    /* a banner part of our own was added (the fallback) */
+	char content_type[128]; /* the message's new Content-Type, "" to keep it */
 };
 
 /* msg is a whole raw message: header block, empty line, body (CRLF or LF
