@@ -206,6 +206,16 @@ else
 	fail "suspicious message is delivered" "$reply"
 fi
 
+# Review F7: base64 with a character outside the alphabet (readers skip it,
+# RFC 2045 6.8) must not keep the banner out of the HTML part readers show.
+reply=$(send "$MSG/banner-dodge.eml" files@docs-share.test)
+if file=$($CHECK find "$MAILDIR" share-5533@docs-share.test); then
+	check "banner: HTML in base64 with a stray character gets it too" \
+		$CHECK banner "$MSG/banner-dodge.eml" "$file" "$TAG" "$REPORT"
+else
+	fail "banner-dodge message is delivered" "$reply"
+fi
+
 reply=$(send "$MSG/spoofed.eml" files@docs-share.test)
 if file=$($CHECK find "$MAILDIR" share-5532@docs-share.test); then
 	verdicts=$($CHECK header "$file" X-Leakguard-Verdict)

@@ -374,12 +374,109 @@ static void test_base64(void **state)
 	buf_cleanup(&d);
 }
 
+/* ---- what the reader shows (review F7) ------------------------------------- */
+
+static const struct banner warn = {"LGWARN\n", "<b>LGWARN</b>\n", false};
+static const struct banner warn_wrap = {"LGWARN\n", "<b>LGWARN</b>\n", true};
+
+/* Inserts b into raw and parses the result with GMime, as a reader would:
+ * with the original header block, or with content_type when the result
+ * asks for one. Caller frees. */
+static struct mail_message *shown_after(const char *raw, size_t len, const struct banner *b,
+					struct banner_result *res)
+{
+	struct buf out, whole;
+	struct mail_message *m;
+
+	buf_init(&out);
+	buf_init(&whole);
+	assert_int_equal(banner_insert(raw, len, b, &out, res), LG_OK);
+	if (*res->content_type)
+		buf_appendf(&whole, "From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: %s\r\n\r\n", res->content_type);
+	else
+		buf_append(&whole, raw, banner_body_offset(raw, len));
+	buf_append(&whole, out.data, out.len);
+	m = mail_message_parse(whole.data, whole.len);
+	assert_int_equal(m->defects, 0);
+	buf_cleanup(&out);
+	buf_cleanup(&whole);
+	return m;
+}
+
+static void test_wide_charsets(void **state)
+{
+	/* UTF-16LE with a byte-order mark, base64: "<p>hi</p>". */
+	static const char html16[] =
+		"From: a@example.org\r\nContent-Type: multipart/alternative; boundary=\"xx\"\r\n\r\n--xx\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+		"--xx\r\nContent-Type: text/html; charset=utf-16\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+		"//48AHAAPgBoAGkAPAAvAHAAPgA=\r\n--xx--\r\n";
+	static const char plain16[] = "Content-Type: text/plain; charset=UTF-16\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+				      "\xff\xfeh\0i\0";
+	static const char want16[] = "\xff\xfe" "B\0\r\0\n\0h\0i\0";
+	struct banner_result res;
+	struct mail_message *m;
+	struct buf out;
+	const char *at;
+
+	(void)state;
+	m = shown_after(html16, strlen(html16), &warn, &res);
+	assert_int_equal(res.html_parts, 1);
+	assert_int_equal(res.text_parts, 1);
+	assert_non_null(at = strstr(m->html_text, "LGWARN"));
+	assert_true(at < strstr(m->html_text, "hi"));
+	mail_message_free(&m);
+	buf_init(&out);
+	assert_int_equal(banner_insert(plain16, sizeof(plain16) - 1, &small, &out, &res), LG_OK);
+	assert_int_equal(out.len, sizeof(want16) - 1);
+	assert_memory_equal(out.data, want16, sizeof(want16) - 1);
+	buf_cleanup(&out);
+}
+
+static void test_fallback(void **state)
+{
+	/* The displayed (last) alternative is in an encoding nobody can write. */
+	static const char alt[] =
+		"From: a@example.org\r\nContent-Type: multipart/alternative; boundary=\"xx\"\r\n\r\n--xx\r\nContent-Type: text/plain\r\n\r\nplain\r\n"
+		"--xx\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: x-gzip64\r\n\r\nH4sIAAAA\r\n--xx--\r\n";
+	static const char mixed[] = "From: a@example.org\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\npre\r\n--m\r\n"
+				    "Content-Type: text/plain\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin\r\n--m--\r\n";
+	static const char single[] = "From: a@example.org\r\nSubject: x\r\nContent-Type: text/html; charset=utf-8\r\n"
+				     "Content-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 a\r\n";
+	struct banner_result res;
+	struct mail_message *m;
+	struct buf out;
+
+	(void)state;
+	m = shown_after(alt, strlen(alt), &warn, &res);
+	assert_true(res.banner_part);
+	assert_int_equal(res.text_parts, 1); /* the plain alternative too */
+	assert_non_null(strstr(m->html_text, "LGWARN"));
+	mail_message_free(&m);
+	m = shown_after(mixed, strlen(mixed), &warn, &res);
+	assert_true(res.banner_part);
+	assert_non_null(strstr(m->text, "LGWARN"));
+	mail_message_free(&m);
+	/* A single part: wrapped when the caller can set Content-Type. */
+	buf_init(&out);
+	assert_int_equal(banner_insert(single, strlen(single), &warn, &out, &res), LG_ENOTFOUND);
+	assert_int_equal(out.len, 0);
+	buf_cleanup(&out);
+	m = shown_after(single, strlen(single), &warn_wrap, &res);
+	assert_true(res.banner_part);
+	assert_non_null(strstr(res.content_type, "multipart/mixed; boundary="));
+	assert_non_null(strstr(m->html_text, "LGWARN"));
+	assert_non_null(strstr(m->text, "LGWARN"));
+	mail_message_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_result_parses_the_same),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_wide_charsets),
+		cmocka_unit_test(test_fallback),
 		cmocka_unit_test(test_qp),
 		cmocka_unit_test(test_base64),
 	};
