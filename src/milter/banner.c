@@ -384,9 +384,28 @@ static void render(struct buf *out, const char *src, bool html, bool utf8, const
 	}
 }
 
+/* True when ASCII text reads the same in charset cs: the common ones by
+ * name, others by converting a probe (EBCDIC code pages do not). A charset
+ * iconv does not know counts as compatible: readers fall back to ASCII. */
+static bool ascii_compatible(const char *cs)
+{
+	static const char probe[] = "<b>Az09</b>\r\n";
+	gsize n = 0;
+	gchar *conv;
+	bool same;
+
+	if (!*cs || !strcmp(cs, "utf-8") || !strcmp(cs, "utf8") || !strcmp(cs, "us-ascii") ||
+	    !strncmp(cs, "iso-8859-", 9) || !strncmp(cs, "windows-", 8))
+		return true;
+	conv = g_convert(probe, -1, cs, "UTF-8", NULL, &n, NULL);
+	same = !conv || (n == sizeof(probe) - 1 && memcmp(conv, probe, n) == 0);
+	g_free(conv);
+	return same;
+}
+
 /* The iconv name a banner must be converted to for a part in a charset
- * whose units are not ASCII bytes (UTF-16/32, UCS-2/4, UTF-7), or NULL for
- * an ASCII-compatible charset. *bom gets the length of the byte-order mark
+ * whose units are not ASCII bytes (UTF-16/32, UCS-2/4, UTF-7, EBCDIC code
+ * pages), or NULL for an ASCII-compatible charset. *bom gets the length of the byte-order mark
  * the decoded content d starts with; without one UTF-16 and UTF-32 are
  * big-endian (RFC 2781 section 4.3) unless the first unit reads as
  * little-endian ASCII, as readers guess. */
@@ -422,7 +441,7 @@ static const char *wide_charset(const char *cs, const char *d, size_t n, size_t 
 		}
 		return le ? "UTF-32LE" : "UTF-32BE";
 	}
-	return NULL;
+	return ascii_compatible(cs) ? NULL : cs;
 }
 
 /* Replaces the UTF-8 banner in b by its conversion to charset; false when
