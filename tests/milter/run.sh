@@ -461,8 +461,8 @@ done
 check "history: vouched mail is remembered" sh -c "'$BIN' history --stats --db '$WORK/no-state.db' | grep -qE '^entries: ([3-9]|[1-9][0-9]+)$'"
 check "history: one vouched mail does not make a domain known" sh -c "'$BIN' history --stats --db '$WORK/no-state.db' | grep -qx 'domains: 0'"
 check "history: no address kept as text" sh -c "! grep -aq 'someone@corr-one' '$WORK/no-state.db.history'*"
-printf 'From: User <user@example.com>\nTo: Someone <someone@corr-two.test>\nSubject: reply\nMessage-ID: <hist-sent@x>\n\nhi\n' >"$WORK/sent.eml"
-check "history: sent mail is learnt" sh -c "'$BIN' history --learn --org example.com --db '$WORK/no-state.db' '$WORK/sent.eml' | grep -q ', 1 domains'"
+printf 'From: User <user@example.com>\nTo: someone@corr-one.test, someone@corr-two.test, someone@corr-three.test\nSubject: reply\nMessage-ID: <hist-sent@x>\n\nhi\n' >"$WORK/sent.eml"
+check "history: sent mail is learnt" sh -c "'$BIN' history --learn --org example.com --db '$WORK/no-state.db' '$WORK/sent.eml' | grep -q ', 3 domains'"
 hup_wait || fail "history: SIGHUP"
 printf 'From: New <new@first-time.test>\nTo: user@example.com\nSubject: hi\nMessage-ID: <hist-new@x>\n\nhello\n' >"$WORK/hist.eml"
 send "$WORK/hist.eml" new@first-time.test >/dev/null
