@@ -10,22 +10,14 @@
 . "$(dirname "$0")/lib.sh" banner "$@"
 HERE=$(cd "$(dirname "$0")" && pwd)
 echo "http://blocked-url.test/login/view" >"$T/blocked_urls.txt"
-: >"$T/blocked_domains.txt"
 cat >"$T/lg.conf" <<CONF
 [general]
 db = $T/no-state.db
-[protect]
-domains = example.com
-[thresholds]
-suspicious = 4.0
-spam = 12.0
-phishing = 12.0
 [actions]
 suspicious = tag
-spam = tag
-phishing = tag
+[thresholds]
+suspicious = 4.0
 [lists]
-blocked_domains = blocked_domains.txt
 blocked_urls = blocked_urls.txt
 [weights]
 BLOCKED_URL = 5.0
