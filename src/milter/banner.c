@@ -412,8 +412,11 @@ static bool ascii_compatible(const char *cs)
 static const char *wide_charset(const char *cs, const char *d, size_t n, size_t *bom)
 {
 	const unsigned char *u = (const unsigned char *)d;
-	bool u16 = !strncmp(cs, "utf-16", 6) || !strncmp(cs, "ucs-2", 5) || !strcmp(cs, "ucs2");
-	bool u32 = !strncmp(cs, "utf-32", 6) || !strncmp(cs, "ucs-4", 5) || !strcmp(cs, "ucs4");
+	/* "unicode" is what Microsoft software calls UTF-16LE. */
+	bool u16 = !strncmp(cs, "utf-16", 6) || !strncmp(cs, "utf16", 5) || !strncmp(cs, "ucs-2", 5) ||
+		   !strncmp(cs, "ucs2", 4) || !strcmp(cs, "unicode");
+	bool u32 = !strncmp(cs, "utf-32", 6) || !strncmp(cs, "utf32", 5) || !strncmp(cs, "ucs-4", 5) ||
+		   !strncmp(cs, "ucs4", 4);
 
 	*bom = 0;
 	if (!strcmp(cs, "utf-7") || !strcmp(cs, "unicode-1-1-utf-7"))

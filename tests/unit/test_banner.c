@@ -429,6 +429,14 @@ static void test_wide_charsets(void **state)
 	assert_int_equal(banner_insert(plain16, sizeof(plain16) - 1, &small, &out, &res), LG_OK);
 	assert_int_equal(out.len, sizeof(want16) - 1);
 	assert_memory_equal(out.data, want16, sizeof(want16) - 1);
+	/* Microsoft's "unicode" is UTF-16: the banner in its units, no second BOM. */
+	buf_reset(&out);
+	assert_int_equal(banner_insert("Content-Type: text/plain; charset=unicode\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+				       "\xff\xfeh\0i\0",
+				       86, &small, &out, &res),
+			 LG_OK);
+	assert_int_equal(out.len, sizeof(want16) - 1);
+	assert_memory_equal(out.data, want16, sizeof(want16) - 1);
 	/* An EBCDIC part gets the banner in EBCDIC ("B" is 0xC2, CR LF 0x0D 0x25). */
 	buf_reset(&out);
 	assert_int_equal(banner_insert("Content-Type: text/plain; charset=ibm037\r\nContent-Transfer-Encoding: binary\r\n\r\n"
