@@ -37,7 +37,9 @@ static void usage(FILE *f)
 		"addresses and hijacked reply chains; the milter adds every clean message it passes.\n"
 		"--learn adds mail already delivered: a message file, mbox, Maildir, tree or -.\n"
 		"Mail from your own domains counts its recipients as correspondents, other mail its\n"
-		"sender. Only keyed hashes are kept, and correspondents' domains.\n\n"
+		"sender: you vouch for the mail you give it. (The milter learns an outside sender\n"
+		"only once your staff wrote to its domain, or after vouched mail on 3 separate days.)\n"
+		"Only keyed hashes are kept, and correspondents' domains.\n\n"
 		"Options:\n"
 		"  --learn           add the mail at PATH...\n"
 		"  --stats           entries and domains held\n"
@@ -52,8 +54,9 @@ static bool on_message(void *ctx, const char *label, const char *raw, size_t len
 {
 	struct learn *l = ctx;
 	struct mail_message *msg = mail_message_parse(raw, len);
+	const struct hist_facts archive = {NULL, 0, true};
 
-	l->rc = history_record(l->h, msg, l->own, l->nown, l->now, &l->err);
+	l->rc = history_learn(l->h, msg, &archive, l->own, l->nown, l->now, &l->err);
 	mail_message_free(&msg);
 	l->messages++;
 	if (!l->rc && ++l->in_batch >= BATCH) {

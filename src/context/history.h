@@ -25,6 +25,8 @@ enum hist_kind {
 	HIST_NAME,     /* a display name; aux: hash of the address it came with */
 	HIST_MSGID,    /* a Message-ID seen (in either direction) */
 	HIST_THREAD,   /* a thread's subject without Re:/Fwd: */
+	HIST_VOUCHED,  /* an outside domain's vouched inbound mail: count = separate
+			* days with one, last = when the latest counted day began */
 };
 
 struct hist_entry {

@@ -105,8 +105,9 @@ static enum lg_status note_person(struct history *h, const struct mail_address *
 	return rc;
 }
 
-static enum lg_status note_recipients(struct history *h, const struct mail_message *msg, const char *const *own,
-				      size_t nown, int64_t now, struct errbuf *err)
+/* Outside To and Cc of an archived message from an own domain. */
+static enum lg_status note_header_recipients(struct history *h, const struct mail_message *msg,
+					     const char *const *own, size_t nown, int64_t now, struct errbuf *err)
 {
 	static const char *const fields[] = {"To", "Cc"};
 	struct mail_address people[CTX_MAX_PEOPLE];
@@ -122,22 +123,82 @@ static enum lg_status note_recipients(struct history *h, const struct mail_messa
 	return rc;
 }
 
-enum lg_status history_record(struct history *h, const struct mail_message *msg, const char *const *own,
-			      size_t nown, int64_t now, struct errbuf *err)
+/* Outside envelope recipients the MTA recorded: address and domain only
+ * (the display name in To is the sender's text). */
+static enum lg_status note_envelope_recipients(struct history *h, const struct mail_message *msg,
+					       const struct hist_facts *f, const char *const *own, size_t nown,
+					       int64_t now, struct errbuf *err)
+{
+	enum lg_status rc = LG_OK;
+
+	for (size_t i = 0; f && i < f->nrcpts && !rc; i++) {
+		struct mail_address a;
+
+		if (!f->rcpts[i] || mail_address_list(msg->arena, f->rcpts[i], &a, 1) != 1 || !*a.domain ||
+		    ctx_is_own(a.domain, own, nown))
+			continue;
+		a.display = "";
+		rc = note_person(h, &a, now, err);
+	}
+	return rc;
+}
+
+/* Counts today for the outside sender's domain; true when the domain is
+ * known (the organisation wrote to it before, or this is its
+ * HIST_VOUCHED_DAYS-th separate day). */
+static bool vouched_enough(struct history *h, const char *domain, int64_t now, enum lg_status *rc,
+			   struct errbuf *err)
+{
+	struct hist_entry e;
+	int64_t today = now - now % 86400, days = 0;
+
+	*rc = LG_OK;
+	if (history_get(h, HIST_DOMAIN, domain, &e))
+		return true;
+	if (history_get(h, HIST_VOUCHED, domain, &e)) {
+		days = e.count;
+		if (e.last >= today)
+			return false; /* today counted already */
+	}
+	*rc = history_note(h, HIST_VOUCHED, domain, 0, NULL, today, err);
+	return !*rc && days + 1 >= HIST_VOUCHED_DAYS;
+}
+
+enum lg_status history_learn(struct history *h, const struct mail_message *msg, const struct hist_facts *facts,
+			     const char *const *own, size_t nown, int64_t now, struct errbuf *err)
 {
 	char subject[CTX_MAX_NORM + 1];
-	bool reply;
+	bool reply, archive = facts && facts->archive;
 	enum lg_status rc = LG_OK;
 
 	if (!msg->has_from || !*msg->from.domain)
 		return LG_OK;
-	if (ctx_is_own(msg->from.domain, own, nown))
-		rc = note_recipients(h, msg, own, nown, now, err);
-	else
+	if (ctx_is_own(msg->from.domain, own, nown)) {
+		rc = archive ? note_header_recipients(h, msg, own, nown, now, err)
+			     : note_envelope_recipients(h, msg, facts, own, nown, now, err);
+		/* Only staff's own Message-ID and subject are learnt from an
+		 * outgoing message whose envelope says who it went to. */
+		if (!archive && (!facts || !facts->nrcpts))
+			return rc;
+	} else {
+		struct arena *a = arena_new();
+		const char *reg = domain_registrable(a, msg->from.domain);
+		bool known = archive || vouched_enough(h, reg ? reg : msg->from.domain, now, &rc, err);
+
+		arena_free(&a);
+		if (rc || !known)
+			return rc;
 		rc = note_person(h, &msg->from, now, err);
+	}
 	if (!rc && msg->message_id && *msg->message_id)
 		rc = history_note(h, HIST_MSGID, msg->message_id, 0, NULL, now, err);
 	if (!rc && ctx_subject_norm(msg->subject, &reply, subject) >= 6)
 		rc = history_note(h, HIST_THREAD, subject, 0, NULL, now, err);
 	return rc;
+}
+
+enum lg_status history_record(struct history *h, const struct mail_message *msg, const char *const *own,
+			      size_t nown, int64_t now, struct errbuf *err)
+{
+	return history_learn(h, msg, NULL, own, nown, now, err);
 }

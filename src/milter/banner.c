@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "milter/banner.h"
 #include "milter/codec.h"
 #include "util/alloc.h"
@@ -28,12 +30,17 @@ struct part {
 	char boundary[256];
 	char charset[64];   /* lower case */
 	char cte[40];       /* lower case */
+	char start[256];    /* multipart/related start= (RFC 2387), without <> */
+	char id[256];       /* Content-ID, without <> */
 	bool attachment;    /* Content-Disposition: attachment */
+	bool inline_disp;   /* Content-Disposition: inline, said explicitly */
 	bool named;         /* a name= or filename= parameter */
 };
 
 struct edit {
 	size_t off, del; /* replace [off, off + del) of the message by ins */
+	int rank;        /* order among edits at one offset: lower first */
+	size_t seq;      /* then the order they were made in */
 	struct buf ins;
 };
 
@@ -46,6 +53,7 @@ struct walk {
 	size_t nedits, cap;
 	unsigned parts;
 	bool have_text, have_html;
+	bool missed; /* a part a reader shows could not take the banner */
 	struct banner_result *res;
 };
 
@@ -108,7 +116,18 @@ static void copy_lower(char *dst, size_t cap, const char *s, size_t n)
 
 /* ---- header fields ------------------------------------------------------- */
 
-enum field { FIELD_OTHER, FIELD_TYPE, FIELD_CTE, FIELD_DISPOSITION };
+enum field { FIELD_OTHER, FIELD_TYPE, FIELD_CTE, FIELD_DISPOSITION, FIELD_ID };
+
+/* Copies a msg-id (RFC 5322 3.6.4) without blanks and angle brackets. */
+static void copy_id(char *dst, size_t cap, const char *s, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k + 1 < cap; i++)
+		if (!is_space(s[i]) && s[i] != '<' && s[i] != '>')
+			dst[k++] = s[i];
+	dst[k] = '\0';
+}
 
 /* Reads `attr=value` parameters (RFC 2045 section 5.1; quoted strings with
  * backslash escapes) from v[i, n) into p. */
@@ -148,6 +167,8 @@ static void read_params(const char *v, size_t n, size_t i, struct part *p)
 			snprintf(p->boundary, sizeof(p->boundary), "%s", value);
 		else if (strcmp(attr, "charset") == 0)
 			copy_lower(p->charset, sizeof(p->charset), value, k);
+		else if (strcmp(attr, "start") == 0)
+			copy_id(p->start, sizeof(p->start), value, k);
 		else if (strncmp(attr, "name", 4) == 0 || strncmp(attr, "filename", 8) == 0)
 			p->named = true;
 	}
@@ -192,7 +213,12 @@ static void read_field(enum field f, const char *v, size_t n, struct part *p)
 		k = token_len(v, n, i, 0);
 		if (same_ci(v + i, k, "attachment"))
 			p->attachment = true;
+		else if (same_ci(v + i, k, "inline"))
+			p->inline_disp = true;
 		read_params(v, n, i + k, p);
+		break;
+	case FIELD_ID:
+		copy_id(p->id, sizeof(p->id), v + i, n - i);
 		break;
 	case FIELD_OTHER:
 		break;
@@ -209,6 +235,8 @@ static enum field field_of(const char *name, size_t n)
 		return FIELD_CTE;
 	if (same_ci(name, n, "content-disposition"))
 		return FIELD_DISPOSITION;
+	if (same_ci(name, n, "content-id"))
+		return FIELD_ID;
 	return FIELD_OTHER;
 }
 
@@ -240,7 +268,7 @@ static void value_add(char *value, size_t *vlen, const char *s, size_t n)
 static enum header_end read_headers(const char *msg, size_t start, size_t end, struct part *p)
 {
 	char value[VALUE_MAX];
-	bool seen[4] = {false};
+	bool seen[5] = {false};
 	size_t i = start;
 
 	memset(p, 0, sizeof(*p));
@@ -356,11 +384,82 @@ static void render(struct buf *out, const char *src, bool html, bool utf8, const
 	}
 }
 
-static bool charset_unusable(const char *cs)
+/* True when ASCII text reads the same in charset cs: the common ones by
+ * name, others by converting a probe (EBCDIC code pages do not). A charset
+ * iconv does not know counts as compatible: readers fall back to ASCII. */
+static bool ascii_compatible(const char *cs)
 {
-	/* Multi-byte-unit charsets: ASCII bytes would not read as text there. */
-	return strncmp(cs, "utf-16", 6) == 0 || strncmp(cs, "utf-32", 6) == 0 ||
-	       strncmp(cs, "ucs-", 4) == 0 || strncmp(cs, "utf-7", 5) == 0;
+	static const char probe[] = "<b>Az09</b>\r\n";
+	gsize n = 0;
+	gchar *conv;
+	bool same;
+
+	if (!*cs || !strcmp(cs, "utf-8") || !strcmp(cs, "utf8") || !strcmp(cs, "us-ascii") ||
+	    !strncmp(cs, "iso-8859-", 9) || !strncmp(cs, "windows-", 8))
+		return true;
+	conv = g_convert(probe, -1, cs, "UTF-8", NULL, &n, NULL);
+	same = !conv || (n == sizeof(probe) - 1 && memcmp(conv, probe, n) == 0);
+	g_free(conv);
+	return same;
+}
+
+/* The iconv name a banner must be converted to for a part in a charset
+ * whose units are not ASCII bytes (UTF-16/32, UCS-2/4, UTF-7, EBCDIC code
+ * pages), or NULL for an ASCII-compatible charset. *bom gets the length of the byte-order mark
+ * the decoded content d starts with; without one UTF-16 and UTF-32 are
+ * big-endian (RFC 2781 section 4.3) unless the first unit reads as
+ * little-endian ASCII, as readers guess. */
+static const char *wide_charset(const char *cs, const char *d, size_t n, size_t *bom)
+{
+	const unsigned char *u = (const unsigned char *)d;
+	/* "unicode" is what Microsoft software calls UTF-16LE. */
+	bool u16 = !strncmp(cs, "utf-16", 6) || !strncmp(cs, "utf16", 5) || !strncmp(cs, "ucs-2", 5) ||
+		   !strncmp(cs, "ucs2", 4) || !strcmp(cs, "unicode");
+	bool u32 = !strncmp(cs, "utf-32", 6) || !strncmp(cs, "utf32", 5) || !strncmp(cs, "ucs-4", 5) ||
+		   !strncmp(cs, "ucs4", 4);
+
+	*bom = 0;
+	if (!strcmp(cs, "utf-7") || !strcmp(cs, "unicode-1-1-utf-7"))
+		return "UTF-7";
+	if (u16) {
+		bool le = strstr(cs, "le") != NULL, be = strstr(cs, "be") != NULL;
+
+		if (n >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
+			*bom = 2;
+			le = u[0] == 0xff;
+		} else if (!le && !be) {
+			le = n >= 2 && u[0] && !u[1];
+		}
+		return le ? "UTF-16LE" : "UTF-16BE";
+	}
+	if (u32) {
+		bool le = strstr(cs, "le") != NULL, be = strstr(cs, "be") != NULL;
+
+		if (n >= 4 && ((u[0] == 0xff && u[1] == 0xfe && !u[2] && !u[3]) ||
+			       (!u[0] && !u[1] && u[2] == 0xfe && u[3] == 0xff))) {
+			*bom = 4;
+			le = u[0] == 0xff;
+		} else if (!le && !be) {
+			le = n >= 4 && u[0] && !u[1] && !u[2] && !u[3];
+		}
+		return le ? "UTF-32LE" : "UTF-32BE";
+	}
+	return ascii_compatible(cs) ? NULL : cs;
+}
+
+/* Replaces the UTF-8 banner in b by its conversion to charset; false when
+ * iconv cannot. */
+static bool convert_banner(struct buf *b, const char *charset)
+{
+	gsize n = 0;
+	gchar *conv = g_convert(b->data ? b->data : "", (gssize)b->len, charset, "UTF-8", NULL, &n, NULL);
+
+	if (!conv)
+		return false;
+	buf_reset(b);
+	buf_append(b, conv, n);
+	g_free(conv);
+	return true;
 }
 
 static const char *eol_of(const char *d, size_t n)
@@ -378,6 +477,8 @@ static struct edit *add_edit(struct walk *w, size_t off, size_t del)
 	e = &w->edits[w->nedits++];
 	e->off = off;
 	e->del = del;
+	e->rank = 0;
+	e->seq = w->nedits;
 	buf_init(&e->ins);
 	return e;
 }
@@ -427,18 +528,16 @@ static void edit_qp(struct walk *w, const struct part *p, size_t doff, const str
 	}
 }
 
-static void insert(struct walk *w, const struct part *p, bool html)
+/* Puts the banner into part p; false, counted as skipped, when it cannot
+ * (an unknown transfer encoding, a charset iconv does not know). */
+static bool insert(struct walk *w, const struct part *p, bool html)
 {
 	enum { ENC_IDENTITY, ENC_QP, ENC_BASE64 } enc;
-	const char *content = w->msg + p->body, *d;
-	size_t clen = p->end - p->body, dlen, doff;
-	bool eight_bit, utf8 = strcmp(p->charset, "utf-8") == 0 || strcmp(p->charset, "utf8") == 0;
+	const char *content = w->msg + p->body, *d, *wide;
+	size_t clen = p->end - p->body, dlen, doff, bom;
+	bool eight_bit, ok = false, utf8 = strcmp(p->charset, "utf-8") == 0 || strcmp(p->charset, "utf8") == 0;
 	struct buf dec, banner;
 
-	if (charset_unusable(p->charset)) {
-		w->res->skipped++;
-		return;
-	}
 	if (!*p->cte || !strcmp(p->cte, "7bit") || !strcmp(p->cte, "8bit") || !strcmp(p->cte, "binary"))
 		enc = ENC_IDENTITY;
 	else if (!strcmp(p->cte, "quoted-printable"))
@@ -447,7 +546,7 @@ static void insert(struct walk *w, const struct part *p, bool html)
 		enc = ENC_BASE64;
 	else {
 		w->res->skipped++;
-		return;
+		return false;
 	}
 	buf_init(&dec);
 	buf_init(&banner);
@@ -457,20 +556,26 @@ static void insert(struct walk *w, const struct part *p, bool html)
 		codec_qp_decode(content, clen, &dec);
 		d = dec.data ? dec.data : "", dlen = dec.len;
 	} else if (enc == ENC_BASE64) {
-		if (!codec_base64_decode(content, clen, &dec)) {
-			w->res->skipped++;
-			goto out;
-		}
+		codec_base64_decode(content, clen, &dec);
 		d = dec.data ? dec.data : "", dlen = dec.len;
 	}
-	if (html)
+	wide = wide_charset(p->charset, d, dlen, &bom);
+	if (wide)
+		doff = bom;
+	else if (html)
 		doff = html_offset(d, dlen);
 	else
 		doff = dlen >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
 	/* 8-bit text is allowed unless the part promises 7bit (or says nothing). */
 	eight_bit = enc != ENC_IDENTITY || !strcmp(p->cte, "8bit") || !strcmp(p->cte, "binary");
-	render(&banner, html ? w->b->html : w->b->text, html, utf8 && eight_bit,
-	       enc == ENC_BASE64 ? eol_of(d, dlen) : w->eol);
+	render(&banner, html ? w->b->html : w->b->text, html, wide || (utf8 && eight_bit),
+	       wide ? "\r\n" : enc == ENC_BASE64 ? eol_of(d, dlen) : w->eol);
+	/* A wide charset gets the banner in its own units: ASCII bytes there
+	 * would read as other characters, or as nothing. */
+	if (wide && !convert_banner(&banner, wide)) {
+		w->res->skipped++;
+		goto out;
+	}
 	if (enc == ENC_IDENTITY)
 		buf_append(&add_edit(w, p->body + doff, 0)->ins, banner.data ? banner.data : "", banner.len);
 	else if (enc == ENC_QP)
@@ -484,9 +589,11 @@ static void insert(struct walk *w, const struct part *p, bool html)
 		w->have_text = true;
 		w->res->text_parts++;
 	}
+	ok = true;
 out:
 	buf_cleanup(&dec);
 	buf_cleanup(&banner);
+	return ok;
 }
 
 /* ---- the walk ------------------------------------------------------------ */
@@ -503,20 +610,20 @@ struct span {
 	size_t start, end;
 };
 
-/* Walks the children of multipart p: each lies between two delimiter lines
+/* The children of multipart p: each lies between two delimiter lines
  * ("--boundary", the closing one "--boundary--", blanks allowed after); the
  * line end before a delimiter belongs to the delimiter (RFC 2046 5.1.1).
- * A reader shows the last alternative it can display (RFC 2046 5.1.4), so
- * the children of multipart/alternative are walked last first: a decoy
- * HTML part in front cannot take the banner the real one needs. */
-static void walk_multipart(struct walk *w, const struct part *p, unsigned depth, bool body_slot)
+ * Returns how many into *kids (caller frees); *first gets the offset of the
+ * first delimiter line (SIZE_MAX without one), *close that of the closing
+ * one's line end (p->end when it is missing). */
+static size_t children(const char *m, const struct part *p, struct span **kids, size_t *first, size_t *close)
 {
-	const char *m = w->msg;
-	const char *child_type = strcmp(p->type, "multipart/digest") == 0 ? "message/rfc822" : "text/plain";
-	bool alternative = strcmp(p->type, "multipart/alternative") == 0, closed = false;
 	size_t blen = strlen(p->boundary), i = p->body, child = SIZE_MAX, n = 0, cap = 0;
-	struct span *kids = NULL;
+	bool closed = false;
 
+	*kids = NULL;
+	*first = SIZE_MAX;
+	*close = p->end;
 	while (i < p->end && !closed && n < BANNER_MAX_PARTS) {
 		size_t e = line_end(m, i, p->end), ce = content_end(m, i, e, p->end), k = i + 2 + blen;
 		bool closing = false;
@@ -529,16 +636,20 @@ static void walk_multipart(struct walk *w, const struct part *p, unsigned depth,
 			while (k < ce && is_blank(m[k]))
 				k++;
 			if (k == ce) {
-				if (child != SIZE_MAX) {
-					size_t cend = i;
+				size_t cend = i;
 
-					if (cend > child && m[cend - 1] == '\n')
-						cend--;
-					if (cend > child && m[cend - 1] == '\r')
-						cend--;
-					kids = lg_grow(kids, &cap, n + 1, sizeof(*kids));
-					kids[n++] = (struct span){child, cend};
+				if (cend > p->body && m[cend - 1] == '\n')
+					cend--;
+				if (cend > p->body && m[cend - 1] == '\r')
+					cend--;
+				if (child != SIZE_MAX) {
+					*kids = lg_grow(*kids, &cap, n + 1, sizeof(**kids));
+					(*kids)[n++] = (struct span){child, cend < child ? child : cend};
+				} else if (*first == SIZE_MAX) {
+					*first = i;
 				}
+				if (closing)
+					*close = cend;
 				closed = closing;
 				child = closing ? SIZE_MAX : next_line(e, p->end);
 			}
@@ -546,22 +657,102 @@ static void walk_multipart(struct walk *w, const struct part *p, unsigned depth,
 		i = next_line(e, p->end);
 	}
 	if (child != SIZE_MAX && n < BANNER_MAX_PARTS) {
-		kids = lg_grow(kids, &cap, n + 1, sizeof(*kids));
-		kids[n++] = (struct span){child, p->end};
+		*kids = lg_grow(*kids, &cap, n + 1, sizeof(**kids));
+		(*kids)[n++] = (struct span){child, p->end};
 	}
-	for (size_t j = 0; j < n && !done(w); j++) {
-		size_t at = alternative ? n - 1 - j : j;
+	return n;
+}
 
-		walk_part(w, kids[at].start, kids[at].end, depth + 1, child_type, body_slot && (alternative || at == 0));
+/* True when a reader shows the part at k (type default_type when it says
+ * none) and it could carry this banner. */
+static bool shown(const struct walk *w, const struct span *k, const char *default_type)
+{
+	struct part p;
+	const char *type;
+
+	if (read_headers(w->msg, k->start, k->end, &p) == HEADERS_LIMIT)
+		return false;
+	type = *p.type ? p.type : default_type;
+	if (p.attachment)
+		return false;
+	return (strcmp(type, "text/plain") == 0 && w->b->text) || (strcmp(type, "text/html") == 0 && w->b->html) ||
+	       strncmp(type, "multipart/", 10) == 0 || strcmp(type, "message/rfc822") == 0;
+}
+
+/* Walks the children which[0..n) each on its own, so that every one of
+ * them gets the banner: any of them may be the one the reader shows (the
+ * last alternative it can display, RFC 2046 5.1.4, or either root of a
+ * related multipart), and no decoy can take the banner from the real one.
+ * One that a reader shows but that takes no banner is a miss. */
+static void walk_each(struct walk *w, const struct span *kids, const size_t *which, size_t n, unsigned depth,
+		      const char *child_type, bool body_slot)
+{
+	bool text = w->have_text, html = w->have_html;
+
+	for (size_t j = 0; j < n; j++) {
+		const struct span *k = &kids[which[j]];
+		size_t before = w->nedits;
+
+		w->have_text = w->have_html = false;
+		walk_part(w, k->start, k->end, depth + 1, child_type, body_slot);
+		text |= w->have_text;
+		html |= w->have_html;
+		if (w->nedits == before && body_slot && shown(w, k, child_type))
+			w->missed = true;
 	}
+	w->have_text = text;
+	w->have_html = html;
+}
+
+/* The child of multipart/related p whose Content-ID is its start=
+ * parameter (RFC 2387 section 3.2), or 0, the first, without one. */
+static size_t related_root(const struct walk *w, const struct part *p, const struct span *kids, size_t n)
+{
+	for (size_t j = 0; *p->start && j < n; j++) {
+		struct part c;
+
+		if (read_headers(w->msg, kids[j].start, kids[j].end, &c) != HEADERS_LIMIT && strcmp(c.id, p->start) == 0)
+			return j;
+	}
+	return 0;
+}
+
+static void walk_multipart(struct walk *w, const struct part *p, unsigned depth, bool body_slot)
+{
+	const char *child_type = strcmp(p->type, "multipart/digest") == 0 ? "message/rfc822" : "text/plain";
+	struct span *kids = NULL;
+	size_t first, close, n = children(w->msg, p, &kids, &first, &close);
+	size_t *which = lg_calloc(n ? n : 1, sizeof(*which));
+
+	if (strcmp(p->type, "multipart/alternative") == 0) {
+		for (size_t j = 0; j < n; j++)
+			which[j] = j;
+		walk_each(w, kids, which, n, depth, child_type, body_slot);
+	} else if (strcmp(p->type, "multipart/related") == 0 && n) {
+		/* The root, and the first part for readers that ignore start=. */
+		which[0] = related_root(w, p, kids, n);
+		walk_each(w, kids, which, which[0] ? 2 : 1, depth, child_type, body_slot);
+	} else {
+		for (size_t j = 0; j < n && !done(w); j++)
+			walk_part(w, kids[j].start, kids[j].end, depth + 1, child_type, body_slot && j == 0);
+	}
+	lg_free(which);
 	lg_free(kids);
 }
 
+static bool identity_cte(const struct part *p)
+{
+	return !*p->cte || !strcmp(p->cte, "7bit") || !strcmp(p->cte, "8bit") || !strcmp(p->cte, "binary");
+}
+
 /* body_slot: the part stands where a reader's program shows the message
- * itself (the top, the first part of a mixed or related multipart, any
- * alternative), so a name= or filename= there does not make it an
- * attachment: only Content-Disposition: attachment does. Elsewhere a named
- * part is a file and left alone. */
+ * itself (the top, the first part of a mixed multipart, the root of a
+ * related one, any alternative), so a name= or filename= there does not
+ * make it an attachment: only Content-Disposition: attachment does.
+ * Elsewhere a named part is a file and left alone unless it says
+ * Content-Disposition: inline, which readers show in place. A
+ * message/rfc822 part readers show inline (in the body slot, or said
+ * inline) is walked into: its body is what they display. */
 static void walk_part(struct walk *w, size_t start, size_t end, unsigned depth, const char *default_type,
 		      bool body_slot)
 {
@@ -579,21 +770,148 @@ static void walk_part(struct walk *w, size_t start, size_t end, unsigned depth, 
 	if (strncmp(type, "multipart/", 10) == 0) {
 		if (depth < BANNER_MAX_DEPTH && *p.boundary)
 			walk_multipart(w, &p, depth, body_slot);
+		else
+			w->missed |= body_slot;
 		return;
 	}
-	if (p.attachment || (p.named && !body_slot))
+	if (p.attachment || (p.named && !body_slot && !p.inline_disp))
 		return;
+	if (strcmp(p.type, "message/rfc822") == 0) {
+		/* Only an explicit type: digest parts default to messages. */
+		if (!body_slot && !p.inline_disp)
+			return;
+		if (depth < BANNER_MAX_DEPTH && identity_cte(&p))
+			walk_part(w, p.body, p.end, depth + 1, "text/plain", true);
+		else
+			w->missed = true;
+		return;
+	}
 	if (strcmp(type, "text/plain") == 0 && !w->have_text && w->b->text)
-		insert(w, &p, false);
+		w->missed |= !insert(w, &p, false);
 	else if (strcmp(type, "text/html") == 0 && !w->have_html && w->b->html)
-		insert(w, &p, true);
+		w->missed |= !insert(w, &p, true);
+}
+
+/* ---- the fallback: a banner part of our own ------------------------------- */
+
+/* A boundary that occurs nowhere in msg (RFC 2046 5.1.1: it must not occur
+ * in the encapsulated parts). */
+static void fresh_boundary(const char *msg, size_t len, const char *tag, char *out, size_t cap)
+{
+	for (unsigned k = 0;; k++) {
+		snprintf(out, cap, "=_leakguard_%s_%u", tag, k);
+		if (!memmem(msg, len, out, strlen(out)))
+			return;
+	}
+}
+
+/* Appends a part of our own holding the banner: a multipart/alternative of
+ * its text and HTML, each quoted-printable UTF-8, so it survives any
+ * transport. Headers, empty line, content, no line end after it. */
+static void banner_part(const struct walk *w, struct buf *out)
+{
+	const char *eol = w->eol;
+	char bnd[64];
+
+	fresh_boundary(w->msg, w->len, "banner", bnd, sizeof(bnd));
+	buf_appendf(out, "Content-Type: multipart/alternative; boundary=\"%s\"%s%s", bnd, eol, eol);
+	for (int html = 0; html < 2; html++) {
+		const char *src = html ? w->b->html : w->b->text;
+
+		if (!src)
+			continue;
+		buf_appendf(out, "--%s%sContent-Type: text/%s; charset=utf-8%sContent-Transfer-Encoding: "
+				 "quoted-printable%s%s",
+			    bnd, eol, html ? "html" : "plain", eol, eol, eol);
+		codec_qp_encode(src, strlen(src), eol, 0, out);
+		buf_append(out, eol, strlen(eol));
+	}
+	buf_appendf(out, "--%s--", bnd);
+}
+
+/* Appends the header fields of the top header block [0, body) whose name
+ * starts with "Content-", as written (folded lines too). */
+static void content_fields(const char *msg, size_t body, struct buf *out)
+{
+	size_t i = 0;
+
+	while (i < body) {
+		size_t e = line_end(msg, i, body), j = next_line(e, body);
+		bool keep = e - i > 8 && same_ci(msg + i, 8, "content-");
+
+		while (j < body && is_blank(msg[j]))
+			j = next_line(line_end(msg, j, body), body);
+		if (keep && (msg[i] != '\r' && msg[i] != '\n'))
+			buf_append(out, msg + i, j - i);
+		i = j;
+	}
+}
+
+/* Where the milter could not put the banner into the part a reader shows:
+ * a banner part of our own that readers show first. In multipart/mixed it
+ * goes in front of the first part; in multipart/alternative a new last
+ * alternative (the one readers show) holds the banner part and a copy of
+ * the last one; anything else is wrapped, when the caller can rewrite the
+ * Content-Type (b->may_wrap), in a new multipart/mixed. False when none
+ * of these applies. */
+static bool fallback(struct walk *w, const struct part *top)
+{
+	struct span *kids = NULL;
+	size_t first = SIZE_MAX, close = top->end, n = 0;
+	bool ok = false;
+	struct edit *e;
+
+	if (strncmp(top->type, "multipart/", 10) == 0 && *top->boundary)
+		n = children(w->msg, top, &kids, &first, &close);
+	if (!strcmp(top->type, "multipart/mixed") && first != SIZE_MAX) {
+		e = add_edit(w, first, 0);
+		buf_appendf(&e->ins, "--%s%s", top->boundary, w->eol);
+		banner_part(w, &e->ins);
+		buf_append(&e->ins, w->eol, strlen(w->eol));
+		ok = true;
+	} else if (!strcmp(top->type, "multipart/alternative") && n) {
+		char mixed[64];
+
+		fresh_boundary(w->msg, w->len, "shown", mixed, sizeof(mixed));
+		e = add_edit(w, kids[n - 1].end, 0);
+		e->rank = 1; /* after any edit of the copied part's own */
+		buf_appendf(&e->ins, "%s--%s%sContent-Type: multipart/mixed; boundary=\"%s\"%s%s--%s%s", w->eol,
+			    top->boundary, w->eol, mixed, w->eol, w->eol, mixed, w->eol);
+		banner_part(w, &e->ins);
+		buf_appendf(&e->ins, "%s--%s%s", w->eol, mixed, w->eol);
+		buf_append(&e->ins, w->msg + kids[n - 1].start, kids[n - 1].end - kids[n - 1].start);
+		buf_appendf(&e->ins, "%s--%s--", w->eol, mixed);
+		ok = true;
+	} else if (w->b->may_wrap) {
+		char wrap[64];
+
+		fresh_boundary(w->msg, w->len, "wrap", wrap, sizeof(wrap));
+		e = add_edit(w, top->body, 0);
+		e->rank = -1; /* before an edit at the very top of the body */
+		buf_appendf(&e->ins, "This is a multi-part message in MIME format.%s--%s%s", w->eol, wrap, w->eol);
+		banner_part(w, &e->ins);
+		buf_appendf(&e->ins, "%s--%s%s", w->eol, wrap, w->eol);
+		content_fields(w->msg, top->body, &e->ins);
+		buf_append(&e->ins, w->eol, strlen(w->eol));
+		e = add_edit(w, w->len, 0);
+		e->rank = 1;
+		buf_appendf(&e->ins, "%s--%s--%s", w->eol, wrap, w->eol);
+		snprintf(w->res->content_type, sizeof(w->res->content_type), "multipart/mixed; boundary=\"%s\"", wrap);
+		ok = true;
+	}
+	lg_free(kids);
+	return ok;
 }
 
 static int by_offset(const void *a, const void *b)
 {
 	const struct edit *x = a, *y = b;
 
-	return x->off < y->off ? -1 : x->off > y->off;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 size_t banner_body_offset(const char *msg, size_t len)
@@ -617,12 +935,16 @@ enum lg_status banner_insert(const char *msg, size_t len, const struct banner *b
 	memset(res, 0, sizeof(*res));
 	if (read_headers(msg, 0, len, &top) != HEADERS_BLANK)
 		return LG_EPARSE;
+	if (!*top.type)
+		snprintf(top.type, sizeof(top.type), "text/plain");
 	w.msg = msg;
 	w.len = len;
 	w.b = b;
 	w.eol = eol_of(msg, len);
 	w.res = res;
 	walk_part(&w, 0, len, 0, "text/plain", true);
+	if ((w.nedits == 0 || w.missed) && fallback(&w, &top))
+		res->banner_part = true;
 	if (w.nedits == 0) {
 		rc = LG_ENOTFOUND;
 		goto out;

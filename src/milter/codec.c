@@ -132,22 +132,22 @@ bool codec_base64_decode(const char *src, size_t len, struct buf *out)
 {
 	unsigned acc = 0;
 	int bits = 0;
-	bool padded = false;
 
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)src[i];
 		int v;
 
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-			continue;
+		/* Padding ends one encoding; what follows it (two encodings run
+		 * together) starts afresh, as readers decode it. */
 		if (c == '=') {
-			padded = true;
+			acc = 0;
+			bits = 0;
 			continue;
 		}
-		/* Data after the padding (two encodings run together) cannot be
-		 * re-encoded as one; refuse rather than lose it. */
-		if (padded || (v = b64_value(c)) < 0)
-			return false;
+		/* RFC 2045 section 6.8: characters outside the alphabet are
+		 * ignored, as every mail reader does. */
+		if ((v = b64_value(c)) < 0)
+			continue;
 		acc = (acc << 6) | (unsigned)v;
 		bits += 6;
 		if (bits >= 8) {

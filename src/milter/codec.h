@@ -32,9 +32,10 @@ size_t codec_qp_offset(const char *src, size_t len, size_t decoded_off);
  * transport can strip them. Returns the column the output ends at. */
 size_t codec_qp_encode(const char *src, size_t len, const char *eol, size_t col, struct buf *out);
 
-/* Appends the base64 decoding of src to out, skipping whitespace; '=' ends
- * the data. Returns false, with out holding what was decoded so far, when src
- * holds a character outside the base64 alphabet or data after the padding. */
+/* Appends the base64 decoding of src to out as leniently as mail readers
+ * decode it: characters outside the alphabet (whitespace, stray bytes) are
+ * ignored (RFC 2045 section 6.8), and '=' ends one encoding, data after it
+ * starting a new one (two encodings run together). Returns true. */
 bool codec_base64_decode(const char *src, size_t len, struct buf *out);
 
 /* Appends src encoded as base64 in lines of line_len characters (rounded

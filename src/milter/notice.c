@@ -174,6 +174,8 @@ void notice_build(struct arena *a, const struct verdict *v, const char *report_a
 	build_html(a, v, report_address, &html);
 	out->text = arena_strndup(a, text.data, text.len);
 	out->html = arena_strndup(a, html.data, html.len);
+	/* The milter does not rewrite Content-Type (yet): no wrapping. */
+	out->may_wrap = false;
 	buf_cleanup(&text);
 	buf_cleanup(&html);
 }

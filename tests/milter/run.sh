@@ -206,6 +206,16 @@ else
 	fail "suspicious message is delivered" "$reply"
 fi
 
+# Review F7: base64 with a character outside the alphabet (readers skip it,
+# RFC 2045 6.8) must not keep the banner out of the HTML part readers show.
+reply=$(send "$MSG/banner-dodge.eml" files@docs-share.test)
+if file=$($CHECK find "$MAILDIR" share-5533@docs-share.test); then
+	check "banner: HTML in base64 with a stray character gets it too" \
+		$CHECK banner "$MSG/banner-dodge.eml" "$file" "$TAG" "$REPORT"
+else
+	fail "banner-dodge message is delivered" "$reply"
+fi
+
 reply=$(send "$MSG/spoofed.eml" files@docs-share.test)
 if file=$($CHECK find "$MAILDIR" share-5532@docs-share.test); then
 	verdicts=$($CHECK header "$file" X-Leakguard-Verdict)
@@ -434,8 +444,11 @@ wait_inbox() { # wait_inbox TEXT: up to 20 s for a delivered mail holding TEXT
 # ---- correspondent history (issue 9) -----------------------------------------
 
 # Clean mail our MX vouched for (a trusted DMARC pass) is remembered
-# (hashed) beside the store; after a reload the engine knows those domains,
-# and a first contact from elsewhere is named.
+# (hashed) beside the store, but one vouched mail from a stranger's domain
+# only counts its day (review F10: a first harmless mail must not make a
+# domain known); the organisation writing to a domain makes it known (here
+# through history --learn of the sent mail). After a reload the engine knows
+# that domain, and a first contact from elsewhere is named.
 for d in corr-one corr-two corr-three; do
 	printf 'Authentication-Results: mx.example.com; dmarc=pass header.from=%s.test\nFrom: Someone <someone@%s.test>\nTo: user@example.com\nSubject: hello from %s\nMessage-ID: <hist-%s@x>\n\nhello\n' \
 		"$d" "$d" "$d" "$d" >"$WORK/hist.eml"
@@ -445,8 +458,11 @@ for _ in $(seq 100); do
 	[ -n "$($CHECK find "$MAILDIR" hist-corr-three@x 2>/dev/null)" ] && break
 	sleep 0.1
 done
-check "history: clean mail is remembered" sh -c "'$BIN' history --stats --db '$WORK/no-state.db' | grep -qE '^domains: ([3-9]|[1-9][0-9]+)$'"
+check "history: vouched mail is remembered" sh -c "'$BIN' history --stats --db '$WORK/no-state.db' | grep -qE '^entries: ([3-9]|[1-9][0-9]+)$'"
+check "history: one vouched mail does not make a domain known" sh -c "'$BIN' history --stats --db '$WORK/no-state.db' | grep -qx 'domains: 0'"
 check "history: no address kept as text" sh -c "! grep -aq 'someone@corr-one' '$WORK/no-state.db.history'*"
+printf 'From: User <user@example.com>\nTo: someone@corr-one.test, someone@corr-two.test, someone@corr-three.test\nSubject: reply\nMessage-ID: <hist-sent@x>\n\nhi\n' >"$WORK/sent.eml"
+check "history: sent mail is learnt" sh -c "'$BIN' history --learn --org example.com --db '$WORK/no-state.db' '$WORK/sent.eml' | grep -q ', 3 domains'"
 hup_wait || fail "history: SIGHUP"
 printf 'From: New <new@first-time.test>\nTo: user@example.com\nSubject: hi\nMessage-ID: <hist-new@x>\n\nhello\n' >"$WORK/hist.eml"
 send "$WORK/hist.eml" new@first-time.test >/dev/null

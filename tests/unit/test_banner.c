@@ -11,8 +11,9 @@
 #include "milter/codec.h"
 #include "util/buf.h"
 
-static const struct banner small = {"B\n", "<b>B</b>\n"};
-static const struct banner unicode = {"\xc3\x9c" "ber caf\xc3\xa9\n", "<b>caf\xc3\xa9</b>\n"};
+static const struct banner small = {"B\n", "<b>B</b>\n", false};
+
+static const struct banner unicode = {"\xc3\x9c" "ber caf\xc3\xa9\n", "<b>caf\xc3\xa9</b>\n", false};
 
 struct banner_case {
 	const char *name;
@@ -46,13 +47,18 @@ static const struct banner_case cases[] = {
 	{"base64 plain, same line length",
 	 "Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\naGVs\r\nbG8K\r\n", &small, LG_OK,
 	 "Qgpo\r\nZWxs\r\nbwo=\r\n", 1, 0},
-	{"base64 with data after padding is left alone",
-	 "Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\naGk=aGk=\r\n", &small, LG_ENOTFOUND,
-	 NULL, 0, 0},
+	{"base64 with data after padding: decoded as two encodings, as readers do",
+	 "Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\naGk=aGk=\r\n", &small, LG_OK,
+	 "Qg0KaGlo\r\naQ==\r\n", 1, 0},
+	{"base64 with characters outside the alphabet: skipped, as readers do (review F7)",
+	 "Content-Type: multipart/alternative; boundary=\"xx\"\r\n\r\n--xx\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+	 "--xx\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\nPHA+aGVsbG8*8L3A+DQo=\r\n--xx--\r\n",
+	 &small, LG_OK,
+	 "--xx\r\nContent-Type: text/plain\r\n\r\nB\r\nhi\r\n"
+	 "--xx\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\nPGI+QjwvYj4NCjxwPmhl\r\nbGxvPC9wPg0K\r\n--xx--\r\n",
+	 1, 1},
 	{"unknown transfer encoding is left alone",
 	 "Content-Type: text/plain\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin\r\n", &small,
-	 LG_ENOTFOUND, NULL, 0, 0},
-	{"utf-16 is left alone", "Content-Type: text/plain; charset=UTF-16\r\n\r\n\xff\xfeh\0i\0", &small,
 	 LG_ENOTFOUND, NULL, 0, 0},
 	{"invalid content-type is left alone", "Content-Type: garbage\r\n\r\nhi\r\n", &small, LG_ENOTFOUND, NULL, 0, 0},
 	{"attachment is left alone",
@@ -110,21 +116,42 @@ static const struct banner_case cases[] = {
 	 &small, LG_OK,
 	 "preamble\r\n--xx\r\nContent-Type: text/plain\r\n\r\nB\r\nhi\r\n--xx\r\nContent-Type: text/html\r\n\r\n"
 	 "<b>B</b>\r\n<body>hi</body>\r\n--xx--\r\nepilogue\r\n", 1, 1},
-	{"multipart/alternative: the last HTML part, not a decoy in front",
+	{"multipart/alternative: every alternative, so no decoy takes it",
 	 "Content-Type: multipart/alternative; boundary=\"xx\"\r\n\r\n--xx\r\nContent-Type: text/html\r\n\r\ndecoy\r\n"
 	 "--xx\r\nContent-Type: text/html\r\n\r\nreal\r\n--xx--\r\n",
 	 &small, LG_OK,
-	 "--xx\r\nContent-Type: text/html\r\n\r\ndecoy\r\n--xx\r\nContent-Type: text/html\r\n\r\n<b>B</b>\r\nreal\r\n--xx--\r\n",
+	 "--xx\r\nContent-Type: text/html\r\n\r\n<b>B</b>\r\ndecoy\r\n--xx\r\nContent-Type: text/html\r\n\r\n<b>B</b>\r\nreal\r\n--xx--\r\n",
+	 0, 2},
+	{"multipart/related: the start= root and the first part (review F7)",
+	 "Content-Type: multipart/related; boundary=r; start=\"<real@x>\"\r\n\r\n--r\r\nContent-Type: text/html\r\n\r\ndecoy\r\n"
+	 "--r\r\nContent-Type: image/gif\r\nContent-ID: <img@x>\r\n\r\nGIF\r\n"
+	 "--r\r\nContent-Type: text/html\r\nContent-ID: < real@x >\r\n\r\nreal\r\n--r--\r\n",
+	 &small, LG_OK,
+	 "--r\r\nContent-Type: text/html\r\n\r\n<b>B</b>\r\ndecoy\r\n--r\r\nContent-Type: image/gif\r\nContent-ID: <img@x>\r\n\r\nGIF\r\n"
+	 "--r\r\nContent-Type: text/html\r\nContent-ID: < real@x >\r\n\r\n<b>B</b>\r\nreal\r\n--r--\r\n",
+	 0, 2},
+	{"inline HTML with filename= after an image gets it (review F7)",
+	 "Content-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: image/gif\r\n\r\nGIF\r\n"
+	 "--m\r\nContent-Type: text/html; name=invoice.html\r\nContent-Disposition: inline; filename=invoice.html\r\n\r\n"
+	 "<p>pay\r\n--m--\r\n",
+	 &small, LG_OK,
+	 "--m\r\nContent-Type: image/gif\r\n\r\nGIF\r\n"
+	 "--m\r\nContent-Type: text/html; name=invoice.html\r\nContent-Disposition: inline; filename=invoice.html\r\n\r\n"
+	 "<b>B</b>\r\n<p>pay\r\n--m--\r\n",
 	 0, 1},
+	{"top-level message/rfc822: the inner message's text (review F7)",
+	 "Content-Type: message/rfc822\r\n\r\nFrom: a@b.example\r\nSubject: inner\r\n\r\ninner text\r\n", &small, LG_OK,
+	 "From: a@b.example\r\nSubject: inner\r\n\r\nB\r\ninner text\r\n", 1, 0},
 	{"multipart/mixed: body, not the text attachment",
 	 "Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\n\r\nbody\r\n--b1\r\n"
 	 "Content-Type: text/plain; name=notes.txt\r\n\r\nnotes\r\n--b1--\r\n",
 	 &small, LG_OK,
 	 "--b1\r\n\r\nB\r\nbody\r\n--b1\r\nContent-Type: text/plain; name=notes.txt\r\n\r\nnotes\r\n--b1--\r\n", 1, 0},
 	{"attached message is not looked into",
-	 "Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\nContent-Type: message/rfc822\r\n\r\n"
+	 "Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\nContent-Type: message/rfc822\r\n"
+	 "Content-Disposition: attachment\r\n\r\n"
 	 "Subject: inner\r\n\r\ninner text\r\n--b1--\r\n",
-	 &small, LG_ENOTFOUND, NULL, 0, 0},
+	 &small, LG_OK, NULL, 0, 0}, /* a banner part of our own: test_fallback */
 	{"digest parts default to messages",
 	 "Content-Type: multipart/digest; boundary=d\r\n\r\n--d\r\n\r\nSubject: a\r\n\r\ntext\r\n--d--\r\n", &small,
 	 LG_ENOTFOUND, NULL, 0, 0},
@@ -194,7 +221,8 @@ static const char realistic[] =
 static void test_result_parses_the_same(void **state)
 {
 	static const struct banner b = {"CAUTION (leakguard): signs of phishing.\nDo not click.\n\n",
-					"<div style=\"border:1px solid red\">CAUTION: signs of phishing. &#x2014; Do not click.</div>\n"};
+					"<div style=\"border:1px solid red\">CAUTION: signs of phishing. &#x2014; Do not click.</div>\n",
+					false};
 	struct mail_message *before, *after;
 	struct banner_result res;
 	struct buf out, whole;
@@ -237,27 +265,33 @@ static void test_result_parses_the_same(void **state)
 static void test_limits(void **state)
 {
 	struct buf msg, out;
+	struct banner_result res;
 	enum lg_status rc;
 
 	(void)state;
-	/* Nesting far past BANNER_MAX_DEPTH, text at the bottom: no banner,
-	 * no crash, no stack blow-up. */
+	/* Nesting far past BANNER_MAX_DEPTH, text at the bottom: not looked
+	 * into, no crash, no stack blow-up; a banner part of our own instead. */
 	buf_init(&msg);
 	buf_init(&out);
 	buf_appendf(&msg, "Content-Type: multipart/mixed; boundary=b0\r\n\r\n");
 	for (int i = 1; i < 200; i++)
 		buf_appendf(&msg, "--b%d\r\nContent-Type: multipart/mixed; boundary=b%d\r\n\r\n", i - 1, i);
 	buf_appendf(&msg, "--b199\r\nContent-Type: text/plain\r\n\r\ndeep\r\n");
-	rc = banner_insert(msg.data, msg.len, &small, &out, NULL);
-	assert_int_equal(rc, LG_ENOTFOUND);
+	rc = banner_insert(msg.data, msg.len, &small, &out, &res);
+	assert_int_equal(rc, LG_OK);
+	assert_true(res.banner_part);
+	assert_int_equal(res.text_parts, 0);
+	assert_memory_equal(out.data, "--b0\r\nContent-Type: multipart/alternative", 41);
 	/* More parts than BANNER_MAX_PARTS before the text one. */
 	buf_reset(&msg);
+	buf_reset(&out);
 	buf_appendf(&msg, "Content-Type: multipart/mixed; boundary=p\r\n\r\n");
 	for (int i = 0; i < BANNER_MAX_PARTS + 10; i++)
 		buf_appendf(&msg, "--p\r\nContent-Type: image/gif\r\n\r\nx\r\n");
 	buf_appendf(&msg, "--p\r\nContent-Type: text/plain\r\n\r\nlate\r\n--p--\r\n");
-	rc = banner_insert(msg.data, msg.len, &small, &out, NULL);
-	assert_int_equal(rc, LG_ENOTFOUND);
+	rc = banner_insert(msg.data, msg.len, &small, &out, &res);
+	assert_int_equal(rc, LG_OK);
+	assert_true(res.banner_part);
 	buf_cleanup(&msg);
 	buf_cleanup(&out);
 }
@@ -331,12 +365,124 @@ static void test_base64(void **state)
 	codec_base64_encode("ab", 2, 0, "\n", &e); /* 0: the default 76 */
 	assert_string_equal(e.data, "YWI=");
 	buf_reset(&d);
-	assert_false(codec_base64_decode("YW*I", 4, &d));
+	assert_true(codec_base64_decode("YW*I", 4, &d)); /* RFC 2045 6.8: ignored */
+	assert_string_equal(d.data, "ab");
 	buf_reset(&d);
 	assert_true(codec_base64_decode(" YW\r\nI= =\n", 10, &d));
 	assert_string_equal(d.data, "ab");
 	buf_cleanup(&e);
 	buf_cleanup(&d);
+}
+
+/* ---- what the reader shows (review F7) ------------------------------------- */
+
+static const struct banner warn = {"LGWARN\n", "<b>LGWARN</b>\n", false};
+static const struct banner warn_wrap = {"LGWARN\n", "<b>LGWARN</b>\n", true};
+
+/* Inserts b into raw and parses the result with GMime, as a reader would:
+ * with the original header block, or with content_type when the result
+ * asks for one. Caller frees. */
+static struct mail_message *shown_after(const char *raw, size_t len, const struct banner *b,
+					struct banner_result *res)
+{
+	struct buf out, whole;
+	struct mail_message *m;
+
+	buf_init(&out);
+	buf_init(&whole);
+	assert_int_equal(banner_insert(raw, len, b, &out, res), LG_OK);
+	if (*res->content_type)
+		buf_appendf(&whole, "From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: %s\r\n\r\n", res->content_type);
+	else
+		buf_append(&whole, raw, banner_body_offset(raw, len));
+	buf_append(&whole, out.data, out.len);
+	m = mail_message_parse(whole.data, whole.len);
+	assert_int_equal(m->defects, 0);
+	buf_cleanup(&out);
+	buf_cleanup(&whole);
+	return m;
+}
+
+static void test_wide_charsets(void **state)
+{
+	/* UTF-16LE with a byte-order mark, base64: "<p>hi</p>". */
+	static const char html16[] =
+		"From: a@example.org\r\nContent-Type: multipart/alternative; boundary=\"xx\"\r\n\r\n--xx\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+		"--xx\r\nContent-Type: text/html; charset=utf-16\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+		"//48AHAAPgBoAGkAPAAvAHAAPgA=\r\n--xx--\r\n";
+	static const char plain16[] = "Content-Type: text/plain; charset=UTF-16\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+				      "\xff\xfeh\0i\0";
+	static const char want16[] = "\xff\xfe" "B\0\r\0\n\0h\0i\0";
+	struct banner_result res;
+	struct mail_message *m;
+	struct buf out;
+	const char *at;
+
+	(void)state;
+	m = shown_after(html16, strlen(html16), &warn, &res);
+	assert_int_equal(res.html_parts, 1);
+	assert_int_equal(res.text_parts, 1);
+	assert_non_null(at = strstr(m->html_text, "LGWARN"));
+	assert_true(at < strstr(m->html_text, "hi"));
+	mail_message_free(&m);
+	buf_init(&out);
+	assert_int_equal(banner_insert(plain16, sizeof(plain16) - 1, &small, &out, &res), LG_OK);
+	assert_int_equal(out.len, sizeof(want16) - 1);
+	assert_memory_equal(out.data, want16, sizeof(want16) - 1);
+	/* Microsoft's "unicode" is UTF-16: the banner in its units, no second BOM. */
+	buf_reset(&out);
+	assert_int_equal(banner_insert("Content-Type: text/plain; charset=unicode\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+				       "\xff\xfeh\0i\0",
+				       86, &small, &out, &res),
+			 LG_OK);
+	assert_int_equal(out.len, sizeof(want16) - 1);
+	assert_memory_equal(out.data, want16, sizeof(want16) - 1);
+	/* An EBCDIC part gets the banner in EBCDIC ("B" is 0xC2, CR LF 0x0D 0x25). */
+	buf_reset(&out);
+	assert_int_equal(banner_insert("Content-Type: text/plain; charset=ibm037\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+				       "\x88\x89",
+				       81, &small, &out, &res),
+			 LG_OK);
+	assert_int_equal(out.len, 5);
+	assert_memory_equal(out.data, "\xc2\x0d\x25\x88\x89", 5);
+	buf_cleanup(&out);
+}
+
+static void test_fallback(void **state)
+{
+	/* The displayed (last) alternative is in an encoding nobody can write. */
+	static const char alt[] =
+		"From: a@example.org\r\nContent-Type: multipart/alternative; boundary=\"xx\"\r\n\r\n--xx\r\nContent-Type: text/plain\r\n\r\nplain\r\n"
+		"--xx\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: x-gzip64\r\n\r\nH4sIAAAA\r\n--xx--\r\n";
+	static const char mixed[] = "From: a@example.org\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\npre\r\n--m\r\n"
+				    "Content-Type: text/plain\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin\r\n--m--\r\n";
+	static const char single[] = "From: a@example.org\r\nSubject: x\r\nContent-Type: text/html; charset=utf-8\r\n"
+				     "Content-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 a\r\n";
+	struct banner_result res;
+	struct mail_message *m;
+	struct buf out;
+
+	(void)state;
+	m = shown_after(alt, strlen(alt), &warn, &res);
+	assert_true(res.banner_part);
+	assert_int_equal(res.text_parts, 1); /* the plain alternative too */
+	assert_non_null(strstr(m->html_text, "LGWARN"));
+	mail_message_free(&m);
+	m = shown_after(mixed, strlen(mixed), &warn, &res);
+	assert_true(res.banner_part);
+	assert_non_null(strstr(m->text, "LGWARN"));
+	mail_message_free(&m);
+	/* A single part: wrapped when the caller can set Content-Type. */
+	buf_init(&out);
+	assert_int_equal(banner_insert(single, strlen(single), &warn, &out, &res), LG_ENOTFOUND);
+	assert_int_equal(out.len, 0);
+	buf_cleanup(&out);
+	m = shown_after(single, strlen(single), &warn_wrap, &res);
+	assert_true(res.banner_part);
+	assert_non_null(strstr(res.content_type, "multipart/mixed; boundary="));
+	assert_non_null(strstr(m->html_text, "LGWARN"));
+	assert_non_null(strstr(m->text, "LGWARN"));
+	mail_message_free(&m);
 }
 
 int main(void)
@@ -345,6 +491,8 @@ int main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_result_parses_the_same),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_wide_charsets),
+		cmocka_unit_test(test_fallback),
 		cmocka_unit_test(test_qp),
 		cmocka_unit_test(test_base64),
 	};

@@ -264,12 +264,84 @@ static void test_history_bounds(void **state)
 	g_free(db);
 }
 
+static void learn_raw(struct history *h, const char *raw, const struct hist_facts *f, int64_t now)
+{
+	static const char *const own[] = {"example.com"};
+	struct mail_message *msg = mail_message_parse(raw, strlen(raw));
+	struct errbuf err = {""};
+
+	assert_int_equal(history_begin(h, &err), LG_OK);
+	assert_int_equal(history_learn(h, msg, f, own, 1, now, &err), LG_OK);
+	assert_int_equal(history_commit(h, &err), LG_OK);
+	mail_message_free(&msg);
+}
+
+/* Review F10 (history warm-up): what passes a proof teaches only what the
+ * proof vouches for. */
+static void test_history_learning(void **state)
+{
+	static const char forged[] = "From: CEO <ceo@example.com>\nTo: Pay <pay@evil.example>\n"
+				     "Message-ID: <warm-1@evil.example>\nSubject: Re: Invoice 4471 payment\n\nok\n";
+	static const char sent[] = "From: Jonas <jonas@example.com>\nTo: Pay <pay@evil.example>\n"
+				   "Message-ID: <sent-1@example.com>\nSubject: Delivery schedule update\n\nhi\n";
+	static const char stranger[] = "From: Mallory <m@fresh.example>\nTo: jonas@example.com\n"
+				       "Message-ID: <fresh-1@fresh.example>\nSubject: Invoice for March\n\nhi\n";
+	static const char partner[] = "From: Bob <bob@partner.example>\nTo: jonas@example.com\n"
+				      "Message-ID: <p-1@partner.example>\nSubject: Re: Delivery schedule update\n\nok\n";
+	const char *rcpts[] = {"<bob@partner.example>"};
+	const struct hist_facts outgoing = {rcpts, 1, false};
+	char *db = temp_db(), *path = g_strdup_printf("%s.history", db);
+	struct history *h = NULL;
+	struct hist_entry e;
+	struct errbuf err = {""};
+	const int64_t day = 86400, t0 = 20000 * day + 3600;
+
+	(void)state;
+	assert_int_equal(history_open(db, true, &h, &err), LG_OK);
+	/* A vouched message from an own domain without the MTA's envelope (the
+	 * sender's To/Cc only) teaches nobody, no Message-ID, no thread. */
+	learn_raw(h, forged, NULL, t0);
+	assert_false(history_get(h, HIST_DOMAIN, "evil.example", &e));
+	assert_false(history_get(h, HIST_ADDR, "pay@evil.example", &e));
+	assert_false(history_get(h, HIST_MSGID, "<warm-1@evil.example>", &e));
+	assert_false(history_get(h, HIST_MSGID, "warm-1@evil.example", &e));
+	assert_int_equal(history_domains(h), 0);
+	/* Staff's outgoing mail: the envelope recipients count, not To. */
+	learn_raw(h, sent, &outgoing, t0);
+	assert_true(history_get(h, HIST_DOMAIN, "partner.example", &e));
+	assert_true(history_get(h, HIST_ADDR, "bob@partner.example", &e));
+	assert_false(history_get(h, HIST_DOMAIN, "evil.example", &e));
+	assert_int_equal(history_domains(h), 1);
+	/* An outside domain written to: its vouched mail is learnt at once. */
+	learn_raw(h, partner, NULL, t0 + 60);
+	assert_true(history_get(h, HIST_MSGID, "p-1@partner.example", &e) ||
+		    history_get(h, HIST_MSGID, "<p-1@partner.example>", &e));
+	/* A stranger's DMARC-passing domain: known only on the third separate
+	 * day; before that neither its address nor its Message-ID is kept. */
+	learn_raw(h, stranger, NULL, t0);
+	learn_raw(h, stranger, NULL, t0 + 600); /* same day: not a second one */
+	learn_raw(h, stranger, NULL, t0 + day);
+	assert_false(history_get(h, HIST_DOMAIN, "fresh.example", &e));
+	assert_false(history_get(h, HIST_ADDR, "m@fresh.example", &e));
+	assert_false(history_get(h, HIST_MSGID, "fresh-1@fresh.example", &e) ||
+		     history_get(h, HIST_MSGID, "<fresh-1@fresh.example>", &e));
+	learn_raw(h, stranger, NULL, t0 + 2 * day);
+	assert_true(history_get(h, HIST_DOMAIN, "fresh.example", &e));
+	assert_true(history_get(h, HIST_ADDR, "m@fresh.example", &e));
+	assert_int_equal(history_domains(h), 2);
+	history_close(&h);
+	unlink(path);
+	remove_dir(db);
+	g_free(path);
+	g_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_items),         cmocka_unit_test(test_keyhash_vector), cmocka_unit_test(test_titles),
 		cmocka_unit_test(test_store_roundtrip), cmocka_unit_test(test_quoted_people),
-		cmocka_unit_test(test_history_bounds),
+		cmocka_unit_test(test_history_bounds), cmocka_unit_test(test_history_learning),
 	};
 	int rc;
 
