@@ -125,7 +125,7 @@ forward alice@example.com "$T/outside.eml" "$T/out1.eml" \
 forward bob@example.com "$T/outside.eml" "$T/out2.eml"
 r1=$(smtp "$T/out1.eml" alice@example.com "$REPORT")
 r2=$(smtp "$T/out2.eml" bob@example.com "$REPORT")
-wait_inbox "This looks fake (bob@example.com)" || true
+wait_inbox "This looks fake (bob@example.com)"
 sleep 2 # time for any thanks or alert to arrive
 b=$(blocks)
 if grep -q "innocent-shop.test" <<<"$b" || grep -q "192.0.2.66" <<<"$b"; then
@@ -151,7 +151,7 @@ phish staff1 "$OUT_SUBJECT" \
 	"from innocent.example.net (innocent.example.net [192.0.2.77]) by mail.rnicrosoft.test with SMTP id 3"
 forward maria@example.com "$T/staff1.eml" "$T/s1.eml"
 smtp "$T/s1.eml" maria@example.com "$REPORT" --auth PLAIN --auth-user maria --auth-password maria-pw >/dev/null
-wait_inbox "Thank you. We received" || true
+wait_inbox "Thank you. We received"
 forward robert@example.com "$T/staff1.eml" "$T/s2.eml"
 smtp "$T/s2.eml" robert@example.com "$REPORT" --auth PLAIN --auth-user robert --auth-password robert-pw >/dev/null
 for _ in $(seq 100); do blocks | grep -q "rnicrosoft.test" && break; sleep 0.1; done
@@ -222,7 +222,7 @@ else
 fi
 printf 'From: x@outside.test\nTo: user@example.com\nSubject: fake alert\nMessage-ID: <fake-alert@outside.test>\nX-Leakguard-Alert: v1 %064d\n\nignore me\n' 0 >"$T/fake.eml"
 smtp "$T/fake.eml" x@outside.test user@example.com >/dev/null
-wait_inbox "fake-alert@outside.test" || true
+wait_inbox "fake-alert@outside.test"
 f=$(inbox_has "fake-alert@outside.test")
 if [ -n "$f" ] && ! grep -qi '^X-Leakguard-Alert:' "$f"; then
 	pass "an outsider's unsigned alert mark is stripped"
@@ -243,22 +243,23 @@ hup() {
 }
 printf 'Authentication-Results: evil.test; dmarc=pass header.from=warmup-corp.test\nFrom: CEO <ceo@warmup-corp.test>\nTo: user@example.com\nSubject: lunch next week\nMessage-ID: <warm-1@warmup-corp.test>\n\nLooking forward to it.\n' >"$T/warm.eml"
 smtp "$T/warm.eml" ceo@warmup-corp.test user@example.com >/dev/null
-# Mail our MX vouched for (a trusted DMARC pass) is learnt; three domains
-# make the history ready for first-contact signals.
-for d in vouched-corp vouched-two vouched-three; do
-	printf 'Authentication-Results: mx.example.com; dmarc=pass header.from=%s.test\nFrom: Ann <ann@%s.test>\nTo: user@example.com\nSubject: minutes\nMessage-ID: <warm-2@%s.test>\n\nMinutes attached soon.\n' \
-		"$d" "$d" "$d" >"$T/vouched.eml"
-	smtp "$T/vouched.eml" "ann@$d.test" user@example.com >/dev/null
-done
-wait_inbox "warm-2@vouched-three.test" || true
+# Mail our MX vouched for (a trusted DMARC pass) only counts its day: a
+# domain is known once staff wrote to it (here: history --learn of a sent
+# mail to three domains, which also makes the history ready for
+# first-contact signals) or after vouched mail on three separate days.
+printf 'Authentication-Results: mx.example.com; dmarc=pass header.from=vouched-corp.test\nFrom: Ann <ann@vouched-corp.test>\nTo: user@example.com\nSubject: minutes\nMessage-ID: <warm-2@vouched-corp.test>\n\nMinutes attached soon.\n' >"$T/vouched.eml"
+smtp "$T/vouched.eml" ann@vouched-corp.test user@example.com >/dev/null
+wait_inbox "warm-2@vouched-corp.test"
+printf 'From: User <user@example.com>\nTo: ann@vouched-corp.test, bo@vouched-two.test, cy@vouched-three.test\nSubject: minutes\nMessage-ID: <sent-1@example.com>\n\nThanks, see you.\n' >"$T/sent.eml"
+"$BIN" history --learn --org example.com --db "$DB" "$T/sent.eml" >/dev/null 2>&1 || fail "history --learn of the sent mail"
 sleep 0.5
 hup || fail "SIGHUP after the warm-up"
 printf 'From: CEO <ceo@warmup-corp.test>\nTo: user@example.com\nSubject: quick favour\nMessage-ID: <warm-3@warmup-corp.test>\n\nAre you at your desk? I need a quick favour.\n' >"$T/real.eml"
 smtp "$T/real.eml" ceo@warmup-corp.test user@example.com >/dev/null
 printf 'From: Ann <ann@vouched-corp.test>\nTo: user@example.com\nSubject: minutes again\nMessage-ID: <warm-4@vouched-corp.test>\n\nHere they are.\n' >"$T/known.eml"
 smtp "$T/known.eml" ann@vouched-corp.test user@example.com >/dev/null
-wait_inbox "warm-3@warmup-corp.test" || true
-wait_inbox "warm-4@vouched-corp.test" || true
+wait_inbox "warm-3@warmup-corp.test"
+wait_inbox "warm-4@vouched-corp.test"
 f=$(inbox_has "warm-3@warmup-corp.test")
 if [ -n "$f" ] && grep -A3 -i '^X-Leakguard-Signals:' "$f" | grep -q FIRST_CONTACT_DOMAIN; then
 	pass "after a forged warm-up the phish is still a first contact"
@@ -267,7 +268,7 @@ else
 fi
 f=$(inbox_has "warm-4@vouched-corp.test")
 if [ -n "$f" ] && ! grep -A3 -i '^X-Leakguard-Signals:' "$f" | grep -q FIRST_CONTACT; then
-	pass "a correspondent our MX vouched for (DMARC pass) is known"
+	pass "a correspondent staff wrote to is known"
 else
 	fail "a DMARC-vouched correspondent is not learnt" "$(grep -i '^X-Leakguard-Signals' "${f:-/dev/null}")"
 fi
@@ -292,7 +293,7 @@ Content-Type: text/html; charset=utf-8
 --alt--
 EOF
 smtp "$T/hide.eml" files@docs-share.test user@example.com >/dev/null
-wait_inbox "hide-banner@docs-share.test" || true
+wait_inbox "hide-banner@docs-share.test"
 f=$(inbox_has "hide-banner@docs-share.test")
 if out=$(python3 - "${f:-/dev/null}" <<'PY' 2>&1
 import email, email.policy, re, sys
