@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <glib.h>
 #include <libmilter/mfapi.h>
 
 #include "milter/plan.h"
@@ -19,6 +20,7 @@
 #include "milter/reporting.h"
 #include "milter/server.h"
 #include "report/mailer.h"
+#include "report/stamp.h"
 #include "report/vouch.h"
 #include "store/reports.h"
 #include "util/alloc.h"
@@ -57,6 +59,7 @@ struct session {
 	char **spoofed_value;   /* their values (to check an alert's signature) */
 	size_t nspoofed, spoofed_cap, spoofed_value_cap;
 	char *message_id;       /* first Message-ID value, NULL if none */
+	char *date;             /* first Date value, NULL if none */
 };
 
 /* One analysis, handed to the pool; it owns its own runtime reference so an
@@ -132,7 +135,8 @@ static void message_end(struct session *s)
 	lg_free(s->subject);
 	lg_free(s->auth);
 	lg_free(s->message_id);
-	s->sender = s->subject = s->auth = s->message_id = NULL;
+	lg_free(s->date);
+	s->sender = s->subject = s->auth = s->message_id = s->date = NULL;
 	buf_cleanup(&s->raw);
 	for (size_t i = 0; i < s->nspoofed; i++) {
 		lg_free(s->spoofed[i]);
@@ -270,6 +274,8 @@ static sfsistat on_header(SMFICTX *ctx, char *name, char *value)
 	}
 	if (!s->message_id && strcasecmp(name, "Message-ID") == 0)
 		s->message_id = lg_strdup(value);
+	if (!s->date && strcasecmp(name, "Date") == 0)
+		s->date = lg_strdup(value);
 	if (!s->subject && strcasecmp(name, "Subject") == 0)
 		s->subject = lg_strdup(value);
 	keep(s, name, strlen(name), true);
@@ -368,7 +374,24 @@ static bool signed_mark(const struct session *s, size_t i)
 	for (size_t j = 0; j < i; j++)
 		if (strcasecmp(s->spoofed[j], MAILER_MARK) == 0)
 			return false;
-	return mailer_mark_valid(key, REPORT_KEY_LEN, s->message_id, s->spoofed_value[i]);
+	return mailer_mark_valid(key, REPORT_KEY_LEN, s->message_id, s->date, s->spoofed_value[i]);
+}
+
+/* Stamps inbound mail with the connecting client's address, signed with
+ * the store's key (report/stamp.h), so that a staff report of it later
+ * names the IP this milter saw, not one the sender wrote. Authenticated
+ * submissions are staff's own mail and get none. */
+static void stamp_client(SMFICTX *ctx, const struct session *s, const char *qid)
+{
+	const unsigned char *key = runtime_alert_key(s->rt);
+	char *v;
+
+	if (!key || s->auth || !*s->client_ip)
+		return;
+	v = report_stamp_sign(key, REPORT_KEY_LEN, s->client_ip, s->message_id, s->date);
+	if (v)
+		add_header(ctx, REPORT_STAMP, v, qid);
+	g_free(v);
 }
 
 /* Deletes every X-Leakguard-* field that came with the message: only this
@@ -520,6 +543,7 @@ static sfsistat on_eom(SMFICTX *ctx)
 	if (!s->in_message)
 		return SMFIS_CONTINUE;
 	remove_spoofed(ctx, s, qid);
+	stamp_client(ctx, s, qid);
 	if (s->too_large) {
 		snprintf(note, sizeof(note), "not scanned: larger than max_size (%zu bytes)",
 			 runtime_settings(s->rt)->max_size);

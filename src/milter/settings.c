@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "detect/iplist.h"
 #include "milter/settings.h"
 #include "util/alloc.h"
 
@@ -57,6 +58,16 @@ enum lg_status milter_settings_from_config(const struct config *cfg, struct milt
 	if (!printable(cfg->milter_subject_tag) || !printable(cfg->milter_report_address))
 		return errbuf_set(err, LG_ECONFIG, "[milter] subject_tag and report_address may not hold "
 				  "control characters such as line breaks");
+	for (size_t i = 0; i < cfg->submission_relays.n; i++) {
+		struct iplist *l = iplist_new();
+		struct errbuf why = {""};
+		enum lg_status rc = iplist_add(l, cfg->submission_relays.items[i], &why);
+
+		iplist_free(&l);
+		if (rc)
+			return errbuf_set(err, LG_ECONFIG, "[relays] submission: '%s' is not an address or network: %s",
+					  cfg->submission_relays.items[i], why.msg);
+	}
 	s->timeout_ms = (unsigned)cfg->milter_timeout_ms;
 	s->max_size = (size_t)cfg->milter_max_size;
 	s->banner = banner == 1;

@@ -53,6 +53,7 @@ static const struct setting settings[] = {
 	{"lists", "urgency_phrases", SET_PATH, F(urgency_phrases_file), NULL},
 	{"relays", "trusted", SET_LIST, F(trusted_relays), "127.0.0.0/8, ::1"},
 	{"relays", "senders", SET_LIST, F(sending_services), ""},
+	{"relays", "submission", SET_LIST, F(submission_relays), ""},
 	{"spelling", "dictionary", SET_STRING, F(dictionary), "en_US"},
 	{"spelling", "dir", SET_PATH, F(dictionary_dir), "/usr/share/hunspell"},
 	{"milter", "listen", SET_STRING, F(milter_listen), "inet:8891@127.0.0.1"},

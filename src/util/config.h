@@ -41,6 +41,7 @@ struct config {
 	char *urgency_phrases_file;
 	struct config_list trusted_relays; /* [relays] trusted */
 	struct config_list sending_services; /* [relays] senders: services sending as our domains */
+	struct config_list submission_relays; /* [relays] submission: our own submission hosts (staff) */
 	char *dictionary;            /* [spelling] dictionary, e.g. en_US */
 	char *dictionary_dir;        /* [spelling] dir */
 	char *milter_listen;         /* [milter] listen: libmilter socket spec */
