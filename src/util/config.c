@@ -47,6 +47,7 @@ static const struct setting settings[] = {
 	{"auth", "trusted_authserv_id", SET_STRING, F(trusted_authserv_id), NULL},
 	{"auth", "dns", SET_STRING, F(auth_dns), NULL},
 	{"auth", "authserv_id", SET_STRING, F(auth_authserv_id), "leakguard"},
+	{"auth", "verify", SET_STRING, F(auth_verify), NULL},
 	{"lists", "blocked_domains", SET_PATH, F(blocked_domains_file), NULL},
 	{"lists", "blocked_ips", SET_PATH, F(blocked_ips_file), NULL},
 	{"lists", "blocked_urls", SET_PATH, F(blocked_urls_file), NULL},

@@ -37,6 +37,7 @@ struct config {
 	char *trusted_authserv_id;   /* [auth] */
 	char *auth_dns;              /* [auth] dns: IP:PORT for SPF/DKIM/DMARC lookups; NULL: the system's */
 	char *auth_authserv_id;      /* [auth] authserv_id: ours, in the Authentication-Results we write */
+	char *auth_verify;           /* [auth] verify: on/off; NULL: on in the milter without trusted_authserv_id */
 	char *blocked_domains_file, *blocked_ips_file, *blocked_urls_file; /* [lists] */
 	char *urgency_phrases_file;
 	struct config_list trusted_relays; /* [relays] trusted */
