@@ -244,6 +244,24 @@ static void test_canonical_identity(void **state)
 	assert_string_equal(out, "");
 }
 
+/* F11: a signed mark goes only to own addresses (alerts, thanks). */
+static void test_own_address(void **state)
+{
+	struct config cfg;
+	struct engine *e;
+
+	(void)state;
+	e = staff_engine(&cfg);
+	assert_true(report_vouch_own_address(&cfg, "<Maria+x@Example.COM>"));
+	assert_true(report_vouch_own_address(&cfg, "soc@lists.example.com"));
+	assert_false(report_vouch_own_address(&cfg, "soc@mssp.test"));
+	assert_false(report_vouch_own_address(&cfg, "soc@example.com.mssp.test"));
+	assert_false(report_vouch_own_address(&cfg, "example.com"));
+	assert_false(report_vouch_own_address(&cfg, "@example.com"));
+	engine_free(&e);
+	config_cleanup(&cfg);
+}
+
 /* ---- which IP a report may block ------------------------------------------ */
 
 static void test_recorded_ip(void **state)
@@ -426,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_find_original),
 		cmocka_unit_test(test_vouch),
 		cmocka_unit_test(test_canonical_identity),
+		cmocka_unit_test(test_own_address),
 		cmocka_unit_test(test_recorded_ip),
 		cmocka_unit_test(test_alert_mark_and_subject),
 		cmocka_unit_test(test_index_catch_up),
