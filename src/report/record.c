@@ -211,9 +211,12 @@ enum lg_status report_record(struct report_context *ctx, const char *raw, size_t
 	struct errbuf ignored = {""};
 	struct verdict v;
 	struct recorded_ip ip;
+	char who[320];
 	enum lg_status rc;
 
 	memset(out, 0, sizeof(*out));
+	/* One mailbox is one reporter, however its address is spelt. */
+	report_vouch_canonical(reporter, who, sizeof(who));
 	if (msg->defects & MAIL_DEFECT_NO_HEADERS) {
 		mail_message_free(&msg);
 		return errbuf_set(err, LG_EPARSE, "the reported content is not a mail message");
@@ -227,7 +230,7 @@ enum lg_status report_record(struct report_context *ctx, const char *raw, size_t
 	engine_check(ctx->engine, msg, &v);
 	g_strlcpy(out->verdict, verdict_kind_name(v.kind), sizeof(out->verdict));
 	report_recorded_ip(ctx->engine, msg, key, REPORT_KEY_LEN, &ip);
-	rc = file_report(ctx, msg, &v, reporter, &ip, out, err);
+	rc = file_report(ctx, msg, &v, *who ? who : reporter, &ip, out, err);
 	if (!rc)
 		rc = apply_policy(ctx, msg, &ip, out, err);
 	if (!rc)

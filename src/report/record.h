@@ -54,7 +54,8 @@ struct recorded_ip {
 void report_recorded_ip(const struct engine *e, const struct mail_message *msg, const unsigned char *key,
 			size_t keylen, struct recorded_ip *out);
 
-/* Records the original (raw bytes of the reported phish) from reporter.
+/* Records the original (raw bytes of the reported phish) from reporter
+ * (canonicalised: report_vouch_canonical, so "A+x@B" and "a@b" are one).
  * LG_EPARSE with a sentence when it is not a message or is itself one of
  * leakguard's own alerts ("a report of a report": its MAILER_MARK is
  * validly signed; an unsigned mark is ignored). */

@@ -135,4 +135,27 @@ if grep -qE "domain +helo-phish.example +active" <<<"$b"; then
 else
 	fail "control: an authenticated phishing domain is not blocked" "$b"
 fi
+# ---- F5/F8: one mailbox under several spellings is one reporter --------------
+{
+	printf 'Received: from mail.plus.example (mail.plus.example [203.0.113.9]) by mx.victim.example with ESMTP id 7\n'
+	printf 'Authentication-Results: mx.victim.example; dmarc=pass header.from=plus-variants.example\n'
+	printf 'From: Parcel <track@plus-variants.example>\nTo: staff@victim.example\nSubject: Parcel held at customs\n'
+	printf 'Message-ID: <plus@plus-variants.example>\nDate: Mon, 30 Nov 2026 09:00:00 +0000\n\n'
+	printf 'A parcel addressed to you is held at customs. Pay the 2.99 EUR release fee at\n'
+	printf 'https://customs-release.plus-variants.example/pay before Friday or it is returned.\n'
+} >"$T/plus.eml"
+"$BIN" report --config "$T/lg.conf" --db "$DB" --no-mail --reporter alice+1@victim.example "$T/plus.eml" >/dev/null 2>&1
+"$BIN" report --config "$T/lg.conf" --db "$DB" --no-mail --reporter 'Alice+2@Victim.Example.' "$T/plus.eml" >/dev/null 2>&1
+b=$(blocks)
+if grep -q "plus-variants.example" <<<"$b"; then
+	fail "F5: alice+1@ and Alice+2@ (trailing dot) count as two reporters" "$b"
+else
+	pass "F5: +tag, case and trailing-dot variants of one address are one reporter"
+fi
+"$BIN" report --config "$T/lg.conf" --db "$DB" --no-mail --reporter bob@victim.example "$T/plus.eml" >/dev/null 2>&1
+if blocks | grep -qE "domain +plus-variants.example +active"; then
+	pass "control: a second, different reporter blocks it"
+else
+	fail "control: a second reporter does not block the campaign" "$(blocks)"
+fi
 finish
