@@ -97,9 +97,20 @@ enum lg_status plan_build_verified(const struct engine *e, const struct milter_s
 	out->msg = mail_message_parse(raw, len);
 	if (out->msg->defects & MAIL_DEFECT_NO_HEADERS)
 		return LG_EPARSE;
-	if (s->verifier && smtp)
-		auth_check_message(s->verifier, e, out->msg, raw, len, smtp, v, &out->auth_results);
-	else
+	if (s->verifier && smtp) {
+		struct auth_smtp hop = *smtp;
+
+		/* A client among [relays] trusted (a content filter re-injecting,
+		 * an inner hop) is not the sender, and libspf2 passes 127.0.0.1
+		 * whatever the record says: SPF is then checked for the first
+		 * hop from outside, as our relays recorded it. */
+		if (smtp->client_ip && engine_is_trusted_relay(e, smtp->client_ip)) {
+			auth_smtp_from_headers(e, out->msg, &hop);
+			hop.mail_from = smtp->mail_from;
+			hop.auth_user = smtp->auth_user;
+		}
+		auth_check_message(s->verifier, e, out->msg, raw, len, &hop, v, &out->auth_results);
+	} else
 		engine_check(e, out->msg, v);
 	a = out->msg->arena;
 	out->verdict_header = verdict_kind_name(v->kind);

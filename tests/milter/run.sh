@@ -539,6 +539,8 @@ if command -v dnsmasq >/dev/null && command -v dig >/dev/null; then
 	done
 	write_config
 	sed -i "s|^trusted_authserv_id = .*|verify = on\ndns = 127.0.0.1:$DNS|" "$WORK/leakguard.conf"
+	# The test's clients (127.0.0.7, .8) are the senders, not our relays.
+	printf '[relays]\ntrusted = 10.0.0.0/8\n' >>"$WORK/leakguard.conf"
 	hup_wait || fail "verify: SIGHUP"
 	# sendfrom FILE FROM IP: one message from the client address IP.
 	sendfrom() {
@@ -549,7 +551,7 @@ if command -v dnsmasq >/dev/null && command -v dig >/dev/null; then
 	printf 'Authentication-Results: leakguard; spf=pass smtp.mailfrom=x; dmarc=pass header.from=auth-pass.test\nFrom: Pat <pat@auth-pass.test>\nTo: user@example.com\nSubject: figures\nMessage-ID: <verify-pass@x>\nDate: Mon, 30 Nov 2026 09:00:00 +0000\n\nHere are the figures.\n' >"$WORK/v1.eml"
 	sendfrom "$WORK/v1.eml" bounce@auth-pass.test 127.0.0.7
 	printf 'Authentication-Results: leakguard; spf=pass smtp.mailfrom=x; dmarc=pass header.from=auth-pass.test\nFrom: Pat <pat@auth-pass.test>\nTo: user@example.com\nSubject: figures\nMessage-ID: <verify-spoof@x>\nDate: Mon, 30 Nov 2026 09:00:00 +0000\n\nHere are the figures.\n' >"$WORK/v2.eml"
-	sendfrom "$WORK/v2.eml" bounce@auth-pass.test 127.0.0.1
+	sendfrom "$WORK/v2.eml" bounce@auth-pass.test 127.0.0.8 # (libspf2 always passes 127.0.0.1)
 	if f=$($CHECK find "$MAILDIR" verify-pass@x) && ar=$($CHECK header "$f" Authentication-Results) &&
 		[ "$(grep -c '^leakguard;' <<<"$ar")" -eq 1 ] && grep -q '^leakguard; spf=pass .*dmarc=pass' <<<"$ar"; then
 		pass "verify: SPF and DMARC pass, our own Authentication-Results added, the forged one removed"
