@@ -539,8 +539,9 @@ if command -v dnsmasq >/dev/null && command -v dig >/dev/null; then
 	done
 	write_config
 	sed -i "s|^trusted_authserv_id = .*|verify = on\ndns = 127.0.0.1:$DNS|" "$WORK/leakguard.conf"
-	# The test's clients (127.0.0.7, .8) are the senders, not our relays.
-	printf '[relays]\ntrusted = 10.0.0.0/8\n' >>"$WORK/leakguard.conf"
+	# 127.0.0.9 plays our content filter re-injecting (a trusted relay); the
+	# other clients are senders.
+	printf '[relays]\ntrusted = 127.0.0.9/32\n' >>"$WORK/leakguard.conf"
 	hup_wait || fail "verify: SIGHUP"
 	# sendfrom FILE FROM IP: one message from the client address IP.
 	sendfrom() {
@@ -551,7 +552,12 @@ if command -v dnsmasq >/dev/null && command -v dig >/dev/null; then
 	printf 'Authentication-Results: leakguard; spf=pass smtp.mailfrom=x; dmarc=pass header.from=auth-pass.test\nFrom: Pat <pat@auth-pass.test>\nTo: user@example.com\nSubject: figures\nMessage-ID: <verify-pass@x>\nDate: Mon, 30 Nov 2026 09:00:00 +0000\n\nHere are the figures.\n' >"$WORK/v1.eml"
 	sendfrom "$WORK/v1.eml" bounce@auth-pass.test 127.0.0.7
 	printf 'Authentication-Results: leakguard; spf=pass smtp.mailfrom=x; dmarc=pass header.from=auth-pass.test\nFrom: Pat <pat@auth-pass.test>\nTo: user@example.com\nSubject: figures\nMessage-ID: <verify-spoof@x>\nDate: Mon, 30 Nov 2026 09:00:00 +0000\n\nHere are the figures.\n' >"$WORK/v2.eml"
-	sendfrom "$WORK/v2.eml" bounce@auth-pass.test 127.0.0.8 # (libspf2 always passes 127.0.0.1)
+	# libspf2 passes every 127/8 client, so the spoof's envelope is simply
+	# not aligned with its From: DMARC fails.
+	sendfrom "$WORK/v2.eml" x@attacker.test 127.0.0.8
+	# Through our content filter: SPF is checked for the hop it names.
+	printf 'Received: from mail.attacker.test (mail.attacker.test [192.0.2.8]) by mx.example.com with ESMTP id 1\nFrom: Pat <pat@auth-pass.test>\nTo: user@example.com\nSubject: figures\nMessage-ID: <verify-relayed@x>\nDate: Mon, 30 Nov 2026 09:00:00 +0000\n\nHere are the figures.\n' >"$WORK/v3.eml"
+	sendfrom "$WORK/v3.eml" bounce@auth-pass.test 127.0.0.9
 	if f=$($CHECK find "$MAILDIR" verify-pass@x) && ar=$($CHECK header "$f" Authentication-Results) &&
 		[ "$(grep -c '^leakguard;' <<<"$ar")" -eq 1 ] && grep -q '^leakguard; spf=pass .*dmarc=pass' <<<"$ar"; then
 		pass "verify: SPF and DMARC pass, our own Authentication-Results added, the forged one removed"
@@ -559,11 +565,17 @@ if command -v dnsmasq >/dev/null && command -v dig >/dev/null; then
 		fail "verify: no correct Authentication-Results for an SPF-passing sender" "${ar:-not delivered}"
 	fi
 	if f=$($CHECK find "$MAILDIR" verify-spoof@x) && ar=$($CHECK header "$f" Authentication-Results) &&
-		[ "$(grep -c '^leakguard;' <<<"$ar")" -eq 1 ] && grep -q '^leakguard; spf=fail .*dmarc=fail' <<<"$ar" &&
+		[ "$(grep -c '^leakguard;' <<<"$ar")" -eq 1 ] && grep -q '^leakguard; .*dmarc=fail' <<<"$ar" &&
 		$CHECK header "$f" X-Leakguard-Signals | grep -q AUTH_DMARC_FAIL; then
-		pass "verify: a spoof from the wrong address fails SPF and DMARC (AUTH_DMARC_FAIL), the forged pass is gone"
+		pass "verify: a spoof without an aligned pass fails DMARC (AUTH_DMARC_FAIL), the forged pass is gone"
 	else
 		fail "verify: a spoof keeps a forged pass or is not seen failing" "${ar:-not delivered} $($CHECK header "${f:-/dev/null}" X-Leakguard-Signals 2>&1)"
+	fi
+	if f=$($CHECK find "$MAILDIR" verify-relayed@x) && ar=$($CHECK header "$f" Authentication-Results) &&
+		grep -q '^leakguard; spf=fail .*dmarc=fail' <<<"$ar"; then
+		pass "verify: behind a trusted relay, SPF is checked for the outside hop (192.0.2.8 fails)"
+	else
+		fail "verify: behind a trusted relay, SPF is checked for the relay itself" "${ar:-not delivered}"
 	fi
 	kill "$DNSMASQ_PID" 2>/dev/null
 	wait "$DNSMASQ_PID" 2>/dev/null
