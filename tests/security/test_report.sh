@@ -67,6 +67,8 @@ blocked_urls = $T/blocked_urls.txt
 BLOCKED_URL = 5.0
 [milter]
 report_address = $REPORT
+# A sanitizer build on a busy machine needs more than the default 2 s.
+timeout_ms = 15000
 [report]
 alert_to = colleagues@example.com
 smtp = 127.0.0.1:$PF_PORT
