@@ -537,7 +537,8 @@ if command -v dnsmasq >/dev/null && command -v dig >/dev/null; then
 		dig +short +time=1 +tries=1 -p "$DNS" @127.0.0.1 TXT _dmarc.auth-pass.test 2>/dev/null | grep -q DMARC1 && break
 		sleep 0.1
 	done
-	write_config
+	# Each DNS lookup gets a quarter of timeout_ms: room for a sanitizer build.
+	write_config "timeout_ms = 12000"
 	sed -i "s|^trusted_authserv_id = .*|verify = on\ndns = 127.0.0.1:$DNS|" "$WORK/leakguard.conf"
 	# 127.0.0.9 plays our content filter re-injecting (a trusted relay); the
 	# other clients are senders.
