@@ -228,6 +228,9 @@ bool authres_parse(const char *value, struct authres *out)
 		size_t n;
 
 		out->malformed = true;
+		/* Not ABSENT: a reader that merges several headers must not
+		 * take a lower one's result for a method this one hides. */
+		out->spf = out->dkim = out->dmarc = AUTHRES_OTHER;
 		while (isspace((unsigned char)*id))
 			id++;
 		n = strcspn(id, " \t\r\n;()\"");

@@ -29,7 +29,9 @@ struct authres {
 	/* Set by the parser when the header cannot be trusted to say one thing:
 	 * spf or dmarc given twice (the method's result is then AUTHRES_OTHER),
 	 * or an unterminated quoted string or comment (nothing after the
-	 * authserv-id is read). Neither ever reads as a pass. */
+	 * authserv-id is read; spf, dkim and dmarc are AUTHRES_OTHER, so a
+	 * reader merging headers takes nothing from a lower one for them).
+	 * Neither ever reads as a pass. */
 	bool ambiguous, malformed;
 	/* Known only when leakguard verified the message itself (src/auth/): */
 	char dmarc_policy;                 /* 'r'eject, 'q'uarantine, 'n'one; 0: unknown */

@@ -58,6 +58,17 @@ for n in 1 2; do
 	fi
 done
 
+# A topmost header our MTA wrote that cannot be read (an unclosed comment
+# from the sender's text) must not let a forged pass below it count.
+spoof "$T/ar3.eml" 'mx.victim.example; spf=pass (sender "x said (unclosed ; dmarc=fail header.from=partner-bank.example'
+sed -i '1a Authentication-Results: mx.victim.example; dmarc=pass header.from=partner-bank.example' "$T/ar3.eml"
+out=$("$BIN" check --config "$T/lg.conf" "$T/ar3.eml" 2>&1)
+if grep -q AUTH_PASS <<<"$out" || grep -q "verified to come from" <<<"$out"; then
+	fail "F3: an unreadable topmost A-R lets a forged pass below it count" "$(grep -E 'AUTH' <<<"$out")"
+else
+	pass "F3: an unreadable topmost A-R hides the headers below it"
+fi
+
 # ---- F1: the HELO literal is never the blocked IP -----------------------------
 phish() { # phish FILE TAG RECEIVED...
 	local f=$1 tag=$2

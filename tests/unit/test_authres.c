@@ -89,14 +89,14 @@ static void test_ambiguous_and_broken(void **state)
 	assert_true(authres_parse("mx.example.com; spf=pass smtp.mailfrom=\"x; dmarc=pass", &ar));
 	assert_true(ar.malformed);
 	assert_string_equal(ar.authserv_id, "mx.example.com");
-	assert_int_equal(ar.dmarc, AUTHRES_ABSENT);
-	assert_int_equal(ar.spf, AUTHRES_ABSENT);
+	assert_int_equal(ar.dmarc, AUTHRES_OTHER);
+	assert_int_equal(ar.spf, AUTHRES_OTHER);
 	assert_true(authres_parse("mx.example.com; spf=pass (x ; dmarc=pass", &ar));
 	assert_true(ar.malformed);
-	assert_int_equal(ar.dmarc, AUTHRES_ABSENT);
+	assert_int_equal(ar.dmarc, AUTHRES_OTHER);
 	assert_true(authres_parse("mx.example.com; spf=pass x) ; dmarc=pass", &ar));
 	assert_true(ar.malformed);
-	assert_int_equal(ar.dmarc, AUTHRES_ABSENT);
+	assert_int_equal(ar.dmarc, AUTHRES_OTHER);
 	/* A method token that is quoted is not a method. */
 	assert_true(authres_parse("mx.example.com; \"dmarc\"=pass", &ar));
 	assert_int_equal(ar.dmarc, AUTHRES_ABSENT);
