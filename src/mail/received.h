@@ -7,10 +7,14 @@
 #include <stddef.h>
 
 /* Finds the IP address of the host the message came from in one Received
- * header value ("from a.example (a.example [192.0.2.1]) by mx ..."): the
- * first bracketed or parenthesised address literal of the from-clause.
- * Writes it NUL-terminated into out (size >= 46) and returns true, or
- * returns false when the clause names no address. */
+ * header value, from the server's TCP-info comment only, never from the
+ * HELO word the client chose: Postfix and Sendmail write "from HELO (rdns
+ * [192.0.2.1])", Exim "from rdns ([192.0.2.1] helo=HELO)" or, without a
+ * reverse name, "from [192.0.2.1] (helo=HELO)". The first comment after the
+ * first word that names an address gives it (a literal after "helo=" is
+ * the client's and is skipped). Writes it NUL-terminated into out (size >=
+ * 46) and returns true, or returns false when the clause names no address
+ * that way. */
 bool received_from_ip(const char *value, char *out, size_t size);
 
 /* True when the receiving server says in this Received header value that

@@ -81,6 +81,13 @@ static void add_banner(const struct milter_settings *s, const char *raw, size_t 
 enum lg_status plan_build(const struct engine *e, const struct milter_settings *s, const char *raw, size_t len,
 			  const char *subject, struct plan *out)
 {
+	return plan_build_verified(e, s, NULL, raw, len, subject, out);
+}
+
+enum lg_status plan_build_verified(const struct engine *e, const struct milter_settings *s,
+				   const struct auth_smtp *smtp, const char *raw, size_t len, const char *subject,
+				   struct plan *out)
+{
 	struct arena *a;
 	struct verdict *v = &out->verdict;
 
@@ -90,7 +97,21 @@ enum lg_status plan_build(const struct engine *e, const struct milter_settings *
 	out->msg = mail_message_parse(raw, len);
 	if (out->msg->defects & MAIL_DEFECT_NO_HEADERS)
 		return LG_EPARSE;
-	engine_check(e, out->msg, v);
+	if (s->verifier && smtp) {
+		struct auth_smtp hop = *smtp;
+
+		/* A client among [relays] trusted (a content filter re-injecting,
+		 * an inner hop) is not the sender, and libspf2 passes 127.0.0.1
+		 * whatever the record says: SPF is then checked for the first
+		 * hop from outside, as our relays recorded it. */
+		if (smtp->client_ip && engine_is_trusted_relay(e, smtp->client_ip)) {
+			auth_smtp_from_headers(e, out->msg, &hop);
+			hop.mail_from = smtp->mail_from;
+			hop.auth_user = smtp->auth_user;
+		}
+		auth_check_message(s->verifier, e, out->msg, raw, len, &hop, v, &out->auth_results);
+	} else
+		engine_check(e, out->msg, v);
 	a = out->msg->arena;
 	out->verdict_header = verdict_kind_name(v->kind);
 	out->score_header = arena_printf(a, "%.2f", v->score);

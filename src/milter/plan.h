@@ -41,6 +41,7 @@ struct plan {
 	struct banner_result banner;
 	const char *reason;         /* reject text or hold reason; NULL to accept */
 	const char *log_signals;    /* strongest signal names, comma-separated */
+	const char *auth_results;   /* Authentication-Results value to add, NULL when not verified */
 };
 
 /* Parses raw (len bytes: header block, empty line, body) and scores it with
@@ -50,6 +51,13 @@ struct plan {
  * caller frees out with plan_cleanup(). */
 enum lg_status plan_build(const struct engine *e, const struct milter_settings *s, const char *raw, size_t len,
 			  const char *subject, struct plan *out);
+/* The same, but when s->verifier is set and smtp is not NULL the message
+ * is scored with leakguard's own SPF, DKIM and DMARC results
+ * (auth/verify.h auth_check_message) instead of engine_check, and
+ * out->auth_results holds the header value to add. */
+enum lg_status plan_build_verified(const struct engine *e, const struct milter_settings *s,
+				   const struct auth_smtp *smtp, const char *raw, size_t len, const char *subject,
+				   struct plan *out);
 void plan_cleanup(struct plan *p);
 
 #endif

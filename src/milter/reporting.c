@@ -99,6 +99,10 @@ static void thank(const struct config *cfg, const char *to, bool found, const ch
 
 	if (!*to)
 		return; /* nobody to answer */
+	/* The reply goes to the vouched identity, an own address
+	 * (report/vouch.h); a signed mark never leaves the organisation. */
+	if (!report_vouch_own_address(cfg, to))
+		key = NULL;
 	buf_init(&text);
 	mailer_compose_thanks(&text, cfg->report_from, to, found, problem, key, key ? REPORT_KEY_LEN : 0);
 	if (mailer_send(cfg->report_smtp, cfg->report_from, &to, 1, &text, &err))

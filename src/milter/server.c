@@ -12,13 +12,16 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <glib.h>
 #include <libmilter/mfapi.h>
 
+#include "mail/authres.h"
 #include "milter/plan.h"
 #include "milter/pool.h"
 #include "milter/reporting.h"
 #include "milter/server.h"
 #include "report/mailer.h"
+#include "report/stamp.h"
 #include "report/vouch.h"
 #include "store/reports.h"
 #include "util/alloc.h"
@@ -37,8 +40,10 @@
  * headers and body without waiting, one round trip per message instead of
  * one per header line (milter protocol 6). */
 #define ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE)
-#define SKIPPED (SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOUNKNOWN)
-#define NO_REPLY (SMFIP_NR_CONN | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
+#define SKIPPED (SMFIP_NODATA | SMFIP_NOUNKNOWN)
+#define NO_REPLY (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
+#define HELO_MAX 256 /* bytes of the HELO name kept, for SPF */
+#define AR_NAME "Authentication-Results"
 
 /* One connection's state; a message's fields are reset between messages. */
 struct session {
@@ -46,6 +51,7 @@ struct session {
 	bool in_message;        /* between MAIL FROM and the end or abort */
 	struct runtime *rt;     /* the rules this message is judged by */
 	char client_ip[INET6_ADDRSTRLEN]; /* the connecting client, "" when unknown */
+	char helo[HELO_MAX];    /* the HELO/EHLO name, "" when none */
 	char *sender;           /* envelope sender as given, "<>" for bounces */
 	char *auth;             /* the SASL login ({auth_authen}), NULL without */
 	char *subject;          /* first Subject value as received, NULL if none */
@@ -57,6 +63,10 @@ struct session {
 	char **spoofed_value;   /* their values (to check an alert's signature) */
 	size_t nspoofed, spoofed_cap, spoofed_value_cap;
 	char *message_id;       /* first Message-ID value, NULL if none */
+	char *date;             /* first Date value, NULL if none */
+	size_t nar;             /* Authentication-Results fields seen */
+	unsigned *own_ar;       /* their 1-based numbers that carry our authserv-id */
+	size_t nown_ar, own_ar_cap;
 };
 
 /* One analysis, handed to the pool; it owns its own runtime reference so an
@@ -66,6 +76,7 @@ struct job {
 	struct buf raw;
 	char *subject;
 	char *client_ip, *sender, *auth; /* what the MTA said, for the history's vouch */
+	char *helo;                      /* and for SPF */
 	struct plan plan;
 	enum lg_status rc;
 };
@@ -132,7 +143,8 @@ static void message_end(struct session *s)
 	lg_free(s->subject);
 	lg_free(s->auth);
 	lg_free(s->message_id);
-	s->sender = s->subject = s->auth = s->message_id = NULL;
+	lg_free(s->date);
+	s->sender = s->subject = s->auth = s->message_id = s->date = NULL;
 	buf_cleanup(&s->raw);
 	for (size_t i = 0; i < s->nspoofed; i++) {
 		lg_free(s->spoofed[i]);
@@ -142,6 +154,9 @@ static void message_end(struct session *s)
 	lg_free(s->spoofed_value);
 	s->spoofed = s->spoofed_value = NULL;
 	s->nspoofed = s->spoofed_cap = s->spoofed_value_cap = 0;
+	lg_free(s->own_ar);
+	s->own_ar = NULL;
+	s->nar = s->nown_ar = s->own_ar_cap = 0;
 	s->size = 0;
 	s->too_large = false;
 	s->to_report = false;
@@ -221,6 +236,31 @@ static sfsistat on_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *addr)
 	return step_done(s, SMFIP_NR_CONN);
 }
 
+static sfsistat on_helo(SMFICTX *ctx, char *name)
+{
+	struct session *s = session_of(ctx);
+
+	g_strlcpy(s->helo, name ? name : "", sizeof(s->helo));
+	for (char *c = s->helo; *c; c++)
+		if ((unsigned char)*c <= ' ')
+			*c = '?';
+	return step_done(s, SMFIP_NR_HELO);
+}
+
+/* Keeps the number of an Authentication-Results field that names our own
+ * authserv-id: only this milter may write those (RFC 8601 section 5). */
+static void note_auth_results(struct session *s, const char *value)
+{
+	const struct milter_settings *set = runtime_settings(s->rt);
+	struct authres ar;
+
+	s->nar++;
+	if (!set->verifier || !authres_parse(value, &ar) || strcmp(ar.authserv_id, set->authserv_id) != 0)
+		return;
+	s->own_ar = lg_grow(s->own_ar, &s->own_ar_cap, s->nown_ar + 1, sizeof(unsigned));
+	s->own_ar[s->nown_ar++] = (unsigned)s->nar;
+}
+
 static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct session *s = session_of(ctx);
@@ -270,6 +310,10 @@ static sfsistat on_header(SMFICTX *ctx, char *name, char *value)
 	}
 	if (!s->message_id && strcasecmp(name, "Message-ID") == 0)
 		s->message_id = lg_strdup(value);
+	if (!s->date && strcasecmp(name, "Date") == 0)
+		s->date = lg_strdup(value);
+	if (strcasecmp(name, AR_NAME) == 0)
+		note_auth_results(s, value);
 	if (!s->subject && strcasecmp(name, "Subject") == 0)
 		s->subject = lg_strdup(value);
 	keep(s, name, strlen(name), true);
@@ -324,8 +368,16 @@ static void job_work(void *arg)
 {
 	struct job *j = arg;
 
-	j->rc = plan_build(runtime_engine(j->rt), runtime_settings(j->rt), j->raw.data ? j->raw.data : "",
-			   j->raw.len, j->subject, &j->plan);
+	struct auth_smtp smtp = {j->client_ip, j->helo, j->sender, j->auth};
+	char *bare = g_strdup(j->sender ? j->sender : "");
+
+	/* MAIL FROM as an address: "<a@b>" -> "a@b", "<>" -> "". */
+	g_strdelimit(bare, "<>", ' ');
+	g_strstrip(bare);
+	smtp.mail_from = bare;
+	j->rc = plan_build_verified(runtime_engine(j->rt), runtime_settings(j->rt), &smtp,
+				    j->raw.data ? j->raw.data : "", j->raw.len, j->subject, &j->plan);
+	g_free(bare);
 	if (!j->rc && j->plan.verdict.kind == VERDICT_CLEAN) {
 		struct vouch_facts f = {j->auth, j->client_ip, j->sender};
 
@@ -344,6 +396,7 @@ static void job_free(void *arg)
 	lg_free(j->client_ip);
 	lg_free(j->sender);
 	lg_free(j->auth);
+	lg_free(j->helo);
 	runtime_release(&j->rt);
 	lg_free(j);
 }
@@ -368,7 +421,24 @@ static bool signed_mark(const struct session *s, size_t i)
 	for (size_t j = 0; j < i; j++)
 		if (strcasecmp(s->spoofed[j], MAILER_MARK) == 0)
 			return false;
-	return mailer_mark_valid(key, REPORT_KEY_LEN, s->message_id, s->spoofed_value[i]);
+	return mailer_mark_valid(key, REPORT_KEY_LEN, s->message_id, s->date, s->spoofed_value[i]);
+}
+
+/* Stamps inbound mail with the connecting client's address, signed with
+ * the store's key (report/stamp.h), so that a staff report of it later
+ * names the IP this milter saw, not one the sender wrote. Authenticated
+ * submissions are staff's own mail and get none. */
+static void stamp_client(SMFICTX *ctx, const struct session *s, const char *qid)
+{
+	const unsigned char *key = runtime_alert_key(s->rt);
+	char *v;
+
+	if (!key || s->auth || !*s->client_ip)
+		return;
+	v = report_stamp_sign(key, REPORT_KEY_LEN, s->client_ip, s->message_id, s->date);
+	if (v)
+		add_header(ctx, REPORT_STAMP, v, qid);
+	g_free(v);
 }
 
 /* Deletes every X-Leakguard-* field that came with the message: only this
@@ -388,6 +458,16 @@ static void remove_spoofed(SMFICTX *ctx, const struct session *s, const char *qi
 		if (smfi_chgheader(ctx, s->spoofed[i], index, NULL) != MI_SUCCESS)
 			log_warn("milter: %s: cannot remove a spoofed %s header", qid, s->spoofed[i]);
 	}
+}
+
+/* Deletes the Authentication-Results fields that came with the message
+ * under our own authserv-id (a forgery or a stale copy), the last first so
+ * the numbers of those before it stay valid. */
+static void remove_own_auth_results(SMFICTX *ctx, const struct session *s, const char *qid)
+{
+	for (size_t i = s->nown_ar; i-- > 0;)
+		if (smfi_chgheader(ctx, (char *)AR_NAME, (int)s->own_ar[i], NULL) != MI_SUCCESS)
+			log_warn("milter: %s: cannot remove a forged %s header", qid, AR_NAME);
 }
 
 /* smfi_setreply() reads '%' as a format character. */
@@ -416,6 +496,8 @@ static sfsistat apply(SMFICTX *ctx, const struct session *s, struct plan *p, con
 		set_reply(ctx, "550", "5.7.1", p->reason, qid);
 		return SMFIS_REJECT;
 	}
+	if (p->auth_results && smfi_insheader(ctx, 0, (char *)AR_NAME, (char *)p->auth_results) != MI_SUCCESS)
+		log_warn("milter: %s: cannot add %s", qid, AR_NAME);
 	add_header(ctx, "X-Leakguard-Verdict", p->verdict_header, qid);
 	add_header(ctx, "X-Leakguard-Score", p->score_header, qid);
 	add_header(ctx, "X-Leakguard-Signals", p->signals_header, qid);
@@ -474,6 +556,7 @@ static sfsistat scan(SMFICTX *ctx, struct session *s, double started, const char
 	j->client_ip = *s->client_ip ? lg_strdup(s->client_ip) : NULL;
 	j->sender = lg_strdup(s->sender);
 	j->auth = s->auth ? lg_strdup(s->auth) : NULL;
+	j->helo = *s->helo ? lg_strdup(s->helo) : NULL;
 	rc = pool_run(server.pool, job_work, job_free, j, &deadline);
 	if (rc) {
 		snprintf(why, sizeof(why), rc == LG_ELIMIT ? "analysis did not finish within %u ms"
@@ -520,6 +603,8 @@ static sfsistat on_eom(SMFICTX *ctx)
 	if (!s->in_message)
 		return SMFIS_CONTINUE;
 	remove_spoofed(ctx, s, qid);
+	remove_own_auth_results(ctx, s, qid);
+	stamp_client(ctx, s, qid);
 	if (s->too_large) {
 		snprintf(note, sizeof(note), "not scanned: larger than max_size (%zu bytes)",
 			 runtime_settings(s->rt)->max_size);
@@ -579,6 +664,7 @@ enum lg_status milter_server_run(struct runtime_holder *h, unsigned workers, str
 	struct smfiDesc desc = {
 		.xxfi_name = "leakguard",
 		.xxfi_connect = on_connect,
+		.xxfi_helo = on_helo,
 		.xxfi_version = SMFI_VERSION,
 		.xxfi_flags = ACTIONS,
 		.xxfi_envfrom = on_envfrom,

@@ -2,6 +2,9 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <glib.h>
+
+#include "detect/iplist.h"
 #include "milter/settings.h"
 #include "util/alloc.h"
 
@@ -33,6 +36,9 @@ enum lg_status milter_settings_from_config(const struct config *cfg, struct milt
 					   struct errbuf *err)
 {
 	int banner = parse_switch(cfg->milter_banner);
+	int verify = cfg->auth_verify ? parse_switch(cfg->auth_verify)
+				      : !(cfg->trusted_authserv_id && *cfg->trusted_authserv_id);
+	enum lg_status rc;
 
 	memset(s, 0, sizeof(*s));
 	if (!cfg->milter_listen || !*cfg->milter_listen)
@@ -57,6 +63,26 @@ enum lg_status milter_settings_from_config(const struct config *cfg, struct milt
 	if (!printable(cfg->milter_subject_tag) || !printable(cfg->milter_report_address))
 		return errbuf_set(err, LG_ECONFIG, "[milter] subject_tag and report_address may not hold "
 				  "control characters such as line breaks");
+	if (!printable(cfg->auth_authserv_id) || (cfg->auth_authserv_id && strpbrk(cfg->auth_authserv_id, " ;()\"")))
+		return errbuf_set(err, LG_ECONFIG, "[auth] authserv_id: '%s' is not one word (RFC 8601 authserv-id)",
+				  cfg->auth_authserv_id);
+	for (size_t i = 0; i < cfg->submission_relays.n; i++) {
+		struct iplist *l = iplist_new();
+		struct errbuf why = {""};
+		enum lg_status bad = iplist_add(l, cfg->submission_relays.items[i], &why);
+
+		iplist_free(&l);
+		if (bad)
+			return errbuf_set(err, LG_ECONFIG, "[relays] submission: '%s' is not an address or network: %s",
+					  cfg->submission_relays.items[i], why.msg);
+	}
+	if (verify < 0)
+		return errbuf_set(err, LG_ECONFIG, "[auth] verify: '%s' is not on or off", cfg->auth_verify);
+	/* A quarter of the message's budget for each DNS lookup: SPF, the DKIM
+	 * key and the DMARC record still fit in it. */
+	if (verify == 1 && (rc = auth_verifier_new(cfg, (int)(cfg->milter_timeout_ms / 4) + 1, &s->verifier, err)))
+		return rc;
+	s->authserv_id = g_ascii_strdown(cfg->auth_authserv_id ? cfg->auth_authserv_id : "leakguard", -1);
 	s->timeout_ms = (unsigned)cfg->milter_timeout_ms;
 	s->max_size = (size_t)cfg->milter_max_size;
 	s->banner = banner == 1;
@@ -72,5 +98,7 @@ void milter_settings_cleanup(struct milter_settings *s)
 	lg_free(s->listen);
 	lg_free(s->subject_tag);
 	lg_free(s->report_address);
+	auth_verifier_free(&s->verifier);
+	g_free(s->authserv_id);
 	memset(s, 0, sizeof(*s));
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "auth/verify.h"
 #include "util/config.h"
 #include "util/errbuf.h"
 
@@ -24,9 +25,15 @@ struct milter_settings {
 	bool banner;               /* add the warning banner to tagged mail */
 	char *subject_tag;         /* prefix for tagged subjects, "" for none */
 	char *report_address;      /* where staff forward phish, NULL when unset */
+	/* [auth] verify: the milter checks SPF, DKIM and DMARC itself (NULL
+	 * when off) and writes Authentication-Results as authserv_id. */
+	struct auth_verifier *verifier;
+	char *authserv_id;         /* [auth] authserv_id, lower case */
 };
 
-/* Fills s from cfg's [milter] settings. Returns LG_OK, or LG_ECONFIG with a
+/* Fills s from cfg's [milter] settings (and [auth] verify: unset, it is on
+ * exactly when [auth] trusted_authserv_id is not, since then nobody else
+ * authenticates the mail). Returns LG_OK, or LG_ECONFIG with a
  * sentence naming the key and the accepted values; s then owns nothing. */
 enum lg_status milter_settings_from_config(const struct config *cfg, struct milter_settings *s,
 					   struct errbuf *err);

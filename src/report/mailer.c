@@ -11,60 +11,83 @@
 #include "util/escape.h"
 #include "util/random.h"
 
-#define MARK_VERSION "v1 "
+#define MARK_VERSION "v2"
 
-/* The Message-ID without blanks and angle brackets, as it is signed. */
-static char *msgid_core(const char *msgid)
+/* s without blanks (and angle brackets when brackets), as it is signed. */
+static void squeeze(GString *out, const char *s, bool brackets)
 {
-	GString *s = g_string_new(NULL);
-
-	for (const char *p = msgid ? msgid : ""; *p; p++)
-		if (*p != '<' && *p != '>' && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
-			g_string_append_c(s, *p);
-	return g_string_free(s, FALSE);
+	for (const char *p = s ? s : ""; *p; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n' && (!brackets || (*p != '<' && *p != '>')))
+			g_string_append_c(out, *p);
 }
 
-char *mailer_mark_sign(const unsigned char *key, size_t keylen, const char *msgid)
+/* The MAC over "alert\n" Message-ID "\n" Date "\n" campaign. */
+static char *mark_mac(const unsigned char *key, size_t keylen, const char *msgid, const char *date,
+		      long long campaign)
 {
-	char *core = msgid_core(msgid);
-	char *mac = g_compute_hmac_for_string(G_CHECKSUM_SHA256, key, keylen, core, -1);
-	char *v = g_strconcat(MARK_VERSION, mac, NULL);
+	GString *s = g_string_new("alert\n");
+	char *mac;
+
+	squeeze(s, msgid, true);
+	g_string_append_c(s, '\n');
+	squeeze(s, date, false);
+	g_string_append_printf(s, "\n%lld", campaign);
+	mac = g_compute_hmac_for_data(G_CHECKSUM_SHA256, key, keylen, (const guchar *)s->str, s->len);
+	g_string_free(s, TRUE);
+	return mac;
+}
+
+char *mailer_mark_sign(const unsigned char *key, size_t keylen, const char *msgid, const char *date,
+		       int64_t campaign)
+{
+	char *mac = mark_mac(key, keylen, msgid, date, (long long)campaign);
+	char *v = g_strdup_printf(MARK_VERSION " %lld %s", (long long)campaign, mac);
 
 	g_free(mac);
-	g_free(core);
 	return v;
 }
 
-bool mailer_mark_valid(const unsigned char *key, size_t keylen, const char *msgid, const char *value)
+bool mailer_mark_valid(const unsigned char *key, size_t keylen, const char *msgid, const char *date,
+		       const char *value)
 {
-	char *want, *core;
-	size_t n, m;
+	GString *core;
+	char *want, *end = NULL;
+	const char *mac;
+	long long campaign;
+	size_t n;
 	unsigned diff = 0;
+	bool empty;
 
-	if (!key || !msgid || !value)
+	if (!key || !msgid || !date || !value)
 		return false;
-	core = msgid_core(msgid);
-	if (!*core) {
-		g_free(core);
+	core = g_string_new(NULL);
+	squeeze(core, msgid, true);
+	empty = core->len == 0;
+	g_string_free(core, TRUE);
+	if (empty)
 		return false; /* nothing was signed */
-	}
-	g_free(core);
 	while (*value == ' ' || *value == '\t')
 		value++;
-	want = mailer_mark_sign(key, keylen, msgid);
-	n = strlen(want);
-	m = strlen(value);
-	while (m > 0 && (value[m - 1] == ' ' || value[m - 1] == '\t' || value[m - 1] == '\r' || value[m - 1] == '\n'))
-		m--;
+	if (strncmp(value, MARK_VERSION " ", 3) != 0 || !g_ascii_isdigit(value[3]))
+		return false;
+	campaign = g_ascii_strtoll(value + 3, &end, 10);
+	if (!end || *end != ' ')
+		return false;
+	mac = end + 1;
+	n = strlen(mac);
+	while (n > 0 && (mac[n - 1] == ' ' || mac[n - 1] == '\t' || mac[n - 1] == '\r' || mac[n - 1] == '\n'))
+		n--;
+	want = mark_mac(key, keylen, msgid, date, campaign);
 	/* Constant time in the bytes compared: the mark is a secret's MAC. */
-	for (size_t i = 0; i < n; i++)
-		diff |= (unsigned)(want[i] ^ (i < m ? value[i] : 0));
+	for (size_t i = 0; want[i]; i++)
+		diff |= (unsigned)(want[i] ^ (i < n ? mac[i] : 0));
+	diff |= strlen(want) != n;
 	g_free(want);
-	return diff == 0 && m == n;
+	return diff == 0;
 }
 
 static void headers(struct buf *out, const char *from, const char *const *to, size_t nto, const char *subject,
-		    const unsigned char *key, size_t keylen)
+		    const unsigned char *key, size_t keylen, int64_t campaign)
 {
 	char date[64], msgid[96];
 	time_t now = time(NULL);
@@ -77,7 +100,7 @@ static void headers(struct buf *out, const char *from, const char *const *to, si
 		 (unsigned long long)lg_random_u64());
 	/* Unsigned (no key: the portal's mails) the mark proves nothing, and
 	 * the milter strips it like any outsider's copy. */
-	mark = key ? mailer_mark_sign(key, keylen, msgid) : g_strdup("1");
+	mark = key ? mailer_mark_sign(key, keylen, msgid, date, campaign) : g_strdup("1");
 	buf_appendf(out, "From: %s\r\nTo: ", from);
 	for (size_t i = 0; i < nto; i++)
 		buf_appendf(out, "%s%s", i ? ", " : "", to[i]);
@@ -131,7 +154,7 @@ void mailer_compose_alert(struct buf *out, const char *from, const char *const *
 				      *msg->from.domain ? shown(msg->arena, msg->from.domain, MAILER_MAX_DOMAIN)
 							: "an unknown sender");
 
-	headers(out, from, to, nto, title, key, keylen);
+	headers(out, from, to, nto, title, key, keylen, campaign);
 	buf_appendf(out, "A phishing mail is reaching our organisation. %s reported it.\r\n\r\n",
 		    reporters > 1 ? "Several colleagues have" : "A colleague has");
 	buf_appendf(out, "  Sender:  %s\r\n  Subject: %s\r\n\r\nThe signs:\r\n",
@@ -155,7 +178,7 @@ void mailer_compose_thanks(struct buf *out, const char *from, const char *report
 			   const char *problem, const unsigned char *key, size_t keylen)
 {
 	headers(out, from, &reporter, 1, found ? "Thank you for reporting" : "We could not read your report", key,
-		keylen);
+		keylen, 0);
 	if (found)
 		buf_appendf(out, "Thank you. We received the message you reported and are checking it.\r\n"
 				 "If it is phishing, colleagues will be warned and the sender blocked.\r\n");
@@ -169,7 +192,7 @@ void mailer_compose_plain(struct buf *out, const char *from, const char *to, con
 {
 	char *subj = one_line(subject);
 
-	headers(out, from, &to, 1, subj, NULL, 0);
+	headers(out, from, &to, 1, subj, NULL, 0, 0);
 	for (const char *p = body; *p; p++) {
 		if (*p == '\n')
 			buf_append(out, "\r\n", 2);

@@ -7,6 +7,7 @@
 #define LG_REPORT_MAILER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "detect/engine.h"
 #include "mail/message.h"
@@ -15,10 +16,13 @@
 #include "util/errbuf.h"
 
 /* Header every leakguard mail carries, so a report of one is recognised.
- * Its value is "v1 " and the hex HMAC-SHA256, under the store's alert key
- * (store/reports.h), of the mail's Message-ID without angle brackets: an
- * outsider cannot forge it, so the milter keeps a signed mark through its
- * X-Leakguard-* spoof stripping and removes every other copy. */
+ * Its value is "v2 CAMPAIGN HEX", HEX the HMAC-SHA256, under the store's
+ * alert key (store/reports.h), of the mail's Message-ID (without angle
+ * brackets), its Date and the campaign (0 for a thank-you): an outsider
+ * cannot forge it, and one that leaked cannot be moved onto a new phish
+ * without its Date and Message-ID, so the milter keeps a signed mark
+ * through its X-Leakguard-* spoof stripping and removes every other copy.
+ * Only mail to own addresses carries a signed mark (record.c, reporting.c). */
 #define MAILER_MARK "X-Leakguard-Alert"
 
 /* Bytes of outside text (subject, address) an alert shows at most, and of
@@ -26,11 +30,14 @@
 #define MAILER_MAX_SHOWN 120
 #define MAILER_MAX_DOMAIN 64
 
-/* MAILER_MARK's value for the mail with Message-ID msgid; caller g_free()s. */
-char *mailer_mark_sign(const unsigned char *key, size_t keylen, const char *msgid);
-/* True when value is the mark mailer_mark_sign(key, msgid) gives. False
- * without a key, a Message-ID or a value. */
-bool mailer_mark_valid(const unsigned char *key, size_t keylen, const char *msgid, const char *value);
+/* MAILER_MARK's value for the mail with these Message-ID and Date about
+ * campaign; caller g_free()s. */
+char *mailer_mark_sign(const unsigned char *key, size_t keylen, const char *msgid, const char *date,
+		       int64_t campaign);
+/* True when value is the mark mailer_mark_sign(key, msgid, date, its
+ * campaign) gives. False without a key, a Message-ID, a Date or a value. */
+bool mailer_mark_valid(const unsigned char *key, size_t keylen, const char *msgid, const char *date,
+		       const char *value);
 
 /* The alert about campaign (the campaign msg belongs to, judged as v) to
  * `to`. Its subject is fixed: "[Phishing alert] Campaign N: mail from D",

@@ -1,8 +1,12 @@
 /* record.h: what one staff report does — judge the original, fingerprint
  * it, file it under its campaign (a similar earlier report's, or a new
- * one), block its sender after enough independent reporters (never a
- * protected, free-mail or own domain or relay: those go to review), and
- * warn colleagues once per campaign. */
+ * one), block its sender after enough independent reporters, and warn
+ * colleagues once per campaign. The domain is blocked only when the
+ * reported message was authenticated as coming from it (report/vouch.h
+ * report_vouch_sender_authenticated), the IP only when it is also the
+ * milter's signed stamp; a protected, free-mail or own domain, a relay, an
+ * unauthenticated sender or an IP read from Received go to review, with
+ * the reason, for an administrator. */
 #ifndef LG_REPORT_RECORD_H
 #define LG_REPORT_RECORD_H
 
@@ -32,15 +36,26 @@ struct report_outcome {
 	char alert_error[300];      /* why an alert could not be sent, "" when fine */
 };
 
-/* The sending server's address as the organisation's own relays recorded
- * it: walking the Received headers from the top (the newest, written by
- * our MTA), past hops whose client is one of [relays] trusted, the first
- * client outside them. NULL when a hop on the way names no address (the
- * chain of trust ends there: nothing below it was written by us) or there
- * is none. Arena-owned. */
-const char *report_recorded_ip(const struct engine *e, const struct mail_message *msg);
+/* The sending server's address, and whether leakguard vouches for it. */
+struct recorded_ip {
+	char ip[64];  /* "" when none is known */
+	bool stamped; /* from the milter's signed stamp (report/stamp.h) */
+};
 
-/* Records the original (raw bytes of the reported phish) from reporter.
+/* Fills *out with the sending server's address: the IP in a stamp
+ * (report/stamp.h) validly signed with key for this message, when there
+ * is one (stamped); else, as a candidate for review only, the address the
+ * organisation's relays recorded: walking the Received headers from the
+ * top (the newest, written by our MTA), past hops whose client (read from
+ * the TCP-info comment, never the HELO word) is one of [relays] trusted,
+ * the first client outside them. None when a hop on the way names no
+ * address (the chain of trust ends there: nothing below it was written by
+ * us). key may be NULL (no stamp is then believed). */
+void report_recorded_ip(const struct engine *e, const struct mail_message *msg, const unsigned char *key,
+			size_t keylen, struct recorded_ip *out);
+
+/* Records the original (raw bytes of the reported phish) from reporter
+ * (canonicalised: report_vouch_canonical, so "A+x@B" and "a@b" are one).
  * LG_EPARSE with a sentence when it is not a message or is itself one of
  * leakguard's own alerts ("a report of a report": its MAILER_MARK is
  * validly signed; an unsigned mark is ignored). */

@@ -39,11 +39,13 @@ struct config {
 	char *trusted_authserv_id;   /* [auth] */
 	char *auth_dns;              /* [auth] dns: IP:PORT for SPF/DKIM/DMARC lookups; NULL: the system's */
 	char *auth_authserv_id;      /* [auth] authserv_id: ours, in the Authentication-Results we write */
+	char *auth_verify;           /* [auth] verify: on/off; NULL: on in the milter without trusted_authserv_id */
 	char *blocked_domains_file, *blocked_ips_file, *blocked_urls_file; /* [lists] */
 	char *urgency_phrases_file;
 	char *data_dir;              /* [lists] data_dir: brands.tsv, hosting.tsv, phrases/ */
 	struct config_list trusted_relays; /* [relays] trusted */
 	struct config_list sending_services; /* [relays] senders: services sending as our domains */
+	struct config_list submission_relays; /* [relays] submission: our own submission hosts (staff) */
 	char *dictionary;            /* [spelling] dictionary, e.g. en_US */
 	char *dictionary_dir;        /* [spelling] dir */
 	char *milter_listen;         /* [milter] listen: libmilter socket spec */

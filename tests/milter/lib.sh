@@ -100,7 +100,8 @@ EOT
 
 # pf_enable_sasl USER:PASSWORD...: SASL AUTH (PLAIN, LOGIN) on the
 # listeners, checked by Cyrus SASL against a private sasldb (sasl2-bin's
-# saslpasswd2); Postfix then hands the login to milters as {auth_authen}.
+# saslpasswd2) in realm PF_SASL_REALM (default sasl.test); Postfix then
+# hands the login to milters as {auth_authen}.
 # Call between pf_setup and pf_start.
 pf_enable_sasl() {
 	local up
@@ -115,7 +116,7 @@ mech_list: PLAIN LOGIN
 sasldb_path: $PF_DIR/sasl/sasldb2
 EOT
 	for up in "$@"; do
-		printf '%s' "${up#*:}" | saslpasswd2 -p -c -f "$PF_DIR/sasl/sasldb2" -u sasl.test "${up%%:*}" || return 1
+		printf '%s' "${up#*:}" | saslpasswd2 -p -c -f "$PF_DIR/sasl/sasldb2" -u "${PF_SASL_REALM:-sasl.test}" "${up%%:*}" || return 1
 	done
 	chown -R postfix "$PF_DIR/sasl"
 	chmod 700 "$PF_DIR/sasl"
@@ -124,7 +125,7 @@ EOT
 		"smtpd_sasl_type = cyrus" \
 		"smtpd_sasl_path = smtpd" \
 		"cyrus_sasl_config_path = $PF_DIR/etc/sasl" \
-		"smtpd_sasl_local_domain = sasl.test" \
+		"smtpd_sasl_local_domain = ${PF_SASL_REALM:-sasl.test}" \
 		"smtpd_sasl_security_options = noanonymous"
 }
 

@@ -481,11 +481,13 @@ fi
 
 write_config
 sed -i "s|^db = .*|db = $WORK/state.db|" "$WORK/leakguard.conf"
-# Staff here are own-domain senders through a trusted relay (127.0.0.1);
+# Staff here are own-domain senders from a submission host (127.0.0.1);
 # SASL logins and outsiders are in tests/security/test_report.sh.
-printf '[relays]\ntrusted = 127.0.0.1/32\n[report]\nalert_to = colleagues@example.com\nsmtp = 127.0.0.1:%s\nfrom = leakguard@example.com\nauto_block_reporters = 2\n' \
+printf '[relays]\ntrusted = 127.0.0.1/32\nsubmission = 127.0.0.1/32\n[report]\nalert_to = colleagues@example.com\nsmtp = 127.0.0.1:%s\nfrom = leakguard@example.com\nauto_block_reporters = 2\n' \
 	"$PF_PORT" >>"$WORK/leakguard.conf"
 hup_wait || fail "SIGHUP for the report configuration"
+# Its Authentication-Results (mx.example.com: spf=pass for rnicrosoft.com,
+# aligned) authenticate the phisher's own domain, so two reports block it.
 campaign=$here/../cases/phish-ms365-password-expiry-rnicrosoft.eml
 sed -e 's/maria\.garcia/robert.okafor/g; s/?tenant=[a-z]*/?tenant=zz9\&utm_source=x/g' "$campaign" >"$WORK/copy.eml"
 forward maria.garcia@example.com "$campaign" "$WORK/fwd1.eml"
@@ -534,6 +536,71 @@ check "report: a forward with nothing inside gets a clear reply" wait_inbox "We 
 write_config
 hup_wait || fail "SIGHUP restores the configuration"
 alive
+
+# ---- [auth] verify: the milter checks SPF and DMARC itself ---------------------
+# Records served by dnsmasq on loopback (as in tests/e2e/test_auth.sh): mail
+# for auth-pass.test may come from 127.0.0.7 only. The milter writes its own
+# Authentication-Results at the top and deletes copies under its authserv-id
+# that came with the message.
+if command -v dnsmasq >/dev/null && command -v dig >/dev/null; then
+	DNS=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	dnsmasq --keep-in-foreground --port="$DNS" --listen-address=127.0.0.1 --bind-interfaces --no-resolv \
+		--no-hosts --pid-file= --log-facility=- --local=/test/ --local-ttl=300 \
+		"--txt-record=auth-pass.test,v=spf1 ip4:127.0.0.7 -all" \
+		"--txt-record=_dmarc.auth-pass.test,v=DMARC1; p=reject" >"$WORK/dnsmasq.log" 2>&1 &
+	DNSMASQ_PID=$!
+	for _ in $(seq 100); do
+		dig +short +time=1 +tries=1 -p "$DNS" @127.0.0.1 TXT _dmarc.auth-pass.test 2>/dev/null | grep -q DMARC1 && break
+		sleep 0.1
+	done
+	# Each DNS lookup gets a quarter of timeout_ms: room for a sanitizer build.
+	write_config "timeout_ms = 12000"
+	sed -i "s|^trusted_authserv_id = .*|verify = on\ndns = 127.0.0.1:$DNS|" "$WORK/leakguard.conf"
+	# 127.0.0.9 plays our content filter re-injecting (a trusted relay); the
+	# other clients are senders.
+	printf '[relays]\ntrusted = 127.0.0.9/32\n' >>"$WORK/leakguard.conf"
+	hup_wait || fail "verify: SIGHUP"
+	# sendfrom FILE FROM IP: one message from the client address IP.
+	sendfrom() {
+		printf '%s' "$(cat "$1")" >"$WORK/send.eml"
+		swaks --server "127.0.0.1:$PF_PORT" --from "$2" --to user@example.com --local-interface "$3" \
+			--data "@$WORK/send.eml" --timeout 60 >/dev/null 2>&1
+	}
+	printf 'Authentication-Results: leakguard; spf=pass smtp.mailfrom=x; dmarc=pass header.from=auth-pass.test\nFrom: Pat <pat@auth-pass.test>\nTo: user@example.com\nSubject: figures\nMessage-ID: <verify-pass@x>\nDate: Mon, 30 Nov 2026 09:00:00 +0000\n\nHere are the figures.\n' >"$WORK/v1.eml"
+	sendfrom "$WORK/v1.eml" bounce@auth-pass.test 127.0.0.7
+	printf 'Authentication-Results: leakguard; spf=pass smtp.mailfrom=x; dmarc=pass header.from=auth-pass.test\nFrom: Pat <pat@auth-pass.test>\nTo: user@example.com\nSubject: figures\nMessage-ID: <verify-spoof@x>\nDate: Mon, 30 Nov 2026 09:00:00 +0000\n\nHere are the figures.\n' >"$WORK/v2.eml"
+	# libspf2 passes every 127/8 client, so the spoof's envelope is simply
+	# not aligned with its From: DMARC fails.
+	sendfrom "$WORK/v2.eml" x@attacker.test 127.0.0.8
+	# Through our content filter: SPF is checked for the hop it names.
+	printf 'Received: from mail.attacker.test (mail.attacker.test [192.0.2.8]) by mx.example.com with ESMTP id 1\nFrom: Pat <pat@auth-pass.test>\nTo: user@example.com\nSubject: figures\nMessage-ID: <verify-relayed@x>\nDate: Mon, 30 Nov 2026 09:00:00 +0000\n\nHere are the figures.\n' >"$WORK/v3.eml"
+	sendfrom "$WORK/v3.eml" bounce@auth-pass.test 127.0.0.9
+	if f=$($CHECK find "$MAILDIR" verify-pass@x) && ar=$($CHECK header "$f" Authentication-Results) &&
+		[ "$(grep -c '^leakguard;' <<<"$ar")" -eq 1 ] && grep -q '^leakguard; spf=pass .*dmarc=pass' <<<"$ar"; then
+		pass "verify: SPF and DMARC pass, our own Authentication-Results added, the forged one removed"
+	else
+		fail "verify: no correct Authentication-Results for an SPF-passing sender" "${ar:-not delivered}"
+	fi
+	if f=$($CHECK find "$MAILDIR" verify-spoof@x) && ar=$($CHECK header "$f" Authentication-Results) &&
+		[ "$(grep -c '^leakguard;' <<<"$ar")" -eq 1 ] && grep -q '^leakguard; .*dmarc=fail' <<<"$ar" &&
+		$CHECK header "$f" X-Leakguard-Signals | grep -q AUTH_DMARC_FAIL; then
+		pass "verify: a spoof without an aligned pass fails DMARC (AUTH_DMARC_FAIL), the forged pass is gone"
+	else
+		fail "verify: a spoof keeps a forged pass or is not seen failing" "${ar:-not delivered} $($CHECK header "${f:-/dev/null}" X-Leakguard-Signals 2>&1)"
+	fi
+	if f=$($CHECK find "$MAILDIR" verify-relayed@x) && ar=$($CHECK header "$f" Authentication-Results) &&
+		grep -q '^leakguard; spf=fail .*dmarc=fail' <<<"$ar"; then
+		pass "verify: behind a trusted relay, SPF is checked for the outside hop (192.0.2.8 fails)"
+	else
+		fail "verify: behind a trusted relay, SPF is checked for the relay itself" "${ar:-not delivered}"
+	fi
+	kill "$DNSMASQ_PID" 2>/dev/null
+	wait "$DNSMASQ_PID" 2>/dev/null
+	write_config
+	hup_wait || fail "SIGHUP restores the configuration after verify"
+else
+	fail "verify: dnsmasq and dig are needed (scripts/install-deps.sh)"
+fi
 
 # ---- a clean stop -------------------------------------------------------------
 

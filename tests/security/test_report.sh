@@ -7,9 +7,12 @@
 #     which [relays] trusted does not hold, with a crafted "internal"
 #     Received header) block nothing, file nothing, and get no thanks and
 #     no alert goes out: their mail is delivered as ordinary mail;
-#   - two authenticated staff reporters do block the campaign's domain and
-#     the IP our MX recorded, never a forged Received hop below it, nor one
-#     below a hop that names no address;
+#   - two outside mails with own-domain envelope senders through a
+#     [relays] trusted hop (an inbound MX) are not staff reports (review F4);
+#   - two authenticated staff reporters do block the campaign's domain (our
+#     MX authenticated it) and the IP the milter stamped on its way in,
+#     never a forged Received hop below it, nor one below a hop that names
+#     no address; an unauthenticated From goes to review (review F1, F2);
 #   - the alert's subject is leakguard's own words, its signed mark survives
 #     the spoof stripping (a report of it is refused), an outsider's copy
 #     of the mark is stripped;
@@ -34,6 +37,8 @@ done
 trap 'pf_cleanup; security_cleanup' EXIT
 
 pf_setup "$T/pf"
+# Logins are taken in the organisation's realm: maria is maria@example.com.
+PF_SASL_REALM=example.com
 pf_enable_sasl maria:maria-pw robert:robert-pw || { fail "setup: SASL"; finish; }
 pf_start || { fail "setup: Postfix does not start" "$(tail -n 20 "$PF_DIR/maillog")"; finish; }
 echo "http://blocked-url.test/login/view" >"$T/blocked_urls.txt"
@@ -45,8 +50,9 @@ domains = example.com
 [auth]
 trusted_authserv_id = mx.example.com
 [relays]
-# Our relays; the test's clients at 127.0.0.1 are outside them.
-trusted = 10.0.0.0/8
+# Our relays; the test's clients at 127.0.0.1 are outside them; 127.0.0.9
+# plays an inbound MX (trusted for the Received walk, not staff).
+trusted = 10.0.0.0/8, 127.0.0.9
 [thresholds]
 suspicious = 4.0
 spam = 12.0
@@ -61,6 +67,8 @@ blocked_urls = $T/blocked_urls.txt
 BLOCKED_URL = 5.0
 [milter]
 report_address = $REPORT
+# A sanitizer build on a busy machine needs more than the default 2 s.
+timeout_ms = 15000
 [report]
 alert_to = colleagues@example.com
 smtp = 127.0.0.1:$PF_PORT
@@ -145,10 +153,44 @@ else
 	fail "forged senders are thanked or colleagues alerted" "$(grep -rh '^Subject:' "$MAILDIR" | sort | uniq -c)"
 fi
 
-# ---- staff reports: SASL logins; the blocked IP is the one our MX recorded ---
-phish staff1 "$OUT_SUBJECT" \
+# ---- F4: a trusted inbound hop does not make its senders staff ----------------
+phish relayed "Voicemail waiting for you" \
+	"from mail.relayed-phish.test (mail.relayed-phish.test [192.0.2.88]) by mx.example.com with ESMTP id 6"
+sed -i 's/rnicrosoft\.test/relayed-phish.test/g' "$T/relayed.eml"
+forward a@example.com "$T/relayed.eml" "$T/rel1.eml"
+forward b@example.com "$T/relayed.eml" "$T/rel2.eml"
+smtp "$T/rel1.eml" a@example.com "$REPORT" --local-interface 127.0.0.9 >/dev/null
+smtp "$T/rel2.eml" b@example.com "$REPORT" --local-interface 127.0.0.9 >/dev/null
+wait_inbox "This looks fake (b@example.com)" || true
+sleep 1
+b=$(blocks)
+if grep -q "relayed-phish.test" <<<"$b" || grep -q "192.0.2.88" <<<"$b" ||
+	grep -q "report .* by [ab]@example.com" "$LOG"; then
+	fail "F4: own-domain envelopes through a trusted inbound hop are staff reports" "$b $(grep 'report' "$LOG" | tail -n 2)"
+else
+	pass "F4: own-domain envelope senders through a trusted inbound hop are not staff"
+fi
+
+# ---- staff reports: SASL logins; the blocked IP is the one the milter saw ----
+# The phish arrives first (from 127.0.0.5, which the milter stamps, with our
+# border MX's DMARC pass for its From), then staff forward the copy they got.
+phish staff0 "$OUT_SUBJECT" \
 	"from mail.rnicrosoft.test (mail.rnicrosoft.test [203.0.113.50]) by mx.example.com with ESMTP id 2" \
 	"from innocent.example.net (innocent.example.net [192.0.2.77]) by mail.rnicrosoft.test with SMTP id 3"
+{
+	printf 'Authentication-Results: mx.example.com; dkim=pass header.d=rnicrosoft.test; dmarc=pass header.from=rnicrosoft.test\n'
+	printf 'X-Leakguard-Client: v1 192.0.2.123 %064d\n' 0
+	cat "$T/staff0.eml"
+} >"$T/staff0a.eml"
+smtp "$T/staff0a.eml" helpdesk@rnicrosoft.test user@example.com --local-interface 127.0.0.5 >/dev/null
+wait_inbox "staff0@rnicrosoft.test" || true
+got=$(inbox_has "staff0@rnicrosoft.test")
+cp "${got:-/dev/null}" "$T/staff1.eml"
+if grep -qE '^X-Leakguard-Client: v1 127\.0\.0\.5 [0-9a-f]{64}' "$T/staff1.eml" && ! grep -q "192.0.2.123" "$T/staff1.eml"; then
+	pass "inbound mail is stamped with the client the milter saw; a forged stamp is stripped"
+else
+	fail "inbound mail is not stamped, or keeps a forged stamp" "$(grep -i '^X-Leakguard-Client' "$T/staff1.eml")"
+fi
 forward maria@example.com "$T/staff1.eml" "$T/s1.eml"
 smtp "$T/s1.eml" maria@example.com "$REPORT" --auth PLAIN --auth-user maria --auth-password maria-pw >/dev/null
 wait_inbox "Thank you. We received"
@@ -156,9 +198,9 @@ forward robert@example.com "$T/staff1.eml" "$T/s2.eml"
 smtp "$T/s2.eml" robert@example.com "$REPORT" --auth PLAIN --auth-user robert --auth-password robert-pw >/dev/null
 for _ in $(seq 100); do blocks | grep -q "rnicrosoft.test" && break; sleep 0.1; done
 b=$(blocks)
-if grep -qE "domain +rnicrosoft.test +active" <<<"$b" && grep -qE "ip +203.0.113.50 +active" <<<"$b" &&
-	! grep -q "192.0.2.77" <<<"$b"; then
-	pass "two authenticated staff reporters block the domain and the IP our MX recorded, not the forged hop"
+if grep -qE "domain +rnicrosoft.test +active" <<<"$b" && grep -qE "ip +127.0.0.5 +active" <<<"$b" &&
+	! grep -qE "192.0.2.77|192.0.2.123|203.0.113.50" <<<"$b"; then
+	pass "two authenticated staff reporters block the domain and the IP the milter stamped, not a forged hop"
 else
 	fail "two authenticated staff reporters: wrong blocks" "$b"
 fi
@@ -185,10 +227,15 @@ fi
 smtp "$T/s4.eml" robert@example.com "$REPORT" --auth PLAIN --auth-user robert --auth-password robert-pw >/dev/null
 for _ in $(seq 100); do blocks | grep -q "rnicrosoft-quota.test" && break; sleep 0.1; done
 b=$(blocks)
-if grep -qE "domain +rnicrosoft-quota.test +active" <<<"$b" && ! grep -q "192.0.2.99" <<<"$b"; then
+if grep -qE "domain +rnicrosoft-quota.test +(active|review)" <<<"$b" && ! grep -q "192.0.2.99" <<<"$b"; then
 	pass "a forged Received hop below a hop without an address never becomes the blocked IP"
 else
 	fail "a forged Received hop becomes the blocked IP" "$b"
+fi
+if grep -qE "domain +rnicrosoft-quota.test +review" <<<"$b"; then
+	pass "F2: a From nobody authenticated goes to review, not blocked"
+else
+	fail "F2: an unauthenticated From domain is blocked by staff reports" "$b"
 fi
 
 # ---- the alert: fixed subject, signed mark kept, outsiders' marks stripped ---
@@ -203,7 +250,7 @@ if [ -n "$alert" ]; then
 	else
 		fail "the alert's subject is the attacker's" "$subj"
 	fi
-	if grep -qE '^X-Leakguard-Alert: v1 [0-9a-f]{64}' "$alert"; then
+	if grep -qE '^X-Leakguard-Alert: v2 [0-9]+ [0-9a-f]{64}' "$alert"; then
 		pass "the alert keeps its signed mark through the milter"
 	else
 		fail "the alert loses its mark in the milter's spoof stripping" "$(grep -i '^X-Leakguard' "$alert")"

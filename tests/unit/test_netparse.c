@@ -13,7 +13,18 @@ static void test_received(void **state)
 	} cases[] = {
 		{"from mail.example.net (mail.example.net [203.0.113.5]) by mx.example.com with ESMTP id 1", "203.0.113.5"},
 		{"from unknown (HELO x) (198.51.100.7) by mx with SMTP", "198.51.100.7"},
-		{"from [IPv6:2001:db8::1] by mx", "2001:db8::1"},
+		{"from x (x [IPv6:2001:db8::1]) by mx", "2001:db8::1"},
+		/* The HELO word is the client's: never the address (review F1). */
+		{"from [IPv6:2001:db8::1] by mx", NULL},
+		{"from 192.0.2.1 by mx", NULL},
+		{"from [198.51.100.77] (unknown [203.0.113.5]) by mx.victim.example", "203.0.113.5"},
+		{"from [10.0.0.9] (unknown [203.0.113.5]) by mx.victim.example (Postfix)", "203.0.113.5"},
+		/* Exim: the literal in the comment, not the one after helo= */
+		{"from mail.sender.example ([203.0.113.5] helo=[198.51.100.77]) by mx with esmtp", "203.0.113.5"},
+		{"from mail.sender.example ([203.0.113.5]:4021 helo=x) by mx", "203.0.113.5"},
+		{"from [203.0.113.5] (helo=[198.51.100.77]) by mx with esmtp", "203.0.113.5"},
+		{"from [198.51.100.77] (helo=x [198.51.100.78]) by mx", "198.51.100.77"},
+		{"from [198.51.100.77] (unterminated [203.0.113.5] by mx", NULL},
 		{"from localhost by phobos with IMAP (fetchmail)", NULL},
 		{"by mx.example.com with LMTP", NULL},
 		{"from a (b [999.1.1.1]) by c", NULL},
@@ -80,6 +91,8 @@ static void test_authres(void **state)
 	assert_int_equal(ar.spf, AUTHRES_ABSENT);
 	assert_true(authres_parse("mx (comment; spf=pass) ; spf=softfail", &ar));
 	assert_int_equal(ar.spf, AUTHRES_SOFTFAIL);
+	assert_true(authres_parse("mx; spf=pass smtp.mailfrom=\"x;dmarc=pass x\"@a.example; dmarc=fail", &ar));
+	assert_int_equal(ar.dmarc, AUTHRES_FAIL);
 	assert_false(authres_parse("   ", &ar));
 }
 

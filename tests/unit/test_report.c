@@ -16,6 +16,7 @@
 #include "report/mailer.h"
 #include "report/original.h"
 #include "report/record.h"
+#include "report/stamp.h"
 #include "report/vouch.h"
 #include "store/reports.h"
 #include "util/alloc.h"
@@ -114,6 +115,7 @@ static struct engine *staff_engine(struct config *cfg)
 	config_defaults(cfg);
 	config_list_set(&cfg->protect_domains, "example.com");
 	config_list_set(&cfg->trusted_relays, "10.0.0.0/8");
+	config_list_set(&cfg->submission_relays, "10.9.0.0/16");
 	lg_free(cfg->trusted_authserv_id);
 	cfg->trusted_authserv_id = lg_strdup("mx.example.com");
 	assert_int_equal(engine_new(cfg, &e, &err), LG_OK);
@@ -130,32 +132,57 @@ struct vouch_case {
 	bool history;
 };
 
+#define AR "Authentication-Results: mx.example.com; "
+
 static const struct vouch_case vouch_cases[] = {
-	{"SASL login", "Maria@SASL.test", "127.0.0.1", "<maria@example.com>", "", "maria@example.com",
-	 REPORT_VOUCH_AUTH, "maria@sasl.test", true},
-	{"SASL login, any envelope", "robert", "198.51.100.1", "<x@elsewhere.test>", "", "x@elsewhere.test",
-	 REPORT_VOUCH_AUTH, "robert", false},
-	{"our relay, own-domain envelope", NULL, "10.1.2.3", "<Maria@Example.com>", "", "maria@example.com",
+	{"SASL login at an own domain", "Maria+Box@Example.COM", "127.0.0.1", "<maria@example.com>", "",
+	 "maria@example.com", REPORT_VOUCH_AUTH, "maria@example.com", true},
+	{"SASL local name: the first protected domain is its realm", "robert", "198.51.100.1", "<x@elsewhere.test>",
+	 "", "x@elsewhere.test", REPORT_VOUCH_AUTH, "robert@example.com", false},
+	/* F14: another tenant's account on the same MTA is not staff. */
+	{"SASL login at another domain", "Maria@SASL.test", "127.0.0.1", "<maria@example.com>", "",
+	 "maria@example.com", REPORT_VOUCH_NONE, "", false},
+	{"submission host, own-domain envelope", NULL, "10.9.1.2", "<Maria+x@Example.com.>", "", "maria@example.com",
 	 REPORT_VOUCH_RELAY, "maria@example.com", true},
-	{"our relay, outside envelope", NULL, "10.1.2.3", "<x@outside.test>", "", "x@outside.test",
+	/* F4: [relays] trusted holds inbound hops (the border MX, amavis). */
+	{"trusted relay, own-domain envelope", NULL, "10.1.2.3", "<Maria@Example.com>", "", "maria@example.com",
+	 REPORT_VOUCH_NONE, "", false},
+	{"submission host, outside envelope", NULL, "10.9.1.2", "<x@outside.test>", "", "x@outside.test",
 	 REPORT_VOUCH_NONE, "", false},
 	{"outside client, own-domain envelope", NULL, "127.0.0.1", "<maria@example.com>", "", "maria@example.com",
 	 REPORT_VOUCH_NONE, "", false},
 	{"outside client, crafted internal Received", NULL, "127.0.0.1", "<maria@example.com>",
-	 "Received: from relay (relay [10.0.0.7]) by mx.example.com\n", "maria@example.com", REPORT_VOUCH_NONE, "", false},
+	 "Received: from relay (relay [10.9.0.7]) by mx.example.com\n", "maria@example.com", REPORT_VOUCH_NONE, "", false},
 	{"own From with a trusted DMARC pass", NULL, "198.51.100.1", "<bounce@example.com>",
-	 "Authentication-Results: mx.example.com; dmarc=pass header.from=example.com\n", "Ann@example.com",
-	 REPORT_VOUCH_DMARC, "ann@example.com", true},
+	 AR "dmarc=pass header.from=example.com\n", "Ann+1@example.com", REPORT_VOUCH_DMARC, "ann@example.com", true},
 	{"own From, pass from another authserv-id", NULL, "198.51.100.1", "<ann@example.com>",
 	 "Authentication-Results: evil.test; dmarc=pass header.from=example.com\n", "ann@example.com",
 	 REPORT_VOUCH_NONE, "", false},
 	{"own From, topmost trusted header says fail", NULL, "198.51.100.1", "<ann@example.com>",
-	 "Authentication-Results: mx.example.com; dmarc=fail header.from=example.com\n"
-	 "Authentication-Results: mx.example.com; dmarc=pass header.from=example.com\n",
+	 AR "dmarc=fail header.from=example.com\n" AR "dmarc=pass header.from=example.com\n",
 	 "ann@example.com", REPORT_VOUCH_NONE, "", false},
+	/* F3: sender text our MTA copied into its own header. */
+	{"own From, dmarc=pass inside a quoted smtp.mailfrom", NULL, "203.0.113.5", "<\"x;dmarc=pass x\"@attacker.test>",
+	 AR "spf=pass smtp.mailfrom=\"x;dmarc=pass x\"@attacker.test; dmarc=fail header.from=example.com\n",
+	 "ceo@example.com", REPORT_VOUCH_NONE, "", false},
+	{"own From, dmarc=pass inside a comment", NULL, "203.0.113.5", "<x@attacker.test>",
+	 AR "spf=pass (mx.example.com: domain of \"a)b;dmarc=pass (c\"@attacker.test designates 192.0.2.1) "
+	 "smtp.mailfrom=attacker.test; dmarc=fail header.from=example.com\n",
+	 "ceo@example.com", REPORT_VOUCH_NONE, "", false},
+	{"own From, a broken topmost header hides a pass below", NULL, "203.0.113.5", "<x@attacker.test>",
+	 AR "spf=pass (unclosed ; dmarc=pass\n" AR "dmarc=pass header.from=example.com\n", "ceo@example.com",
+	 REPORT_VOUCH_NONE, "", false},
+	/* F8 of the review (brief's F6): the pass must be for the one From. */
+	{"two From fields, DMARC pass for the second", NULL, "203.0.113.5", "<me@attacker.test>",
+	 AR "dmarc=pass header.from=attacker.test\nFrom: <boss@example.com>\n", "me@attacker.test",
+	 REPORT_VOUCH_NONE, "", false},
+	{"one From with two addresses", NULL, "203.0.113.5", "<me@attacker.test>",
+	 AR "dmarc=pass header.from=example.com\n", "boss@example.com>, <me@attacker.test", REPORT_VOUCH_NONE, "",
+	 false},
+	{"DMARC pass for another domain than the From", NULL, "203.0.113.5", "<me@attacker.test>",
+	 AR "dmarc=pass header.from=attacker.test\n", "boss@example.com", REPORT_VOUCH_NONE, "", false},
 	{"outside From with a DMARC pass: no staff, but a correspondent", NULL, "198.51.100.1", "<a@partner.test>",
-	 "Authentication-Results: mx.example.com; dmarc=pass header.from=partner.test\n", "a@partner.test",
-	 REPORT_VOUCH_NONE, "", true},
+	 AR "dmarc=pass header.from=partner.test\n", "a@partner.test", REPORT_VOUCH_NONE, "", true},
 	{"outside From, nothing vouches", NULL, "198.51.100.1", "<a@partner.test>", "", "a@partner.test",
 	 REPORT_VOUCH_NONE, "", false},
 	{"no facts at all", NULL, NULL, NULL, "", "maria@example.com", REPORT_VOUCH_NONE, "", false},
@@ -180,6 +207,9 @@ static void test_vouch(void **state)
 		if (v.kind != c->kind || strcmp(v.identity, c->identity) != 0)
 			fail_msg("%s: kind %s identity '%s', want %s '%s'", c->name, report_vouch_kind_name(v.kind),
 				 v.identity, report_vouch_kind_name(c->kind), c->identity);
+		/* A thank-you goes to the vouched identity, never the envelope. */
+		if (strcmp(v.reply_to, v.identity) != 0)
+			fail_msg("%s: reply_to '%s'", c->name, v.reply_to);
 		if (report_vouch_history(e, &cfg, &f, m) != c->history)
 			fail_msg("%s: history %d, want %d", c->name, !c->history, c->history);
 		mail_message_free(&m);
@@ -189,42 +219,124 @@ static void test_vouch(void **state)
 	config_cleanup(&cfg);
 }
 
-/* ---- which IP a report may block ------------------------------------------ */
-
-static void test_recorded_ip(void **state)
+static void test_canonical_identity(void **state)
 {
 	static const struct {
-		const char *received, *want; /* want NULL: none */
+		const char *in, *out;
 	} cases[] = {
-		{"Received: from evil (evil [203.0.113.5]) by mx.example.com\n"
-		 "Received: from innocent (innocent [192.0.2.9]) by evil\n", "203.0.113.5"},
-		{"Received: from mx1 (mx1 [10.0.0.5]) by store.example.com\n"
-		 "Received: from evil (evil [203.0.113.5]) by mx1\n"
-		 "Received: from innocent (innocent [192.0.2.9]) by evil\n", "203.0.113.5"},
-		/* Our hop names no address: nothing below it was written by us. */
-		{"Received: by mx.example.com (Postfix, from userid 1000) id 1\n"
-		 "Received: from innocent (innocent [192.0.2.9]) by evil\n", NULL},
-		{"Received: from mx1 (mx1 [10.0.0.5]) by store.example.com\n"
-		 "Received: from localhost by mx1 (Postfix)\n"
-		 "Received: from innocent (innocent [192.0.2.9]) by evil\n", NULL},
-		{"", NULL},
-		{"Received: from mx1 (mx1 [10.0.0.5]) by store\nReceived: from mx2 (mx2 [10.0.0.6]) by mx1\n", NULL},
+		{"<Alice+Phish@Example.COM>", "alice@example.com"},
+		{"alice@example.com.", "alice@example.com"},
+		{"\"alice\"@example.com", "alice@example.com"},
+		{"\"al\\\"ice\"@example.com", "al\"ice@example.com"},
+		{"+tag@example.com", "+tag@example.com"}, /* nothing before '+': not a tag */
+		{"Robert", "robert"},
+		{"\"a@b\"@example.com", "a@b@example.com"},
 	};
+	char out[320];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		report_vouch_canonical(cases[i].in, out, sizeof(out));
+		if (strcmp(out, cases[i].out) != 0)
+			fail_msg("%s: got '%s', want '%s'", cases[i].in, out, cases[i].out);
+	}
+	report_vouch_canonical(NULL, out, sizeof(out));
+	assert_string_equal(out, "");
+}
+
+/* F11: a signed mark goes only to own addresses (alerts, thanks). */
+static void test_own_address(void **state)
+{
 	struct config cfg;
 	struct engine *e;
 
 	(void)state;
 	e = staff_engine(&cfg);
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-		char *raw = g_strdup_printf("%sFrom: a@evil.test\nSubject: x\n\nhi\n", cases[i].received);
-		struct mail_message *m = mail_message_parse(raw, strlen(raw));
-		const char *ip = report_recorded_ip(e, m);
+	assert_true(report_vouch_own_address(&cfg, "<Maria+x@Example.COM>"));
+	assert_true(report_vouch_own_address(&cfg, "soc@lists.example.com"));
+	assert_false(report_vouch_own_address(&cfg, "soc@mssp.test"));
+	assert_false(report_vouch_own_address(&cfg, "soc@example.com.mssp.test"));
+	assert_false(report_vouch_own_address(&cfg, "example.com"));
+	assert_false(report_vouch_own_address(&cfg, "@example.com"));
+	engine_free(&e);
+	config_cleanup(&cfg);
+}
 
-		if (cases[i].want ? !ip || strcmp(ip, cases[i].want) != 0 : ip != NULL)
-			fail_msg("case %zu: got %s, want %s", i, ip ? ip : "none", cases[i].want ? cases[i].want : "none");
+/* ---- which IP a report may block ------------------------------------------ */
+
+static void test_recorded_ip(void **state)
+{
+	static const unsigned char key[REPORT_KEY_LEN] = "0123456789abcdef0123456789abcde";
+	static const struct {
+		const char *received, *want; /* want NULL: none */
+		bool stamped;
+	} cases[] = {
+		{"Received: from evil (evil [203.0.113.5]) by mx.example.com\n"
+		 "Received: from innocent (innocent [192.0.2.9]) by evil\n", "203.0.113.5", false},
+		{"Received: from mx1 (mx1 [10.0.0.5]) by store.example.com\n"
+		 "Received: from evil (evil [203.0.113.5]) by mx1\n"
+		 "Received: from innocent (innocent [192.0.2.9]) by evil\n", "203.0.113.5", false},
+		/* Our hop names no address: nothing below it was written by us. */
+		{"Received: by mx.example.com (Postfix, from userid 1000) id 1\n"
+		 "Received: from innocent (innocent [192.0.2.9]) by evil\n", NULL, false},
+		{"Received: from mx1 (mx1 [10.0.0.5]) by store.example.com\n"
+		 "Received: from localhost by mx1 (Postfix)\n"
+		 "Received: from innocent (innocent [192.0.2.9]) by evil\n", NULL, false},
+		{"", NULL, false},
+		{"Received: from mx1 (mx1 [10.0.0.5]) by store\nReceived: from mx2 (mx2 [10.0.0.6]) by mx1\n", NULL, false},
+		/* F1: the HELO literal is the client's word. */
+		{"Received: from [198.51.100.77] (unknown [203.0.113.5]) by mx.example.com\n", "203.0.113.5", false},
+		{"Received: from [10.0.0.9] (unknown [203.0.113.5]) by mx.example.com\n"
+		 "Received: from x (x [192.0.2.44]) by y\n", "203.0.113.5", false},
+		/* A signed stamp wins over every Received line. */
+		{"X-Leakguard-Client: STAMP\nReceived: from [198.51.100.77] (unknown [203.0.113.5]) by mx.example.com\n",
+		 "192.0.2.200", true},
+		/* A stamp signed for another message (replayed) means nothing. */
+		{"X-Leakguard-Client: OTHER\nReceived: from a (a [203.0.113.5]) by mx.example.com\n", "203.0.113.5",
+		 false},
+		{"X-Leakguard-Client: v1 192.0.2.1 00\n", NULL, false},
+	};
+	struct config cfg;
+	struct engine *e;
+	char *stamp = report_stamp_sign(key, sizeof(key), "192.0.2.200", "<p1@evil.test>", "Mon, 30 Nov 2026 09:00:00 +0000");
+	char *other = report_stamp_sign(key, sizeof(key), "192.0.2.201", "<p0@evil.test>", "Mon, 30 Nov 2026 09:00:00 +0000");
+	char ip[64];
+
+	(void)state;
+	assert_null(report_stamp_sign(key, sizeof(key), "mx.example.com", "<x>", "d"));
+	assert_true(report_stamp_read(key, sizeof(key), stamp, " <p1@evil.test>", "Mon, 30 Nov 2026\r\n 09:00:00 +0000",
+				      ip, sizeof(ip)));
+	assert_string_equal(ip, "192.0.2.200");
+	assert_false(report_stamp_read(key, sizeof(key), stamp, "<p1@evil.test>", "Tue, 1 Dec 2026 09:00:00 +0000", ip,
+				       sizeof(ip)));
+	e = staff_engine(&cfg);
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char *received = g_strdup(cases[i].received), *raw;
+		struct mail_message *m;
+		struct recorded_ip got;
+		char *at;
+
+		if ((at = strstr(received, "STAMP")) || (at = strstr(received, "OTHER"))) {
+			char *tmp = g_strdup_printf("%.*s%s%s", (int)(at - received), received,
+						    strncmp(at, "STAMP", 5) == 0 ? stamp : other, at + 5);
+
+			g_free(received);
+			received = tmp;
+		}
+		raw = g_strdup_printf("%sFrom: a@evil.test\nSubject: x\nMessage-ID: <p1@evil.test>\n"
+				      "Date: Mon, 30 Nov 2026 09:00:00 +0000\n\nhi\n", received);
+		m = mail_message_parse(raw, strlen(raw));
+		report_recorded_ip(e, m, key, sizeof(key), &got);
+		if (cases[i].want ? strcmp(got.ip, cases[i].want) != 0 : *got.ip != '\0')
+			fail_msg("case %zu: got %s, want %s", i, *got.ip ? got.ip : "none", cases[i].want ? cases[i].want : "none");
+		if (got.stamped != cases[i].stamped)
+			fail_msg("case %zu: stamped %d", i, got.stamped);
 		mail_message_free(&m);
 		g_free(raw);
+		g_free(received);
 	}
+	g_free(stamp);
+	g_free(other);
 	engine_free(&e);
 	config_cleanup(&cfg);
 }
@@ -240,22 +352,29 @@ static void test_alert_mark_and_subject(void **state)
 		" aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		"\n\nhttps://evil.test/login\n";
 	const char *to[] = {"colleagues@example.com"};
-	char *mark = mailer_mark_sign(key, sizeof(key), "<a.1@leakguard>");
+	static const char d1[] = "Mon, 30 Nov 2026 09:00:00 +0000", d2[] = "Tue, 01 Dec 2026 09:00:00 +0000";
+	char *mark = mailer_mark_sign(key, sizeof(key), "<a.1@leakguard>", d1, 42), *forged;
 	struct mail_message *m = mail_message_parse(evil, strlen(evil)), *alert;
 	struct verdict v = {0};
 	struct buf out;
 	const char *subject, *got_mark;
 
 	(void)state;
-	assert_true(mailer_mark_valid(key, sizeof(key), "<a.1@leakguard>", mark));
-	assert_true(mailer_mark_valid(key, sizeof(key), " <a.1@leakguard> ", mark));
-	assert_false(mailer_mark_valid(other, sizeof(other), "<a.1@leakguard>", mark));
-	assert_false(mailer_mark_valid(key, sizeof(key), "<a.2@leakguard>", mark));
-	assert_false(mailer_mark_valid(key, sizeof(key), "", mark));
-	assert_false(mailer_mark_valid(key, sizeof(key), NULL, mark));
-	assert_false(mailer_mark_valid(key, sizeof(key), "<a.1@leakguard>", "1"));
+	assert_true(mailer_mark_valid(key, sizeof(key), "<a.1@leakguard>", d1, mark));
+	assert_true(mailer_mark_valid(key, sizeof(key), " <a.1@leakguard> ", d1, mark));
+	assert_false(mailer_mark_valid(other, sizeof(other), "<a.1@leakguard>", d1, mark));
+	assert_false(mailer_mark_valid(key, sizeof(key), "<a.2@leakguard>", d1, mark));
+	assert_false(mailer_mark_valid(key, sizeof(key), "", d1, mark));
+	assert_false(mailer_mark_valid(key, sizeof(key), NULL, d1, mark));
+	/* F11: a leaked mark cannot be moved to mail of another date or campaign. */
+	assert_false(mailer_mark_valid(key, sizeof(key), "<a.1@leakguard>", d2, mark));
+	assert_false(mailer_mark_valid(key, sizeof(key), "<a.1@leakguard>", NULL, mark));
+	forged = g_strdup_printf("v2 7 %s", strchr(mark + 3, ' ') + 1);
+	assert_false(mailer_mark_valid(key, sizeof(key), "<a.1@leakguard>", d1, forged));
+	g_free(forged);
+	assert_false(mailer_mark_valid(key, sizeof(key), "<a.1@leakguard>", d1, "1"));
 	mark[strlen(mark) - 1] ^= 1;
-	assert_false(mailer_mark_valid(key, sizeof(key), "<a.1@leakguard>", mark));
+	assert_false(mailer_mark_valid(key, sizeof(key), "<a.1@leakguard>", d1, mark));
 	g_free(mark);
 
 	buf_init(&out);
@@ -264,7 +383,8 @@ static void test_alert_mark_and_subject(void **state)
 	subject = mail_header_get(alert, "Subject");
 	assert_string_equal(subject, "[Phishing alert] Campaign 42: mail from rnicrosoft[.]test");
 	got_mark = mail_header_get(alert, MAILER_MARK);
-	assert_true(mailer_mark_valid(key, sizeof(key), mail_header_get(alert, "Message-ID"), got_mark));
+	assert_true(mailer_mark_valid(key, sizeof(key), mail_header_get(alert, "Message-ID"),
+				      mail_header_get(alert, "Date"), got_mark));
 	/* The phish's subject is in the body only: cut, bidi escaped, defanged. */
 	assert_null(strstr(out.data, "\xe2\x80\xae"));
 	assert_null(strstr(out.data, "https://evil.test"));
@@ -323,6 +443,8 @@ int main(void)
 		cmocka_unit_test(test_index_finds_by_band),
 		cmocka_unit_test(test_find_original),
 		cmocka_unit_test(test_vouch),
+		cmocka_unit_test(test_canonical_identity),
+		cmocka_unit_test(test_own_address),
 		cmocka_unit_test(test_recorded_ip),
 		cmocka_unit_test(test_alert_mark_and_subject),
 		cmocka_unit_test(test_index_catch_up),
