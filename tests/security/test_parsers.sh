@@ -141,6 +141,25 @@ else
 	fail "symbolic-link loops walked (exit $rc)" "$(head -c 600 "$T/loop.err") $(cat "$T/loop.out")"
 fi
 
+# -- a directory of the dump swapped for a link to a directory outside it,
+# after ingest's vetting walk and before the file is read: "-" comes first
+# and holds the ingest on standard input while the swap is made (review F9;
+# O_NOFOLLOW on the last component alone let the middle link through)
+mkdir -p "$T/race/dump/sub" "$T/race/secret"
+echo "race.inside@victim.example:pw" >"$T/race/dump/sub/creds.txt"
+echo "race.canary@secret.example:pw" >"$T/race/secret/creds.txt"
+{
+	sleep 1
+	mv "$T/race/dump/sub" "$T/race/dump/sub.orig" && ln -s "$T/race/secret" "$T/race/dump/sub"
+	echo "stdin.person@victim.example"
+} | lg_ingest race --json - "$T/race/dump" >"$T/race.out" 2>"$T/race.err"
+if [ -L "$T/race/dump/sub" ] && found race stdin.person@victim.example && ! found race race.canary@secret.example &&
+	grep -q 'dump/sub/creds.txt: a symbolic link in its path' "$T/race.err" && [ "$(jq .unreadable_files "$T/race.out")" = 1 ]; then
+	pass "a dump directory swapped for a link after the walk is refused, nothing outside read"
+else
+	fail "a dump directory swapped for a link after the walk was read through" "$(cat "$T/race.err" "$T/race.out")"
+fi
+
 # -- links inside an archive are never extracted or followed
 mkdir -p "$T/tar" && mk linktar "$T/tar/links.tar" "$T/outside/secret.txt"
 lg_ingest tar "$T/tar" >/dev/null 2>"$T/tar.err"
