@@ -94,6 +94,7 @@ struct ingest {
 	size_t nchunks, chunks_cap, chunk_bytes;
 	struct addr_row *addrs;
 	size_t naddrs, addrs_cap;
+	struct leak_budget inflate; /* what the outermost file being read may still inflate to */
 };
 
 struct archive_walk {
@@ -539,6 +540,9 @@ static void ingest_bytes(struct ingest *in, const char *path, const char *data, 
 		return;
 	}
 	leak_doc_init(&doc);
+	if (depth == 0) /* one budget for the file and all it nests */
+		leak_budget_init(&in->inflate, n);
+	doc.budget = &in->inflate;
 	if (leak_doc_open(&doc, path, data, n)) {
 		in->st->unreadable++;
 		hook_error(in, path, 0, doc.why);
@@ -554,7 +558,7 @@ static void ingest_bytes(struct ingest *in, const char *path, const char *data, 
 			leak_doc_cleanup(&doc);
 			return;
 		}
-		if (leak_archive_each(data, n, on_member, on_member_error, &w)) {
+		if (leak_archive_each(data, n, &in->inflate, on_member, on_member_error, &w)) {
 			/* what was read before the damage is kept; the archive row is
 			 * not written, so a repaired archive is read again */
 			in->st->unreadable++;

@@ -443,13 +443,15 @@ static bool place_bytes(const struct store_leak_file *f, const char **data, size
 	*n = *map_len;
 	if (bang) {
 		struct member_find m = {.rest = f->path + (bang - outer) + 1};
+		struct leak_budget bg;
 		uint8_t sha[32];
 
+		leak_budget_init(&bg, *n);
 		for (int depth = 0; m.rest && depth <= LEAK_MAX_ARCHIVE_DEPTH; depth++) {
 			char *prev = m.data;
 
 			m.data = NULL;
-			leak_archive_each(*data, *n, find_member, ignore_error, &m);
+			leak_archive_each(*data, *n, &bg, find_member, ignore_error, &m);
 			lg_free(prev);
 			if (!m.data)
 				goto out;

@@ -46,6 +46,15 @@ elif kind == 'xlsxbomb':  # 30 sheets of 10 MiB each in ~460 KB
         for i in range(1, 31):
             z.writestr('xl/worksheets/sheet%d.xml' % i, sheet)
     data = b.getvalue()
+elif kind == 'nested':  # ten stored zips, each 14 MiB of lines deflated to ~35 KB
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, 'w', zipfile.ZIP_STORED) as z:
+        for i in range(10):
+            inner = io.BytesIO()
+            with zipfile.ZipFile(inner, 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as y:
+                y.writestr('lines.txt', 'nested%02d.person@victim.example:pw\n' % i * (14 * 1024 * 1024 // 34))
+            z.writestr('inner%02d.zip' % i, inner.getvalue())
+    data = b.getvalue()
 elif kind == 'plain':
     data = docx(para('plain.canary@victim.example'))
 elif kind == 'esczip':  # a member whose name sets the window title and reverses the line
@@ -103,6 +112,22 @@ if [ $rc -eq 0 ] && grep -q 'bomb.docx: DOCX inflates to more than .* MiB (200 t
 	pass "zip-bomb DOCX and XLSX refused before inflating, counted, the honest DOCX read (${secs} s, ${kb} KB)"
 else
 	fail "zip-bomb DOCX/XLSX not refused (exit $rc, ${secs} s, ${kb} KB)" "$(cat "$T/bomb.err" "$T/bomb.out")"
+fi
+
+# -- a nested zip bomb: each inner zip stays under the 16 MiB an archive
+# could once inflate at any ratio, so ten of them went through (140 MiB from
+# ~150 KB, 900 times); one budget for the outermost file stops at 200 times
+# its size, nested levels counted (review F12)
+mkdir -p "$T/nest" && mk nested "$T/nest/outer.zip"
+size=$(stat -c %s "$T/nest/outer.zip")
+lg_ingest nest --json "$T/nest" >"$T/nest.out" 2>"$T/nest.err"
+bytes=$(jq .bytes "$T/nest.out")
+if grep -q 'outer.zip!inner.*archive inflates to more than .* (200 times the size of the outermost file' "$T/nest.err" &&
+	[ -n "$bytes" ] && [ "$bytes" -le $((size * 200)) ]; then
+	pass "a nested zip bomb stops at 200 times the outermost file ($bytes bytes read of a $size-byte zip)"
+else
+	fail "a nested zip bomb multiplies the inflation cap (${bytes:-?} bytes read of a $size-byte zip)" \
+		"$(head -c 600 "$T/nest.err") $(cat "$T/nest.out")"
 fi
 
 # -- a symbolic link in the dump to a file (and a directory) outside it
