@@ -16,7 +16,8 @@
 #     loopback has only ::1), and a second X-Forwarded-For line;
 #   - evicting a recipient's mail cap with colliding recipients (FNV-1a
 #     collisions computed offline for the old unkeyed table);
-#   - the audit log keeping a login name that matched no account.
+#   - the audit log keeping a login name that matched no account;
+#   - /check for an address crafted to collide with a leaked one's hash.
 # Usage: tests/security/test_portal.sh BINARY
 . "$(dirname "$0")/lib.sh" portal "$@"
 for c in curl python3 smtp-sink sha1sum; do
@@ -283,6 +284,28 @@ if [ "${#coll[@]}" = 4 ] && [ "$n" = 3 ]; then
 	pass "4 colliding recipients do not evict the recipient's mail cap (3 mails)"
 else
 	fail "colliding recipients evict the recipient's mail cap" "$n mails to $victim"
+fi
+
+# ---- review F13: /check for an address crafted to share a leaked
+# address's 64-bit value hash (tests/security/collide.c) mails nothing; a
+# real address checked after it is mailed (the queue is in order)
+if ! cc -O2 -I"$ROOT/src" -o "$T/collide" "$ROOT/tests/security/collide.c" "$ROOT/src/leak/hash.c" 2> "$T/collide.err"; then
+	fail "the collision finder does not build" "$(cat "$T/collide.err")"
+else
+	forged=$("$T/collide" carol@example.com .example.com)
+	req coll GET / > /dev/null
+	req coll POST /check -d "csrf=$(csrf)&email=$forged" > /dev/null
+	req coll GET / > /dev/null
+	req coll POST /check -d "csrf=$(csrf)&email=dave@example.com" > /dev/null
+	if [ -z "$forged" ] || ! "$BIN" lookup --db "$DB" --json carol@example.com | jq -e .found > /dev/null; then
+		fail "no colliding address for a leaked one (${forged:-none})"
+	elif ! wait_mail dave@example.com; then
+		fail "the control check's mail never came"
+	elif [ -n "$(mails_to "$forged")" ]; then
+		fail "/check mails a result link to an address colliding with a leaked one's hash" "$forged"
+	else
+		pass "/check for an address colliding with a leaked one's hash ($forged) mails nothing"
+	fi
 fi
 
 # ---- 7. the audit log keeps no login name that matched no account
