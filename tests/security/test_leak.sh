@@ -125,6 +125,8 @@ cat > "$T/portal.conf" << EOF
 [portal]
 web_verify_url = http://127.0.0.1:$WEB/{domain}/.well-known/leakguard-verification.txt
 rate_pages = 100000
+rate_range = 3
+trusted_proxy = 127.0.0.1
 EOF
 "$BIN" serve --db "$DB" --config "$T/portal.conf" --listen 127.0.0.1:0 2> "$T/serve.err" &
 PIDS+=($!)
@@ -166,6 +168,32 @@ else
 		fail "/api/v1/domain/$A/addresses lists $V's addresses" "$api"
 	else
 		pass "/api/v1/domain/$A/addresses lists only its own address"
+	fi
+	# ---- review F10: a domain owner holds at most 5 keys, and its keys
+	# share one range rate (rate_range = 3 here), so minting keys and
+	# spreading them over addresses does not multiply the scrape rate
+	keys=("$key")
+	for i in 2 3 4 5 6; do
+		req GET "/dashboard/$A" > /dev/null
+		st6=$(req POST "/dashboard/$A/apikey" -d "csrf=$(csrf)")
+		k=$(sed -n 's/.*id="apikey">\([^<]*\)<.*/\1/p' "$T/body")
+		[ -n "$k" ] && keys+=("$k")
+	done
+	if [ "${#keys[@]}" = 5 ] && [ "$st6" = 409 ] && grep -q 'has 5 API keys, the most a domain may have' "$T/body"; then
+		pass "a sixth API key for one domain is refused (409, the five work)"
+	else
+		fail "a domain owner mints any number of API keys" "${#keys[@]} keys, the sixth got $st6"
+	fi
+	sha=$(printf %s "mallory@$A" | sha1sum | tr a-f A-F)
+	codes=
+	for i in 1 2 3 4; do
+		codes="$codes $(req GET "/api/v1/range/${sha:0:5}" -H "Authorization: Bearer ${keys[0]}" -H "X-Forwarded-For: 198.51.100.1")"
+	done
+	other=$(req GET "/api/v1/range/${sha:0:5}" -H "Authorization: Bearer ${keys[1]}" -H "X-Forwarded-For: 198.51.100.2")
+	if [ "$codes" = " 200 200 200 429" ] && [ "$other" = 429 ]; then
+		pass "a domain's second key from another address shares its range limit (429)"
+	else
+		fail "a domain owner's keys each get their own range rate" "first key:$codes; second key from another address: $other"
 	fi
 fi
 
