@@ -17,7 +17,8 @@
 #   - evicting a recipient's mail cap with colliding recipients (FNV-1a
 #     collisions computed offline for the old unkeyed table);
 #   - the audit log keeping a login name that matched no account;
-#   - /check for an address crafted to collide with a leaked one's hash.
+#   - /check for an address crafted to collide with a leaked one's hash;
+#   - mail verification of a free-mail provider's domain.
 # Usage: tests/security/test_portal.sh BINARY
 . "$(dirname "$0")/lib.sh" portal "$@"
 for c in curl python3 smtp-sink sha1sum; do
@@ -306,6 +307,21 @@ else
 	else
 		pass "/check for an address colliding with a leaked one's hash ($forged) mails nothing"
 	fi
+fi
+
+# ---- review F16: a mailbox at a free-mail provider ([protect] freemail)
+# proves nothing about the provider's domain: no verification mail goes out
+mail_link fm gmail.com
+cp "$T/body" "$T/freemail.body"
+mail_link fm2 sentinel-two.test
+if ! wait_mail postmaster@sentinel-two.test; then
+	fail "free-mail check: the sentinel mail never came"
+elif [ -n "$(mails_to postmaster@gmail.com)" ]; then
+	fail "a verification link was mailed to postmaster@ of a free-mail provider (gmail.com)"
+elif grep -q 'gmail.com is a free-mail provider' "$T/freemail.body"; then
+	pass "mail verification of a free-mail provider's domain is refused, no mail sent"
+else
+	fail "mail verification of gmail.com: no mail, but no sentence either" "$(head -c 400 "$T/freemail.body")"
 fi
 
 # ---- 7. the audit log keeps no login name that matched no account
