@@ -5,7 +5,8 @@
 #   - scraping the range endpoint without a key; with an operator's key;
 #     telling decoys from real entries across an ingest (lookup --range
 #     answers exactly as /range does, test_serve.sh checks that);
-#   - replaying a mailed result link and a mailed confirmation link;
+#   - replaying a mailed result link and a mailed confirmation link; a mail
+#     gateway's link scanner fetching the result link first;
 #   - a session id planted before a domain verification or an operator
 #     login, used after it;
 #   - a CSRF token minted for a cookie the attacker chose, and one from
@@ -122,8 +123,19 @@ req person GET / > /dev/null
 req person POST /check -d "csrf=$(csrf)&email=jane.doe@example.com" > /dev/null
 if wait_mail jane.doe@example.com; then
 	rl=$(link_in jane.doe@example.com r)
-	a=$(req person GET "${rl#"$B"}")
-	b=$(req thief GET "${rl#"$B"}")
+	# review F12: a mail gateway fetches the link before the person does
+	# (GET, no cookies); that must not use it up
+	scan=$(curl -s -o /dev/null -w '%{http_code}' "$rl")
+	g=$(req person GET "${rl#"$B"}")
+	a=$(req person POST "${rl#"$B"}" -d "csrf=$(csrf)")
+	grep -q 'id="result-title"' "$T/body" && shown=yes || shown=no
+	req thief GET / > /dev/null
+	b=$(req thief POST "${rl#"$B"}" -d "csrf=$(csrf)")
+	if [ "$scan" = 200 ] && [ "$g" = 200 ] && [ "$a" = 200 ] && [ "$shown" = yes ]; then
+		pass "a link scanner's GET does not use up the result link; the person's button opens it"
+	else
+		fail "a link scanner's GET uses up the result link" "scanner $scan, person GET $g, POST $a (result shown: $shown)"
+	fi
 	if [ "$a" = 200 ] && [ "$b" = 404 ]; then
 		pass "a replayed result link is refused"
 	else
