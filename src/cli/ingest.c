@@ -176,8 +176,11 @@ next:
 }
 
 /* The files to ingest for the PATHs given: a file (or a link the user
- * named) as it is, a directory walked by walk_dir(), everything as given
- * with follow. */
+ * named) by its resolved path, a directory walked by walk_dir() from its
+ * resolved path, everything as given with follow. So every path handed to
+ * the ingest is free of symbolic links, and the ingest (which opens each
+ * component with O_NOFOLLOW) refuses one that a directory swapped for a
+ * link after this walk would lead through. */
 static void expand(struct run *r, char *const *args, int nargs, bool follow, struct paths *out)
 {
 	for (int i = 0; i < nargs; i++) {
@@ -186,7 +189,7 @@ static void expand(struct run *r, char *const *args, int nargs, bool follow, str
 
 		if (follow || strcmp(args[i], "-") == 0 || stat(args[i], &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 			/* a link the user named is followed, through its target */
-			char *real = !follow && lstat(args[i], &sb) == 0 && S_ISLNK(sb.st_mode) ? realpath(args[i], NULL) : NULL;
+			char *real = !follow && strcmp(args[i], "-") != 0 ? realpath(args[i], NULL) : NULL;
 
 			paths_add(out, real ? real : args[i]);
 			free(real);
@@ -195,7 +198,7 @@ static void expand(struct run *r, char *const *args, int nargs, bool follow, str
 		abs = g_canonicalize_filename(args[i], NULL);
 		root = realpath(abs, NULL);
 		if (root)
-			walk_dir(r, abs, root, 0, out);
+			walk_dir(r, root, root, 0, out);
 		else
 			paths_add(out, abs);
 		free(root);

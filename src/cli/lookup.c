@@ -221,7 +221,7 @@ static int dbl_cmp(const void *a, const void *b)
 }
 
 /* One query per line: counts only (no places), JSON or "query<TAB>found<TAB>sources". */
-static int batch(struct leak_index *ix, const char *file, bool json, bool latency)
+static int batch(struct store *s, struct leak_index *ix, const char *file, bool json, bool latency)
 {
 	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
 	char *line = NULL;
@@ -254,6 +254,7 @@ static int batch(struct leak_index *ix, const char *file, bool json, bool latenc
 			continue;
 		}
 		leak_lookup(ix, &key, &r);
+		leak_result_confirm(s, &key, norm, &r, NULL); /* the text, not only its hash */
 		if (latency) {
 			if (nlat == latcap)
 				lat = lg_grow(lat, &latcap, nlat + 1, sizeof(*lat));
@@ -425,7 +426,7 @@ int cli_lookup(int argc, char **argv)
 	if (leak_index_open(s, source, &ix, &err)) {
 		cli_error("lookup", "%s", err.msg);
 	} else if (batch_file) {
-		status = batch(ix, batch_file, opt.json, latency);
+		status = batch(s, ix, batch_file, opt.json, latency);
 	} else if (range_arg) {
 		status = range(ix, range_arg, opt.json);
 	} else {
@@ -445,6 +446,11 @@ int cli_lookup(int argc, char **argv)
 				continue;
 			}
 			leak_lookup(ix, &key, &r);
+			/* found only if the text itself was ingested, not a value of the same hash */
+			if (leak_result_confirm(s, &key, norm, &r, &err)) {
+				cli_error("lookup", "%s", err.msg);
+				status = EXIT_ERROR;
+			}
 			print_result(s, ix, kind, qs[i].q, norm, &r, opt.json);
 			if (r.found && status == EXIT_CLEAN)
 				status = EXIT_FLAGGED;

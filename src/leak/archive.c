@@ -2,8 +2,9 @@
  * libarchive, for leak_archive_each() (doc.h). Members are inflated into
  * one reused buffer under LEAK_MAX_MEMBER; the total inflated bytes are
  * capped by LEAK_MAX_ARCHIVE_TOTAL and, past 16 MiB, by
- * LEAK_MAX_ARCHIVE_RATIO times the archive's size, so a zip bomb stops at
- * the cap with an error instead of filling memory. */
+ * LEAK_MAX_ARCHIVE_RATIO times the outermost file's size, one budget for
+ * every nesting level (struct leak_budget), so a zip bomb, nested or not,
+ * stops at the cap with an error instead of filling memory. */
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,14 +16,26 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 
-enum lg_status leak_archive_each(const char *data, size_t n,
+void leak_budget_init(struct leak_budget *bg, size_t n)
+{
+	bg->limit = (uint64_t)n * LEAK_MAX_ARCHIVE_RATIO;
+	if (bg->limit < 16u * 1024 * 1024)
+		bg->limit = 16u * 1024 * 1024;
+	if (bg->limit > LEAK_MAX_ARCHIVE_TOTAL)
+		bg->limit = LEAK_MAX_ARCHIVE_TOTAL;
+	bg->left = bg->limit;
+	bg->nested = false;
+}
+
+enum lg_status leak_archive_each(const char *data, size_t n, struct leak_budget *bg,
 				 bool (*member)(void *ctx, const char *name, const char *data, size_t n),
 				 void (*error)(void *ctx, const char *name, const char *why), void *ctx)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	struct buf b;
-	uint64_t total = 0, limit = (uint64_t)n * LEAK_MAX_ARCHIVE_RATIO;
+	struct leak_budget own;
+	bool was_nested;
 	size_t members = 0;
 	enum lg_status rc = LG_OK;
 	char why[300];
@@ -33,10 +46,12 @@ enum lg_status leak_archive_each(const char *data, size_t n,
 	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	locale_t was = utf8 ? uselocale(utf8) : (locale_t)0;
 
-	if (limit < 16u * 1024 * 1024)
-		limit = 16u * 1024 * 1024;
-	if (limit > LEAK_MAX_ARCHIVE_TOTAL)
-		limit = LEAK_MAX_ARCHIVE_TOTAL;
+	if (!bg) {
+		leak_budget_init(&own, n);
+		bg = &own;
+	}
+	was_nested = bg->nested;
+	bg->nested = true;
 	buf_init(&b);
 	archive_read_support_filter_gzip(a);
 	archive_read_support_filter_bzip2(a);
@@ -67,16 +82,19 @@ enum lg_status leak_archive_each(const char *data, size_t n,
 		}
 		buf_reset(&b);
 		while ((got = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
-			total += (uint64_t)got;
-			if (total > limit) {
+			if ((uint64_t)got > bg->left) {
 				snprintf(why, sizeof(why),
-					 "archive inflates to more than %llu MiB (%d times its size, or 2 GiB): a zip bomb? "
+					 "archive inflates to more than %llu MiB (%d times %s, or 2 GiB): a zip bomb? "
 					 "the rest",
-					 (unsigned long long)(limit >> 20), LEAK_MAX_ARCHIVE_RATIO);
+					 (unsigned long long)(bg->limit >> 20), LEAK_MAX_ARCHIVE_RATIO,
+					 was_nested ? "the size of the outermost file, all nested archives counted"
+						    : "its size");
+				bg->left = 0;
 				error(ctx, name, why);
 				rc = LG_ELIMIT;
 				goto out;
 			}
+			bg->left -= (uint64_t)got;
 			if (b.len + (size_t)got > LEAK_MAX_MEMBER) {
 				big = true;
 				continue; /* drain it, counting toward the total */
@@ -104,6 +122,7 @@ enum lg_status leak_archive_each(const char *data, size_t n,
 		rc = LG_EPARSE;
 	}
 out:
+	bg->nested = was_nested;
 	archive_read_free(a);
 	buf_cleanup(&b);
 	if (utf8) {

@@ -224,16 +224,37 @@ unsigned leak_doc_page(const char *text, size_t n, size_t pos, size_t *page_star
  * caps (archive.c), so a DOCX or XLSX bomb is refused like a zip bomb. */
 struct budget {
 	uint64_t used, limit;
+	struct leak_budget *shared; /* the outermost file's, charged at the end */
 };
 
-static void budget_init(struct budget *bg, size_t n)
+static void budget_init(struct budget *bg, struct leak_doc *d, size_t n)
 {
 	bg->used = 0;
+	bg->shared = d->budget && d->budget->nested ? d->budget : NULL;
+	if (bg->shared) { /* inside an archive: what the outermost file has left */
+		bg->limit = bg->shared->left;
+		return;
+	}
 	bg->limit = (uint64_t)n * LEAK_MAX_ARCHIVE_RATIO;
 	if (bg->limit < LEAK_OOXML_FREE)
 		bg->limit = LEAK_OOXML_FREE;
 	if (bg->limit > LEAK_MAX_ARCHIVE_TOTAL)
 		bg->limit = LEAK_MAX_ARCHIVE_TOTAL;
+}
+
+/* The bytes the package inflated, charged to the outermost file. */
+static void budget_charge(struct budget *bg)
+{
+	if (bg->shared)
+		bg->shared->left -= bg->used < bg->shared->left ? bg->used : bg->shared->left;
+}
+
+/* "N MiB (200 times its size, or 2 GiB)", the cap in words. */
+static void budget_say(const struct budget *bg, char *out, size_t n)
+{
+	snprintf(out, n, "%llu MiB (%d times %s, or 2 GiB)",
+		 (unsigned long long)((bg->shared ? bg->shared->limit : bg->limit) >> 20), LEAK_MAX_ARCHIVE_RATIO,
+		 bg->shared ? "the size of the outermost file, all it nests counted" : "its size");
 }
 
 enum member_rc { MEMBER_OK, MEMBER_MISSING, MEMBER_DAMAGED, MEMBER_TOO_BIG, MEMBER_BOMB };
@@ -333,7 +354,7 @@ static enum lg_status ooxml_part(struct leak_doc *d, zip_t *z, const char *what,
 	size_t len = 0;
 	bool dtd = false;
 	enum lg_status rc = LG_OK;
-	char msg[sizeof(d->why)];
+	char msg[sizeof(d->why)], cap[120];
 
 	*doc = NULL;
 	switch (zip_member(z, part, bg, &x, &len)) {
@@ -342,9 +363,8 @@ static enum lg_status ooxml_part(struct leak_doc *d, zip_t *z, const char *what,
 		snprintf(msg, sizeof(msg), "%s part %%s inflates to more than %u MiB", what, LEAK_MAX_XML_PART >> 20);
 		return fail(d, LG_ELIMIT, msg, part);
 	case MEMBER_BOMB:
-		snprintf(msg, sizeof(msg),
-			 "%s inflates to more than %llu MiB (%d times its size, or 2 GiB) at part %%s: a zip bomb?", what,
-			 (unsigned long long)(bg->limit >> 20), LEAK_MAX_ARCHIVE_RATIO);
+		budget_say(bg, cap, sizeof(cap));
+		snprintf(msg, sizeof(msg), "%s inflates to more than %s at part %%s: a zip bomb?", what, cap);
 		return fail(d, LG_ELIMIT, msg, part);
 	case MEMBER_DAMAGED: break;
 	case MEMBER_OK:
@@ -488,7 +508,7 @@ static enum lg_status sheets_fit(struct leak_doc *d, zip_t *z, char **sheets, si
 				 const struct budget *bg)
 {
 	uint64_t sum = bg->used;
-	char msg[sizeof(d->why)];
+	char msg[sizeof(d->why)], cap[120];
 	zip_stat_t st;
 
 	for (size_t i = 0; i < nsheets; i++)
@@ -496,9 +516,9 @@ static enum lg_status sheets_fit(struct leak_doc *d, zip_t *z, char **sheets, si
 			sum += st.size;
 	if (sum <= bg->limit)
 		return LG_OK;
-	snprintf(msg, sizeof(msg),
-		 "XLSX sheets inflate to %llu MiB, more than %llu MiB (%d times its size, or 2 GiB)%%s: a zip bomb?",
-		 (unsigned long long)(sum >> 20), (unsigned long long)(bg->limit >> 20), LEAK_MAX_ARCHIVE_RATIO);
+	budget_say(bg, cap, sizeof(cap));
+	snprintf(msg, sizeof(msg), "XLSX sheets inflate to %llu MiB, more than %s%%s: a zip bomb?",
+		 (unsigned long long)(sum >> 20), cap);
 	return fail(d, LG_ELIMIT, msg, NULL);
 }
 
@@ -524,7 +544,7 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 		return rc;
 	}
 	zip_error_fini(&ze);
-	budget_init(&bg, n);
+	budget_init(&bg, d, n);
 	if (!xlsx) {
 		xmlDocPtr doc = NULL;
 
@@ -535,6 +555,7 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 			docx_walk(xmlDocGetRootElement(doc), b, 0);
 		xmlFreeDoc(doc);
 		zip_discard(z);
+		budget_charge(&bg);
 		return rc;
 	}
 	if (zip_name_locate(z, "xl/workbook.xml", 0) < 0)
@@ -577,6 +598,7 @@ static enum lg_status ooxml_text(struct leak_doc *d, bool xlsx, const char *data
 		lg_free(ss.s[i]);
 	lg_free(ss.s);
 	zip_discard(z);
+	budget_charge(&bg);
 	return rc;
 }
 

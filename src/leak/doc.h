@@ -45,8 +45,22 @@ enum leak_doc_kind {
 	LEAK_DOC_XLSX, LEAK_DOC_ARCHIVE, LEAK_DOC_KINDS
 };
 
+/* What one file given to ingest may inflate to, counted across every
+ * nesting level (archives in archives, packages in archives), so the
+ * amplification of a nested bomb does not multiply with its depth: the
+ * outermost file's size times LEAK_MAX_ARCHIVE_RATIO (at least 16 MiB, at
+ * most LEAK_MAX_ARCHIVE_TOTAL). left is lowered as bytes are inflated. */
+struct leak_budget {
+	uint64_t left, limit;
+	bool nested; /* charged by an archive already: messages name the outermost file */
+};
+
+/* The budget of an outermost file of n bytes. */
+void leak_budget_init(struct leak_budget *bg, size_t n);
+
 struct leak_doc {
 	enum leak_doc_kind kind;
+	struct leak_budget *budget; /* borrowed, set by the caller; NULL: one of its own */
 	char *text;    /* converted text (lg_malloc'd), NULL for PLAIN and ARCHIVE */
 	size_t len;
 	char why[200]; /* why it could not be read */
@@ -80,8 +94,9 @@ unsigned leak_doc_page(const char *text, size_t n, size_t pos, size_t *page_star
  * member() returns false to stop. Returns LG_OK, or LG_EPARSE (damaged:
  * members before the damage were delivered) / LG_ELIMIT (caps reached),
  * each also reported through error() with the member's name (NULL for the
- * archive as a whole). */
-enum lg_status leak_archive_each(const char *data, size_t n,
+ * archive as a whole). Inflated bytes are charged to bg (NULL: a budget of
+ * its own from n); pass the same bg to nested calls from member(). */
+enum lg_status leak_archive_each(const char *data, size_t n, struct leak_budget *bg,
 				 bool (*member)(void *ctx, const char *name, const char *data, size_t n),
 				 void (*error)(void *ctx, const char *name, const char *why), void *ctx);
 

@@ -94,6 +94,7 @@ struct ingest {
 	size_t nchunks, chunks_cap, chunk_bytes;
 	struct addr_row *addrs;
 	size_t naddrs, addrs_cap;
+	struct leak_budget inflate; /* what the outermost file being read may still inflate to */
 };
 
 struct archive_walk {
@@ -539,6 +540,9 @@ static void ingest_bytes(struct ingest *in, const char *path, const char *data, 
 		return;
 	}
 	leak_doc_init(&doc);
+	if (depth == 0) /* one budget for the file and all it nests */
+		leak_budget_init(&in->inflate, n);
+	doc.budget = &in->inflate;
 	if (leak_doc_open(&doc, path, data, n)) {
 		in->st->unreadable++;
 		hook_error(in, path, 0, doc.why);
@@ -554,7 +558,7 @@ static void ingest_bytes(struct ingest *in, const char *path, const char *data, 
 			leak_doc_cleanup(&doc);
 			return;
 		}
-		if (leak_archive_each(data, n, on_member, on_member_error, &w)) {
+		if (leak_archive_each(data, n, &in->inflate, on_member, on_member_error, &w)) {
 			/* what was read before the damage is kept; the archive row is
 			 * not written, so a repaired archive is read again */
 			in->st->unreadable++;
@@ -640,14 +644,13 @@ static void on_member_error(void *ctx, const char *name, const char *why)
 	g_free(path);
 }
 
-static void ingest_file(struct ingest *in, const char *path, const struct stat *sb)
+/* Reads the regular file open on fd (the caller closes it), sb its fstat. */
+static void ingest_fd(struct ingest *in, const char *path, int fd, const struct stat *sb)
 {
 	bool found = false;
 	const char *data = "";
 	void *map = NULL;
 	size_t n = (size_t)sb->st_size;
-	struct stat now;
-	int fd;
 
 	in->st->files++;
 	if (store_leak_file_find(in->s, in->source_id, path, (int64_t)sb->st_size, (int64_t)sb->st_mtime, NULL,
@@ -659,32 +662,16 @@ static void ingest_file(struct ingest *in, const char *path, const struct stat *
 		in->st->already++;
 		return;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | (in->hooks && in->hooks->follow_links ? 0 : O_NOFOLLOW));
-	if (fd < 0) {
-		in->st->unreadable++;
-		hook_error(in, path, 0,
-			   errno == ELOOP ? "a symbolic link; not followed (--follow-symlinks follows it)" : strerror(errno));
-		return;
-	}
-	if (fstat(fd, &now) != 0 || !S_ISREG(now.st_mode) || now.st_dev != sb->st_dev || now.st_ino != sb->st_ino) {
-		/* swapped between the walk's stat and this open */
-		in->st->unreadable++;
-		hook_error(in, path, 0, "replaced while being read; not read");
-		close(fd);
-		return;
-	}
 	if (n) {
 		map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map == MAP_FAILED) {
 			in->st->unreadable++;
 			hook_error(in, path, 0, strerror(errno));
-			close(fd);
 			return;
 		}
 		madvise(map, n, MADV_SEQUENTIAL);
 		data = map;
 	}
-	close(fd);
 	ingest_bytes(in, path, data, n, (int64_t)sb->st_size, (int64_t)sb->st_mtime, 0);
 	if (map)
 		munmap(map, n);
@@ -725,35 +712,101 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void walk(struct ingest *in, const char *path, int depth)
+/* The errno of an openat() that refused name in dirfd as a message: a
+ * symbolic link is named as one (O_NOFOLLOW gives ELOOP, or ENOTDIR with
+ * O_DIRECTORY). */
+static const char *open_why(int dirfd, const char *name, int e, bool last)
 {
 	struct stat sb;
+
+	if ((e == ELOOP || e == ENOTDIR) && fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode))
+		return last ? "a symbolic link; not followed (--follow-symlinks follows it)"
+			    : "a symbolic link in its path (replaced after the walk?); not followed";
+	return strerror(e);
+}
+
+/* Opens the absolute path component by component from "/", each directory
+ * with O_NOFOLLOW, so a directory swapped for a symbolic link anywhere in
+ * the path is refused, not only at the last component. -1 with *why when
+ * refused. Non-regular, non-directory files are not opened (*why NULL). */
+static int open_nofollow(const char *path, const char **why)
+{
+	char *copy = lg_strdup(path), *p = copy, *slash;
+	int dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
+	struct stat sb;
+
+	*why = NULL;
+	if (dfd < 0) {
+		*why = strerror(errno);
+		goto out;
+	}
+	while (*p == '/')
+		p++;
+	while ((slash = strchr(p, '/'))) {
+		int next;
+
+		*slash = '\0';
+		if (*p) {
+			next = openat(dfd, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (next < 0) {
+				*why = open_why(dfd, p, errno, false);
+				goto out;
+			}
+			close(dfd);
+			dfd = next;
+		}
+		p = slash + 1;
+	}
+	if (!*p) { /* the path named a directory with a trailing slash */
+		fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			*why = strerror(errno);
+		goto out;
+	}
+	if (fstatat(dfd, p, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+		*why = strerror(errno);
+		goto out;
+	}
+	if (S_ISLNK(sb.st_mode)) {
+		*why = open_why(dfd, p, ELOOP, true);
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
+		goto out; /* fifos, devices, sockets: nothing to read */
+	fd = openat(dfd, p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		*why = open_why(dfd, p, errno, true);
+out:
+	if (dfd >= 0)
+		close(dfd);
+	lg_free(copy);
+	return fd;
+}
+
+static void walk_fd(struct ingest *in, const char *path, int fd, int depth);
+
+/* Walks the directory open on fd (taken): every entry is opened relative to
+ * it (openat), never through its path again, so what the walk reads stays
+ * inside the tree it opened whatever is renamed meanwhile. Symbolic links
+ * are refused unless hooks->follow_links. */
+static void walk_dir_fd(struct ingest *in, const char *path, int fd, int depth)
+{
+	bool follow = in->hooks && in->hooks->follow_links;
 	DIR *d;
 	struct dirent *de;
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 
-	if (in->rc)
-		return;
-	if (stat(path, &sb) != 0) {
-		in->st->unreadable++;
-		hook_error(in, path, 0, strerror(errno));
-		return;
-	}
-	if (S_ISREG(sb.st_mode)) {
-		ingest_file(in, path, &sb);
-		return;
-	}
-	if (!S_ISDIR(sb.st_mode))
-		return;
 	if (depth >= WALK_MAX_DEPTH) {
 		hook_error(in, path, 0, "directories nested too deep; not followed");
+		close(fd);
 		return;
 	}
-	d = opendir(path);
+	d = fdopendir(fd);
 	if (!d) {
 		in->st->unreadable++;
 		hook_error(in, path, 0, strerror(errno));
+		close(fd);
 		return;
 	}
 	while ((de = readdir(d))) {
@@ -763,16 +816,94 @@ static void walk(struct ingest *in, const char *path, int depth)
 			names = lg_grow(names, &cap, n + 1, sizeof(*names));
 		names[n++] = lg_strdup(de->d_name);
 	}
-	closedir(d);
 	qsort(names, n, sizeof(*names), name_cmp);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !in->rc; i++) {
 		char *child = g_build_filename(path, names[i], NULL);
+		struct stat sb;
+		int cfd = -1;
 
-		walk(in, child, depth + 1);
+		if (fstatat(dirfd(d), names[i], &sb, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
+			in->st->files++;
+			in->st->unreadable++;
+			hook_error(in, child, 0, strerror(errno));
+		} else if (S_ISLNK(sb.st_mode)) {
+			in->st->files++;
+			in->st->unreadable++;
+			hook_error(in, child, 0, "a symbolic link; not followed (--follow-symlinks follows it)");
+		} else if (S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode)) {
+			cfd = openat(dirfd(d), names[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+			if (cfd < 0) {
+				in->st->files++;
+				in->st->unreadable++;
+				hook_error(in, child, 0, open_why(dirfd(d), names[i], errno, true));
+			} else {
+				walk_fd(in, child, cfd, depth + 1);
+			}
+		}
 		g_free(child);
-		lg_free(names[i]);
 	}
+	for (size_t i = 0; i < n; i++)
+		lg_free(names[i]);
 	lg_free(names);
+	closedir(d);
+}
+
+/* What is open on fd (taken): a regular file is read, a directory walked. */
+static void walk_fd(struct ingest *in, const char *path, int fd, int depth)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) != 0) {
+		in->st->files++;
+		in->st->unreadable++;
+		hook_error(in, path, 0, strerror(errno));
+		close(fd);
+		return;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		walk_dir_fd(in, path, fd, depth);
+		return;
+	}
+	if (S_ISREG(sb.st_mode))
+		ingest_fd(in, path, fd, &sb);
+	close(fd);
+}
+
+/* A path given: opened once (every component refused if it is a symbolic
+ * link, unless hooks->follow_links), then read or walked through the fd. */
+static void walk(struct ingest *in, const char *path)
+{
+	const char *why = NULL;
+	int fd;
+
+	if (in->rc)
+		return;
+	if (in->hooks && in->hooks->follow_links) {
+		struct stat sb;
+
+		if (stat(path, &sb) != 0) {
+			in->st->files++;
+			in->st->unreadable++;
+			hook_error(in, path, 0, strerror(errno));
+			return;
+		}
+		if (!S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
+			return;
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			why = strerror(errno);
+	} else {
+		fd = open_nofollow(path, &why);
+	}
+	if (fd < 0) {
+		if (why) {
+			in->st->files++;
+			in->st->unreadable++;
+			hook_error(in, path, 0, why);
+		}
+		return;
+	}
+	walk_fd(in, path, fd, 0);
 }
 
 static bool add_live(void *ctx, const struct store_leak_segment *seg)
@@ -895,7 +1026,7 @@ enum lg_status leak_ingest_dated(struct store *s, const char *source, uint32_t d
 		}
 		abs = g_canonicalize_filename(paths[i], NULL);
 
-		walk(&in, abs, 0);
+		walk(&in, abs);
 		g_free(abs);
 	}
 	if (!in.rc)

@@ -151,6 +151,16 @@ enum lg_status leak_place_resolve(struct store *s, const struct leak_place *p, s
 /* The same work as leak_place_resolve on a decoy place, for misses. */
 void leak_place_decoy(struct leak_index *ix, struct store *s);
 
+/* Keeps of an address lookup's result r only the sources whose stored
+ * addresses of the exact domain (leak_addresses, written at ingest) hold
+ * norm itself, the text leak_query_key() made: the 64-bit value hash is
+ * unkeyed and invertible, so a crafted address can share the hash of a
+ * leaked one, and only the text tells them apart. r->found follows. No-op
+ * for phones and domains. LG_EIO with err (and r emptied) when the store
+ * cannot be read. */
+enum lg_status leak_result_confirm(struct store *s, const struct leak_key *key, const char *norm,
+				   struct leak_result *r, struct errbuf *err);
+
 /* Calls fn with the addresses of exactly the registrable domain `domain`
  * found in each batch ("a@x\nb@x\n", in file order, repeats possible; the
  * text is borrowed for the call), with the source holding them; stops when

@@ -443,13 +443,15 @@ static bool place_bytes(const struct store_leak_file *f, const char **data, size
 	*n = *map_len;
 	if (bang) {
 		struct member_find m = {.rest = f->path + (bang - outer) + 1};
+		struct leak_budget bg;
 		uint8_t sha[32];
 
+		leak_budget_init(&bg, *n);
 		for (int depth = 0; m.rest && depth <= LEAK_MAX_ARCHIVE_DEPTH; depth++) {
 			char *prev = m.data;
 
 			m.data = NULL;
-			leak_archive_each(*data, *n, find_member, ignore_error, &m);
+			leak_archive_each(*data, *n, &bg, find_member, ignore_error, &m);
 			lg_free(prev);
 			if (!m.data)
 				goto out;
@@ -562,6 +564,57 @@ enum lg_status leak_addresses_each(struct store *s, const char *domain,
 	struct addr_each a = {fn, ctx};
 
 	return store_leak_addresses(s, domain, unpack_row, &a, err);
+}
+
+struct confirm {
+	const char *text;
+	size_t len;
+	const struct leak_result *r;
+	bool *ok; /* per source of r: the text is among its stored addresses */
+	size_t left;
+};
+
+static bool confirm_row(void *ctx, int64_t source_id, const char *text, size_t len)
+{
+	struct confirm *c = ctx;
+	const char *p = text, *end = text + len;
+	size_t i;
+
+	for (i = 0; i < c->r->nsrc && c->r->src[i].source_id != source_id; i++)
+		;
+	if (i == c->r->nsrc || c->ok[i])
+		return true;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+
+		if (n == c->len && memcmp(p, c->text, n) == 0) {
+			c->ok[i] = true;
+			return --c->left > 0;
+		}
+		p += n + 1;
+	}
+	return true;
+}
+
+enum lg_status leak_result_confirm(struct store *s, const struct leak_key *key, const char *norm,
+				   struct leak_result *r, struct errbuf *err)
+{
+	struct confirm c = {norm, strlen(norm), r, NULL, r->nsrc};
+	enum lg_status rc = LG_OK;
+	size_t kept = 0;
+
+	if (key->kind != LEAK_Q_EMAIL || r->nsrc == 0)
+		return LG_OK;
+	c.ok = lg_calloc(r->nsrc, sizeof(*c.ok));
+	rc = leak_addresses_each(s, key->domain, confirm_row, &c, err);
+	for (size_t i = 0; i < r->nsrc; i++)
+		if (!rc && c.ok[i])
+			r->src[kept++] = r->src[i];
+	r->nsrc = kept;
+	r->found = kept > 0;
+	lg_free(c.ok);
+	return rc;
 }
 
 enum lg_status leak_place_resolve(struct store *s, const struct leak_place *p, struct buf *path, uint64_t *line,

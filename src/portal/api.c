@@ -88,8 +88,13 @@ static bool range_allowed(struct http_req *r, struct http_resp *out, bool json)
 		need_key(r, out, json, "the range endpoint");
 		return false;
 	}
-	/* per key too: a key used from many addresses is still one scraper */
-	if (!ratelimit_take(r->p->rl_range, arena_printf(r->arena, "key:%s", th), (double)time(NULL), &retry)) {
+	/* per key too: a key used from many addresses is still one scraper;
+	 * and a domain owner's keys share one bucket, the domain's, so minting
+	 * more keys does not multiply the rate (the operator's range-only keys,
+	 * domain "", are limited each) */
+	if (!ratelimit_take(r->p->rl_range,
+			    *dom ? arena_printf(r->arena, "org:%s", dom) : arena_printf(r->arena, "key:%s", th),
+			    (double)time(NULL), &retry)) {
 		resp_too_many(r, out, retry, json);
 		return false;
 	}

@@ -240,13 +240,14 @@ void facts_address(struct leak_index *ix, struct store *s, const char *address, 
 	if (!ix || !leak_query_key(LEAK_Q_EMAIL, address, &key, norm))
 		return;
 	leak_lookup(ix, &key, &r);
+	leak_result_confirm(s, &key, norm, &r, NULL); /* the text, not only its hash */
 	from_result(ix, &r, out);
 	kinds_of_files(s, &r, out);
 	colocated_kinds(&r, out);
 	leak_result_cleanup(&r);
 }
 
-bool facts_address_found(struct leak_index *ix, const char *address)
+bool facts_address_found(struct leak_index *ix, struct store *s, const char *address)
 {
 	char norm[LEAK_MAX_VALUE + 1];
 	struct leak_key key;
@@ -256,6 +257,7 @@ bool facts_address_found(struct leak_index *ix, const char *address)
 	if (!ix || !leak_query_key(LEAK_Q_EMAIL, address, &key, norm))
 		return false;
 	leak_lookup(ix, &key, &r);
+	leak_result_confirm(s, &key, norm, &r, NULL);
 	found = r.found;
 	leak_result_cleanup(&r);
 	return found;

@@ -51,10 +51,12 @@ void facts_domain(struct leak_index *ix, const char *domain, struct facts *out);
 enum lg_status facts_addresses(struct leak_index *ix, struct store *s, const char *domain, const struct facts *f,
 			       struct facts_address **out, size_t *n, struct errbuf *err);
 /* The facts of one address (normalised): the leaks holding it with the
- * kinds of data found with it. */
+ * kinds of data found with it. Only leaks whose stored addresses hold its
+ * exact text count (leak_result_confirm), never a hash collision. */
 void facts_address(struct leak_index *ix, struct store *s, const char *address, struct facts *out);
-/* Whether any leak holds the address (for the mail queue). */
-bool facts_address_found(struct leak_index *ix, const char *address);
+/* Whether any leak holds the address, its exact text (for the mail queue).
+ * s is read: the caller holds the index lock for writing. */
+bool facts_address_found(struct leak_index *ix, struct store *s, const char *address);
 void facts_free(struct facts *f);
 
 #endif

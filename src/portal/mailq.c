@@ -59,8 +59,8 @@ static void do_address(struct mailq *q, const struct mailq_job *j)
 	bool found;
 	int retry;
 
-	pthread_rwlock_rdlock(&p->index_lock);
-	found = facts_address_found(p->ix, j->to);
+	pthread_rwlock_wrlock(&p->index_lock); /* the store is read too (the address's text) */
+	found = facts_address_found(p->ix, p->store, j->to);
 	pthread_rwlock_unlock(&p->index_lock);
 	if (!found)
 		return;

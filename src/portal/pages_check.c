@@ -70,25 +70,52 @@ static void kinds_cell(struct buf *b, const struct facts_source *s)
 	}
 }
 
-void page_result(struct http_req *r, struct http_resp *out)
+/* The address of the path's result token, if valid; take uses it up
+ * (single-use: whoever replays a forwarded or logged link sees nothing).
+ * Otherwise answers the 404 of an unknown link and returns false. */
+static bool result_link(struct http_req *r, struct http_resp *out, char *address, bool take)
 {
 	const char *tok = r->target.segs[1];
-	char th[TOKEN_HEX], address[PORTAL_TEXT_MAX], ref[PORTAL_TEXT_MAX], hs[TOKEN_HEX];
+	char th[TOKEN_HEX], ref[PORTAL_TEXT_MAX];
 	bool found = false;
-	struct facts f;
-	struct buf rows, summary;
 
 	if (token_valid(tok)) {
 		token_hash(tok, th);
-		/* single-use: whoever replays a forwarded or logged link sees nothing */
-		portal_link_take(r->p->ps, th, "address", (int64_t)time(NULL), address, ref, &found, NULL);
+		if (take)
+			portal_link_take(r->p->ps, th, "address", (int64_t)time(NULL), address, ref, &found, NULL);
+		else
+			portal_link_get(r->p->ps, th, "address", (int64_t)time(NULL), address, ref, &found, NULL);
 	}
 	if (!found) {
 		portal_audit(r->p, "anonymous", r->client, "denied", "/r/", "unknown, used or expired result link");
 		resp_error(r, out, 404, "Link not valid",
 			   "This link is not valid, was used already or has expired. Check your address again to get a new one.");
-		return;
 	}
+	return found;
+}
+
+/* GET /r/TOKEN: a button, nothing used up. Mail security gateways (Safe
+ * Links, Mimecast, Proofpoint) fetch every link in a mail before the
+ * person does; only the POST the button sends takes the link (page_result). */
+void page_result_form(struct http_req *r, struct http_resp *out)
+{
+	char address[PORTAL_TEXT_MAX];
+
+	if (result_link(r, out, address, false)) {
+		struct html_var v[] = {{"token", r->target.segs[1]}, {"csrf", session_csrf(r, out)}};
+
+		resp_page(r, out, 200, "Open your result", "result_open.html", v, 2);
+	}
+}
+
+void page_result(struct http_req *r, struct http_resp *out)
+{
+	char address[PORTAL_TEXT_MAX], hs[TOKEN_HEX];
+	struct facts f;
+	struct buf rows, summary;
+
+	if (!result_link(r, out, address, true))
+		return;
 	pthread_rwlock_wrlock(&r->p->index_lock);
 	facts_address(r->p->ix, r->p->store, address, &f);
 	pthread_rwlock_unlock(&r->p->index_lock);

@@ -135,11 +135,21 @@ void page_apikey(struct http_req *r, struct http_resp *out)
 {
 	char domain[PORTAL_TEXT_MAX], tok[TOKEN_LEN + 1], th[TOKEN_HEX];
 	struct portal_session s;
-	int64_t id = 0;
+	int64_t id = 0, have = 0;
 	const char *key;
 
 	if (!allowed(r, out, domain, &s))
 		return;
+	/* a cap per domain: the range endpoint is limited per domain anyway,
+	 * and each key is one more secret to lose */
+	if (portal_apikey_count(r->p->ps, domain, &have, NULL) || have >= PORTAL_KEYS_PER_DOMAIN) {
+		resp_error(r, out, have >= PORTAL_KEYS_PER_DOMAIN ? 409 : 500, "Too many API keys",
+			   arena_printf(r->arena,
+					"%s has %lld API keys, the most a domain may have. Ask the portal's operator to "
+					"revoke one you no longer use, then make a new one.",
+					domain, (long long)have));
+		return;
+	}
 	if (!token_new(tok)) {
 		resp_error(r, out, 500, "Server error", "The portal could not make a key.");
 		return;

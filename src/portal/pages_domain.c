@@ -141,6 +141,15 @@ void page_verify_web(struct http_req *r, struct http_resp *out)
 	check(r, out, false);
 }
 
+/* Whether domain is in [protect] freemail. */
+static bool freemail(const struct config *cfg, const char *domain)
+{
+	for (size_t i = 0; cfg && i < cfg->freemail.n; i++)
+		if (g_ascii_strcasecmp(cfg->freemail.items[i], domain) == 0)
+			return true;
+	return false;
+}
+
 void page_verify_mail(struct http_req *r, struct http_resp *out)
 {
 	static const char *const boxes[] = {"postmaster", "security", "admin"};
@@ -159,6 +168,17 @@ void page_verify_mail(struct http_req *r, struct http_resp *out)
 		known |= strcmp(box, boxes[i]) == 0;
 	if (!known) {
 		show_verify(r, out, &c, "Choose postmaster, security or admin.");
+		return;
+	}
+	/* at a free-mail provider anyone may be able to sign up as security@
+	 * (or admin@): a mailbox there proves nothing about the domain */
+	if (freemail(r->p->cfg, c.domain)) {
+		portal_audit(r->p, session_actor(r, &s), r->client, "verify-failed", c.domain, "free-mail provider");
+		show_verify(r, out, &c,
+			    arena_printf(r->arena,
+					 "%s is a free-mail provider ([protect] freemail): its mailboxes prove nothing about "
+					 "the domain. Use the DNS record or the web file.",
+					 c.domain));
 		return;
 	}
 	if (!token_new(tok)) {

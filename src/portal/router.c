@@ -25,7 +25,8 @@ static void static_file(struct http_req *r, struct http_resp *out);
 static const struct route routes[] = {
 	{"GET", "/", page_home, 0},
 	{"POST", "/check", page_check, R_FORM | R_MAIL},
-	{"GET", "/r/*", page_result, 0},
+	{"GET", "/r/*", page_result_form, 0},
+	{"POST", "/r/*", page_result, R_FORM},
 	{"GET", "/domain", page_domain_form, 0},
 	{"POST", "/domain", page_domain_start, R_FORM},
 	{"GET", "/verify/*", page_verify, 0},

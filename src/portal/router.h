@@ -13,6 +13,7 @@ void router_dispatch(struct http_req *r, struct http_resp *out);
 /* The handlers (one per route). */
 void page_home(struct http_req *r, struct http_resp *out);
 void page_check(struct http_req *r, struct http_resp *out);
+void page_result_form(struct http_req *r, struct http_resp *out);
 void page_result(struct http_req *r, struct http_resp *out);
 void page_domain_form(struct http_req *r, struct http_resp *out);
 void page_domain_start(struct http_req *r, struct http_resp *out);

@@ -43,6 +43,7 @@ struct portal_settings {
 };
 
 #define PORTAL_KEY_CACHE 64   /* API keys remembered (api.c), by their hash */
+#define PORTAL_KEYS_PER_DOMAIN 5 /* API keys one verified domain may hold (pages_dashboard.c) */
 #define PORTAL_KEY_CACHE_TTL 60 /* seconds a remembered key is believed */
 
 struct portal_key_seen {

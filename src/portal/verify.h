@@ -21,6 +21,15 @@ bool verify_dns(const char *resolver, const char *domain, const char *token, cha
  * white space ignored). */
 bool verify_web(const char *url_template, const char *domain, const char *token, char *why, size_t whylen);
 
+/* Whether a verification fetch may connect to sa: never to loopback,
+ * private, link-local, shared, reserved, documentation, benchmarking,
+ * multicast or unspecified addresses, nor to an IPv6 address carrying one
+ * of those IPv4 addresses (IPv4-mapped or -compatible, NAT64 64:ff9b::/96,
+ * 6to4 2002::/16) or a tunnel's (Teredo), so that naming a domain that
+ * resolves inward cannot make the portal probe its own network
+ * (server-side request forgery). */
+struct sockaddr;
+bool verify_web_public(const struct sockaddr *sa);
 /* The URL verify_web fetches (g_free). */
 char *verify_web_url(const char *url_template, const char *domain);
 

@@ -25,29 +25,44 @@ char *verify_web_url(const char *url_template, const char *domain)
 	return url;
 }
 
-/* Whether a verification fetch may connect to sa: never to loopback,
- * private, link-local, shared or unspecified addresses, so that naming a
- * domain that resolves inward cannot make the portal probe its own
- * network (server-side request forgery). */
-static bool public_address(const struct sockaddr *sa)
+static bool public_v4(const uint8_t b[4])
 {
-	if (sa->sa_family == AF_INET) {
-		uint32_t a = ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr);
+	uint32_t a = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 
-		return !((a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 || (a >> 16) == 0xa9fe ||
-			 (a >> 20) == 0xac1 || (a >> 16) == 0xc0a8 || (a >> 22) == (100u << 2 | 1) || (a >> 28) >= 14);
-	}
+	return !((a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 || (a >> 16) == 0xa9fe ||
+		 (a >> 20) == 0xac1 || (a >> 16) == 0xc0a8 || (a >> 22) == (100u << 2 | 1) || (a >> 28) >= 14 ||
+		 (a >> 8) == 0xc00000 /* 192.0.0.0/24 protocol assignments */ ||
+		 (a >> 8) == 0xc00002 /* 192.0.2.0/24 documentation */ ||
+		 (a >> 8) == 0xc05863 /* 192.88.99.0/24 6to4 relays */ ||
+		 (a >> 17) == (0xc612u >> 1) /* 198.18.0.0/15 benchmarking */ ||
+		 (a >> 8) == 0xc63364 /* 198.51.100.0/24 documentation */ ||
+		 (a >> 8) == 0xcb0071 /* 203.0.113.0/24 documentation */);
+}
+
+bool verify_web_public(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return public_v4((const uint8_t *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr);
 	if (sa->sa_family == AF_INET6) {
-		const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		const uint8_t *b = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
+		static const uint8_t nat64[12] = {0, 0x64, 0xff, 0x9b};
+		static const uint8_t zero[12];
 
-		if (IN6_IS_ADDR_V4MAPPED(a)) {
-			struct sockaddr_in v4 = {.sin_family = AF_INET};
-
-			memcpy(&v4.sin_addr, a->s6_addr + 12, 4);
-			return public_address((const struct sockaddr *)&v4);
-		}
-		return !(IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LINKLOCAL(a) ||
-			 (a->s6_addr[0] & 0xfe) == 0xfc);
+		/* an IPv4 address inside: IPv4-mapped ::ffff:0:0/96, the
+		 * deprecated IPv4-compatible ::/96, NAT64's 64:ff9b::/96, which
+		 * the network's translator turns into that IPv4 address */
+		if ((memcmp(b, zero, 10) == 0 && b[10] == 0xff && b[11] == 0xff) || memcmp(b, zero, 12) == 0 ||
+		    memcmp(b, nat64, 12) == 0)
+			return public_v4(b + 12); /* :: and ::1 are 0.0.0.0 and 0.0.0.1: refused */
+		if (b[0] == 0x20 && b[1] == 0x02) /* 6to4 2002:V4::/48 */
+			return public_v4(b + 2);
+		return !(b[0] == 0xff /* multicast */ || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) /* link-local */ ||
+			 (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) /* site-local fec0::/10 */ ||
+			 (b[0] & 0xfe) == 0xfc /* unique local */ ||
+			 (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) /* 64:ff9b:1::/48, local NAT64 */ ||
+			 (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) /* Teredo 2001::/32 */ ||
+			 (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) /* documentation */ ||
+			 (b[0] == 0x01 && b[1] == 0 && memcmp(b + 2, zero, 6) == 0) /* discard 100::/64 */);
 	}
 	return false;
 }
@@ -55,7 +70,7 @@ static bool public_address(const struct sockaddr *sa)
 static curl_socket_t open_public(void *ctx, curlsocktype purpose, struct curl_sockaddr *addr)
 {
 	(void)ctx, (void)purpose;
-	if (!public_address(&addr->addr))
+	if (!verify_web_public(&addr->addr))
 		return CURL_SOCKET_BAD;
 	return socket(addr->family, addr->socktype, addr->protocol);
 }

@@ -80,6 +80,8 @@ enum lg_status portal_apikey_add(struct portal_store *ps, const char *key_hash, 
 enum lg_status portal_apikey_get(struct portal_store *ps, const char *key_hash, int64_t *id, char *domain,
 				 bool *found, struct errbuf *err);
 
+/* How many API keys domain has (the per-domain cap). */
+enum lg_status portal_apikey_count(struct portal_store *ps, const char *domain, int64_t *n, struct errbuf *err);
 /* Deletes API key id (either kind); *found false when there is none. */
 enum lg_status portal_apikey_del(struct portal_store *ps, int64_t id, bool *found, struct errbuf *err);
 

@@ -394,6 +394,23 @@ enum lg_status portal_apikey_get(struct portal_store *ps, const char *key_hash, 
 	return rc;
 }
 
+enum lg_status portal_apikey_count(struct portal_store *ps, const char *domain, int64_t *n, struct errbuf *err)
+{
+	sqlite3_stmt *st;
+	enum lg_status rc;
+	bool found = false;
+
+	*n = 0;
+	pthread_mutex_lock(&ps->lock);
+	st = prep(ps, err, "SELECT COUNT(*) FROM portal_apikeys WHERE domain = ?", "t", domain);
+	rc = row(ps, st, &found, err);
+	if (!rc && found)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&ps->lock);
+	return rc;
+}
+
 enum lg_status portal_apikey_del(struct portal_store *ps, int64_t id, bool *found, struct errbuf *err)
 {
 	enum lg_status rc;

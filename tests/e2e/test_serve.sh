@@ -149,6 +149,8 @@ wait_mail jane.doe@example.com || fail "no result mail for jane.doe@example.com"
 link=$(grep -ho "$B/r/[A-Za-z0-9_-]\{43\}" "$(mail_to jane.doe@example.com)" | head -1)
 [ -n "$link" ] || fail "no link in the mail"
 expect "result link" 200 "$(req c GET "${link#"$B"}")"
+grep -q 'id="result-open"' "$T/body" || fail "result link: no button"
+expect "result open" 200 "$(req c POST "${link#"$B"}" --data-urlencode "csrf=$(csrf)")"
 grep -q '<td class="source-name">dump-2022</td>' "$T/body" || fail "result: no dump-2022 row"
 grep -q 'class="source-kinds">email addresses, names, phone numbers, passwords<' "$T/body" || fail "result kinds: $(grep -o 'source-kinds">[^<]*' "$T/body")"
 grep -q 'id="advice"' "$T/body" || fail "result: no advice"

@@ -472,7 +472,9 @@ async function main() {
   await step('the mailed link, opened on another device, shows the sources and kinds of data', async () => {
     const link = need(s.resultLink, 'the mailed result link');
     const phone = await client(IP.personPhone);
-    const resp = await phone.page.goto(link);
+    const first = await phone.page.goto(link);
+    eq(first.status(), 200, 'status of the page with the button (a GET uses nothing up)');
+    const [resp] = await Promise.all([phone.page.waitForNavigation(), phone.page.click('#result-open')]);
     eq(resp.status(), 200, 'status of the result page');
     const title = await text(phone.page, '#result-title');
     assert(title.includes(PERSON), `#result-title "${title}" does not name ${PERSON}`);

@@ -46,6 +46,15 @@ elif kind == 'xlsxbomb':  # 30 sheets of 10 MiB each in ~460 KB
         for i in range(1, 31):
             z.writestr('xl/worksheets/sheet%d.xml' % i, sheet)
     data = b.getvalue()
+elif kind == 'nested':  # ten stored zips, each 14 MiB of lines deflated to ~35 KB
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, 'w', zipfile.ZIP_STORED) as z:
+        for i in range(10):
+            inner = io.BytesIO()
+            with zipfile.ZipFile(inner, 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as y:
+                y.writestr('lines.txt', 'nested%02d.person@victim.example:pw\n' % i * (14 * 1024 * 1024 // 34))
+            z.writestr('inner%02d.zip' % i, inner.getvalue())
+    data = b.getvalue()
 elif kind == 'plain':
     data = docx(para('plain.canary@victim.example'))
 elif kind == 'esczip':  # a member whose name sets the window title and reverses the line
@@ -105,6 +114,22 @@ else
 	fail "zip-bomb DOCX/XLSX not refused (exit $rc, ${secs} s, ${kb} KB)" "$(cat "$T/bomb.err" "$T/bomb.out")"
 fi
 
+# -- a nested zip bomb: each inner zip stays under the 16 MiB an archive
+# could once inflate at any ratio, so ten of them went through (140 MiB from
+# ~150 KB, 900 times); one budget for the outermost file stops at 200 times
+# its size, nested levels counted (review F12)
+mkdir -p "$T/nest" && mk nested "$T/nest/outer.zip"
+size=$(stat -c %s "$T/nest/outer.zip")
+lg_ingest nest --json "$T/nest" >"$T/nest.out" 2>"$T/nest.err"
+bytes=$(jq .bytes "$T/nest.out")
+if grep -q 'outer.zip!inner.*archive inflates to more than .* (200 times the size of the outermost file' "$T/nest.err" &&
+	[ -n "$bytes" ] && [ "$bytes" -le $((size * 200)) ]; then
+	pass "a nested zip bomb stops at 200 times the outermost file ($bytes bytes read of a $size-byte zip)"
+else
+	fail "a nested zip bomb multiplies the inflation cap (${bytes:-?} bytes read of a $size-byte zip)" \
+		"$(head -c 600 "$T/nest.err") $(cat "$T/nest.out")"
+fi
+
 # -- a symbolic link in the dump to a file (and a directory) outside it
 mkdir -p "$T/dump/sub" "$T/outside"
 echo "inside.person@victim.example:pw" >"$T/dump/a.txt"
@@ -139,6 +164,25 @@ if [ $rc -eq 0 ] && [ "$(jq .files "$T/loop.out")" = 1 ] && grep -q 'loop/a/up: 
 	pass "symbolic-link loops skipped, one file read ($((SECONDS - t0)) s)"
 else
 	fail "symbolic-link loops walked (exit $rc)" "$(head -c 600 "$T/loop.err") $(cat "$T/loop.out")"
+fi
+
+# -- a directory of the dump swapped for a link to a directory outside it,
+# after ingest's vetting walk and before the file is read: "-" comes first
+# and holds the ingest on standard input while the swap is made (review F9;
+# O_NOFOLLOW on the last component alone let the middle link through)
+mkdir -p "$T/race/dump/sub" "$T/race/secret"
+echo "race.inside@victim.example:pw" >"$T/race/dump/sub/creds.txt"
+echo "race.canary@secret.example:pw" >"$T/race/secret/creds.txt"
+{
+	sleep 1
+	mv "$T/race/dump/sub" "$T/race/dump/sub.orig" && ln -s "$T/race/secret" "$T/race/dump/sub"
+	echo "stdin.person@victim.example"
+} | lg_ingest race --json - "$T/race/dump" >"$T/race.out" 2>"$T/race.err"
+if [ -L "$T/race/dump/sub" ] && found race stdin.person@victim.example && ! found race race.canary@secret.example &&
+	grep -q 'dump/sub/creds.txt: a symbolic link in its path' "$T/race.err" && [ "$(jq .unreadable_files "$T/race.out")" = 1 ]; then
+	pass "a dump directory swapped for a link after the walk is refused, nothing outside read"
+else
+	fail "a dump directory swapped for a link after the walk was read through" "$(cat "$T/race.err" "$T/race.out")"
 fi
 
 # -- links inside an archive are never extracted or followed

@@ -493,11 +493,11 @@ static void test_archive(void **state)
 	snprintf(tar + 148, 8, "%06o", sum);
 	memcpy(tar + 512, "t@example.com:pw\n\n", 18);
 	assert_int_equal(leak_doc_sniff("x", tar, sizeof(tar)), LEAK_DOC_ARCHIVE);
-	assert_int_equal(leak_archive_each(tar, sizeof(tar), count_member, note_error, &members), LG_OK);
+	assert_int_equal(leak_archive_each(tar, sizeof(tar), NULL, count_member, note_error, &members), LG_OK);
 	assert_int_equal(members, 1);
 	members = 0;
-	assert_int_not_equal(leak_archive_each(tar, 700, count_member, note_error, &members), LG_OK);
-	assert_int_equal(leak_archive_each("\x1f\x8b\x08\0garbage", 11, count_member, note_error, &members), LG_EPARSE);
+	assert_int_not_equal(leak_archive_each(tar, 700, NULL, count_member, note_error, &members), LG_OK);
+	assert_int_equal(leak_archive_each("\x1f\x8b\x08\0garbage", 11, NULL, count_member, note_error, &members), LG_EPARSE);
 }
 
 struct link_errors {

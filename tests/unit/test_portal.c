@@ -283,6 +283,47 @@ static void test_web_private(void **state)
 	close(fd);
 }
 
+/* The address filter of the web check, table-driven: every inward or
+ * special range, also inside an IPv6 address that carries an IPv4 one
+ * (review F17: NAT64 and 6to4 around a private address went through). */
+static void test_web_public(void **state)
+{
+	static const struct {
+		const char *ip;
+		bool public;
+	} cases[] = {
+		{"93.184.216.34", true},      {"8.8.8.8", true},           {"127.0.0.1", false},
+		{"10.1.2.3", false},          {"172.16.0.1", false},       {"192.168.1.1", false},
+		{"169.254.169.254", false},   {"100.64.0.1", false},       {"0.0.0.0", false},
+		{"224.0.0.1", false},         {"198.18.0.1", false},       {"198.19.255.1", false},
+		{"192.0.0.8", false},         {"192.0.2.1", false},        {"203.0.113.9", false},
+		{"2606:2800:220:1::1", true}, {"::1", false},              {"::", false},
+		{"fe80::1", false},           {"fc00::1", false},          {"fd12::1", false},
+		{"fec0::1", false},           {"ff02::1", false},          {"::ffff:127.0.0.1", false},
+		{"::ffff:8.8.8.8", true},     {"::127.0.0.1", false},      {"64:ff9b::7f00:1", false},
+		{"64:ff9b::a9fe:a9fe", false}, {"64:ff9b::808:808", true}, {"64:ff9b:1::1", false},
+		{"2002:7f00:1::1", false},    {"2002:c0a8:101::1", false}, {"2002:808:808::1", true},
+		{"2001:0:4136:e378::1", false}, {"2001:db8::1", false},    {"100::1", false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct sockaddr_in v4 = {.sin_family = AF_INET};
+		struct sockaddr_in6 v6 = {.sin6_family = AF_INET6};
+		const struct sockaddr *sa = NULL;
+
+		if (inet_pton(AF_INET, cases[i].ip, &v4.sin_addr) == 1)
+			sa = (const struct sockaddr *)&v4;
+		else if (inet_pton(AF_INET6, cases[i].ip, &v6.sin6_addr) == 1)
+			sa = (const struct sockaddr *)&v6;
+		else
+			fail_msg("case %zu: %s is no address", i, cases[i].ip);
+		assert_non_null(sa);
+		if (verify_web_public(sa) != cases[i].public)
+			fail_msg("case %zu: %s taken as %s", i, cases[i].ip, cases[i].public ? "inward" : "public");
+	}
+}
+
 static void test_password(void **state)
 {
 	struct portal_operator op = {.name = "alice"};
@@ -405,7 +446,7 @@ int main(void)
 		cmocka_unit_test(test_escape_and_render), cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_ratelimit),    cmocka_unit_test(test_txt_and_domains),
 		cmocka_unit_test(test_password),     cmocka_unit_test(test_store),
-		cmocka_unit_test(test_web_private), cmocka_unit_test(test_ratelimit_keep_live),
+		cmocka_unit_test(test_web_private), cmocka_unit_test(test_web_public), cmocka_unit_test(test_ratelimit_keep_live),
 		cmocka_unit_test(test_client_key),
 	};
 
