@@ -411,6 +411,7 @@ static int do_ingest(const char *db, const char *source, const char *dir)
 	struct leak_ingest_stats stats;
 	struct strv files = {0};
 	char *path = db ? lg_strdup(db) : NULL;
+	char *real;
 	enum lg_status rc;
 
 	if (!path) {
@@ -420,7 +421,12 @@ static int do_ingest(const char *db, const char *source, const char *dir)
 		free(p);
 	}
 	memset(&stats, 0, sizeof(stats));
-	sample_files(dir, &files);
+	/* the ingest opens no path with a symbolic link in it (O_NOFOLLOW at
+	 * every component): hand it the sample directory's real path, so a
+	 * TMPDIR under a linked folder still works */
+	real = realpath(dir, NULL);
+	sample_files(real ? real : dir, &files);
+	free(real);
 	rc = store_open(path, true, &st, &err);
 	if (!rc && files.n)
 		rc = leak_ingest(st, source, files.v, (int)files.n, NULL, &stats, &err);
