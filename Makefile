@@ -3,7 +3,7 @@
 # SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer.
 
 CC       ?= cc
-PKGS     := gmime-3.0 libcurl libxml-2.0 libpsl hunspell jansson libidn2 icu-uc icu-i18n libmagic libcrypto sqlite3 poppler-glib libzip libarchive libmicrohttpd zlib
+PKGS     := gmime-3.0 libcurl libxml-2.0 libpsl hunspell jansson libidn2 icu-uc icu-i18n libmagic libcrypto sqlite3 poppler-glib libzip libarchive libmicrohttpd zlib hiredis
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wno-unused-parameter -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -15,6 +15,7 @@ debs=(
 	chromium dnsmasq-base bind9-dnsutils
 	jq time
 	bogofilter spamassassin rspamd redis-server hyperfine
+	libhiredis-dev redis-tools
 )
 
 missing=()

@@ -211,12 +211,16 @@ int cli_learn(int argc, char **argv)
 		lg_free(src);
 		return EXIT_ERROR;
 	}
-	path = cfg.db ? g_strdup(cfg.db) : store_default_path();
+	path = store_path(&cfg);
 	mail_init();
 	if (store_open(path, true, &s, &err)) {
 		cli_error("learn", "%s", err.msg);
 	} else {
-		status = nsrc ? train_all(s, path, src, nsrc, forget, opt.json) : EXIT_CLEAN;
+		/* the snapshot is a local file, beside the store or its local copy */
+		char *local = store_local_path(path);
+
+		status = nsrc ? train_all(s, local, src, nsrc, forget, opt.json) : EXIT_CLEAN;
+		g_free(local);
 		if (stats)
 			print_stats(s, opt.json);
 	}

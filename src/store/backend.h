@@ -1,6 +1,8 @@
 /* backend.h: what a store backend implements (internal to src/store/).
  * Every function mirrors the store_* call of the same name in store.h, with
- * the backend's own handle in place of struct store. */
+ * the backend's own handle in place of struct store. An entry may be NULL
+ * when the backend does not keep that kind of state: store.c then fails the
+ * call with "not supported on this store". */
 #ifndef LG_STORE_BACKEND_H
 #define LG_STORE_BACKEND_H
 
@@ -8,6 +10,7 @@
 
 struct store_backend {
 	const char *scheme; /* "sqlite" in "sqlite:PATH" */
+	bool shared;        /* state on a server other hosts share (not a local file) */
 	enum lg_status (*open)(const char *path, bool create, void **impl, struct errbuf *err);
 	void (*close)(void *impl);
 	enum lg_status (*begin)(void *impl, struct errbuf *err);
@@ -58,5 +61,9 @@ struct store_backend {
 };
 
 extern const struct store_backend store_sqlite_backend;
+/* redis_store.c: redis://, redis+sentinel:// and the refusal of redis+cluster:// */
+extern const struct store_backend store_redis_backend;
+extern const struct store_backend store_redis_sentinel_backend;
+extern const struct store_backend store_redis_cluster_backend;
 
 #endif
