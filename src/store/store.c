@@ -296,6 +296,7 @@ char *store_local_path(const char *url)
 	name = g_strdup_printf("%s.db", url);
 	g_strcanon(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-", '_');
 	out = g_build_filename(dir, name, NULL);
+	g_mkdir_with_parents(dir, 0700);
 	g_free(name);
 	g_free(dir);
 	g_free(def);

@@ -168,7 +168,8 @@ char *store_path(const struct config *cfg);
 /* The local file for state a store keeps in SQLite whatever its backend
  * (snapshots, reports, history): for an SQLite URL its path without
  * "sqlite:"; for a shared store one file per URL beside the default store
- * (e.g. redis___127.0.0.1_6379_0.db). g_malloc'd: g_free it. */
+ * (e.g. redis___127.0.0.1_6379_0.db; its directory is created when
+ * missing). g_malloc'd: g_free it. */
 char *store_local_path(const char *url);
 
 #endif
