@@ -9,6 +9,7 @@
 #include "detect/state.h"
 #include "learn/model.h"
 #include "report/index.h"
+#include "store/reports.h"
 #include "store/store.h"
 
 /* The leak context and the correspondent history, when there are any. */
@@ -79,7 +80,8 @@ void state_attach(struct engine *e, const struct config *cfg)
 	}
 	/* Reports and blocks are local SQLite state, for either backend. */
 	if (shared || opened) {
-		if (report_index_load(path, &idx, &err) == LG_OK)
+		/* with a shared URL the report store first applies the shared blocks */
+		if (report_index_load(shared ? url : path, &idx, &err) == LG_OK)
 			engine_set_reports(e, idx);
 		else if (!shared || g_file_test(path, G_FILE_TEST_EXISTS))
 			fprintf(stderr, "leakguard: warning: no staff reports: %s\n", err.msg);
@@ -99,11 +101,28 @@ static unsigned long long file_version(const char *path)
 	       (unsigned long long)st.st_mtim.tv_nsec;
 }
 
+/* A shared store's blocks made on other hosts, applied to the local copy
+ * (whose files then change, so the daemon polling the version reloads). */
+static void sync_shared(const char *url)
+{
+	struct report_store *rs = NULL;
+	struct errbuf err = {""};
+	bool shared = false;
+
+	if (store_check_url(url, &shared, NULL) == LG_OK && shared && report_store_open(url, &rs, &err) == LG_OK)
+		report_store_close(&rs);
+}
+
 unsigned long long state_version(const struct config *cfg)
 {
 	char *url = store_path(cfg), *path = store_local_path(url);
-	char *wal = g_strdup_printf("%s-wal", path), *ctx = ctx_store_path(path);
-	unsigned long long v = (file_version(path) * 31 + file_version(wal)) * 31 + file_version(ctx);
+	char *wal, *ctx;
+	unsigned long long v;
+
+	sync_shared(url);
+	wal = g_strdup_printf("%s-wal", path);
+	ctx = ctx_store_path(path);
+	v = (file_version(path) * 31 + file_version(wal)) * 31 + file_version(ctx);
 
 	g_free(wal);
 	g_free(ctx);

@@ -91,6 +91,30 @@ sq=$("$BIN" learn --db "$T/sqlite.db" --stats --json | jq -c '[.spam_messages, .
 rd=$("$BIN" learn --db "$url" --stats --json | jq -c '[.spam_messages, .ham_messages, .tokens]')
 [ "$sq" = "$rd" ] || fail "after forget: SQLite $sq, Redis $rd"
 
+# ---- blocks: made at host A, seen by host B within 2 s ------------------
+# Each "host" is its own local copy (LEAKGUARD_DB's directory) on one Redis.
+host() { local h=$1; shift; LEAKGUARD_DB=$T/host-$h/leakguard.db "$BIN" "$@"; }
+printf 'From: Billing <billing@evil-payments.example>\nTo: staff@example.org\nSubject: invoice\nMessage-ID: <b1@evil-payments.example>\n\nPlease pay the attached invoice today.\n' > "$T/evil.eml"
+host B check --db "$url" --json "$T/evil.eml" > "$T/b-before.json" 2> /dev/null
+jq -e '.signals | map(.name) | index("BLOCKED_SENDER_DOMAIN") | not' "$T/b-before.json" > /dev/null ||
+	fail "B saw a block before anyone made it"
+host A block domain evil-payments.example "phish wave" --db "$url" > /dev/null || fail "block at A exited $?"
+start=$(date +%s%N)
+seen=
+while [ $((($(date +%s%N) - start) / 1000000)) -lt 2000 ]; do
+	if host B blocks --db "$url" --json 2> /dev/null | grep -q evil-payments.example; then
+		seen=1
+		break
+	fi
+	sleep 0.1
+done
+[ -n "$seen" ] || fail "a block made at A was not seen at B within 2 s"
+host B check --db "$url" --json "$T/evil.eml" > "$T/b-after.json" 2> /dev/null
+jq -e '.signals | map(.name) | index("BLOCKED_SENDER_DOMAIN")' "$T/b-after.json" > /dev/null ||
+	fail "check at B ignores A's block: $(jq -c '.signals | map(.name)' "$T/b-after.json")"
+host B unblock domain evil-payments.example --db "$url" > /dev/null || fail "unblock at B exited $?"
+host A blocks --db "$url" --json 2> /dev/null | grep -q evil-payments.example && fail "B's unblock did not reach A"
+
 # ---- Redis stopped: check still judges, and says how ---------------------
 kill "${PIDS[0]}" && wait "${PIDS[0]}" 2> /dev/null
 start=$(date +%s%N)
@@ -103,6 +127,15 @@ grep -q "judged without shared state" "$T/down-err" || fail "check did not say i
 [ "$(jq -s 'map(select(.spam_probability != null)) | length' "$T/down.json")" = 0 ] ||
 	fail "the classifier gave an opinion without its state"
 [ "$ms" -lt 5000 ] || fail "check with Redis down took $ms ms"
+
+# a block made while Redis is down is kept at A and reaches B once it is back
+host A block ip 192.0.2.66 "while Redis was down" --db "$url" > /dev/null 2> "$T/spool-err" ||
+	fail "block at A with Redis down exited $?: $(cat "$T/spool-err")"
+host A blocks --db "$url" --json 2> /dev/null | grep -q 192.0.2.66 || fail "A lost its own block while Redis was down"
+start_redis "$P" "$T/r1b"
+host A blocks --db "$url" > /dev/null 2>&1 # A's next use hands the spool over
+host B blocks --db "$url" --json 2> /dev/null | grep -q 192.0.2.66 || fail "the spooled block did not reach B"
+[ "$(redis-cli -p "$P" xlen lg:blocks)" = 1 ] || fail "the spooled block arrived $(redis-cli -p "$P" xlen lg:blocks) times"
 
 # ---- Sentinel: primary, replica, three sentinels; the primary killed -----
 start_redis "$SP" "$T/sp"
