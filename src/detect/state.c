@@ -101,16 +101,28 @@ static unsigned long long file_version(const char *path)
 	       (unsigned long long)st.st_mtim.tv_nsec;
 }
 
-/* A shared store's blocks made on other hosts, applied to the local copy
- * (whose files then change, so the daemon polling the version reloads). */
-static void sync_shared(const char *url)
+/* A shared store: the blocks other hosts made, applied to the local copy
+ * (whose files then change), and the server's batch counter, so a daemon
+ * polling the version reloads after a block or a `learn` on any host. While
+ * the server is away the last counter seen stands: its absence alone does
+ * not rebuild the engine. */
+static unsigned long long sync_shared(const char *url)
 {
+	static _Atomic unsigned long long last;
 	struct report_store *rs = NULL;
+	struct store *s = NULL;
 	struct errbuf err = {""};
 	bool shared = false;
+	uint64_t v;
 
-	if (store_check_url(url, &shared, NULL) == LG_OK && shared && report_store_open(url, &rs, &err) == LG_OK)
+	if (store_check_url(url, &shared, NULL) != LG_OK || !shared)
+		return 0;
+	if (report_store_open(url, &rs, &err) == LG_OK)
 		report_store_close(&rs);
+	if (store_open(url, false, &s, &err) == LG_OK && store_version(s, &v, &err) == LG_OK)
+		last = v;
+	store_close(&s);
+	return last;
 }
 
 unsigned long long state_version(const struct config *cfg)
@@ -119,10 +131,10 @@ unsigned long long state_version(const struct config *cfg)
 	char *wal, *ctx;
 	unsigned long long v;
 
-	sync_shared(url);
+	v = sync_shared(url) * 1000003ULL;
 	wal = g_strdup_printf("%s-wal", path);
 	ctx = ctx_store_path(path);
-	v = (file_version(path) * 31 + file_version(wal)) * 31 + file_version(ctx);
+	v += (file_version(path) * 31 + file_version(wal)) * 31 + file_version(ctx);
 
 	g_free(wal);
 	g_free(ctx);

@@ -31,6 +31,8 @@ struct store_backend {
 	enum lg_status (*learned_del)(void *impl, const uint8_t digest[32], struct errbuf *err);
 	enum lg_status (*count_add)(void *impl, enum store_class cls, int64_t delta, struct errbuf *err);
 	enum lg_status (*stats)(void *impl, struct store_stats *out, struct errbuf *err);
+	/* a number every committed batch changes (NULL: files say, see state.c) */
+	enum lg_status (*version)(void *impl, uint64_t *out, struct errbuf *err);
 	/* the leak index (NULL in a backend without one: calls give LG_EINTERNAL) */
 	enum lg_status (*leak_attach)(void *impl, bool create, struct errbuf *err);
 	char *(*leak_dir)(void *impl);

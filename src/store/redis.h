@@ -40,11 +40,15 @@ struct redis_store {
 };
 
 /* Opens url ("redis://HOST:PORT/DB" or "redis+sentinel://H1:P1,H2:P2/MASTER[/DB]";
- * optional "?timeout_ms=N", default 500) and selects DB. A server that
+ * optional "?timeout_ms=N", the budget of the connect and of every reply:
+ * default 500 ms for readers on the mail path, 10 s for a writer (writer
+ * true: `learn`, whose batches of tens of thousands of commands are one
+ * EXEC) and selects DB. A server that
  * cannot be reached gives LG_EIO naming it, and marks it dead for
  * REDIS_DEAD_SECONDS so later opens fail at once. */
 #define REDIS_DEAD_SECONDS 30
-enum lg_status redis_conn_open(const char *scheme, const char *rest, struct redis_store **out, struct errbuf *err);
+enum lg_status redis_conn_open(const char *scheme, const char *rest, bool writer, struct redis_store **out,
+			       struct errbuf *err);
 void redis_conn_close(struct redis_store *r);
 
 /* Queues one command (pipelined; its reply is read by redis_conn_drain). */
@@ -62,8 +66,8 @@ redisReply *redis_conn_call(struct redis_store *r, struct errbuf *err, const cha
 /* Marks the server dead after a failure during use. */
 void redis_conn_mark_dead(struct redis_store *r);
 
-/* Calls fn with the bucket number of every existing key "PREFIX:B" (SCAN
- * with MATCH, each bucket once), a page at a time; a failing fn stops it. */
+/* Calls fn with every bucket number of the keys "PREFIX:B" (present or
+ * not), a page of 4,096 at a time; a failing fn stops it. */
 enum lg_status redis_conn_buckets(struct redis_store *r, const char *prefix,
 				  enum lg_status (*fn)(void *ctx, const uint32_t *buckets, size_t n,
 						       struct errbuf *err),
@@ -84,5 +88,6 @@ enum lg_status redis_learned_put(void *impl, const uint8_t digest[32], enum stor
 enum lg_status redis_learned_del(void *impl, const uint8_t digest[32], struct errbuf *err);
 enum lg_status redis_count_add(void *impl, enum store_class cls, int64_t delta, struct errbuf *err);
 enum lg_status redis_stats(void *impl, struct store_stats *out, struct errbuf *err);
+enum lg_status redis_version(void *impl, uint64_t *out, struct errbuf *err);
 
 #endif

@@ -24,7 +24,7 @@ static enum lg_status connect_url(const char *url, struct redis_store **r, struc
 		return errbuf_set(err, LG_ECONFIG, "%s: not a Redis URL", url);
 	memcpy(scheme, url, (size_t)(colon - url));
 	scheme[colon - url] = 0;
-	return redis_conn_open(scheme, colon + 1, r, err);
+	return redis_conn_open(scheme, colon + 1, false, r, err);
 }
 
 enum lg_status redis_blocks_push(const char *url, const struct redis_block_event *ev, size_t n, size_t *pushed,

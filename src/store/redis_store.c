@@ -11,10 +11,11 @@
 #include "store/backend.h"
 #include "store/redis.h"
 
-static enum lg_status open_with(const char *scheme, const char *rest, void **impl, struct errbuf *err)
+static enum lg_status open_with(const char *scheme, const char *rest, bool create, void **impl,
+				struct errbuf *err)
 {
 	struct redis_store *r = NULL;
-	enum lg_status rc = redis_conn_open(scheme, rest, &r, err);
+	enum lg_status rc = redis_conn_open(scheme, rest, create, &r, err);
 
 	if (rc)
 		return rc;
@@ -24,12 +25,12 @@ static enum lg_status open_with(const char *scheme, const char *rest, void **imp
 
 static enum lg_status open_plain(const char *rest, bool create, void **impl, struct errbuf *err)
 {
-	return open_with("redis", rest, impl, err);
+	return open_with("redis", rest, create, impl, err);
 }
 
 static enum lg_status open_sentinel(const char *rest, bool create, void **impl, struct errbuf *err)
 {
-	return open_with("redis+sentinel", rest, impl, err);
+	return open_with("redis+sentinel", rest, create, impl, err);
 }
 
 static enum lg_status open_cluster(const char *rest, bool create, void **impl, struct errbuf *err)
@@ -103,7 +104,7 @@ static void read_end(void *impl)
 	.read_end = read_end, .tokens_add = redis_tokens_add, .tokens_each = redis_tokens_each,               \
 	.tokens_prune = redis_tokens_prune, .learned_get = redis_learned_get,                                  \
 	.learned_put = redis_learned_put, .learned_del = redis_learned_del, .count_add = redis_count_add,      \
-	.stats = redis_stats
+	.stats = redis_stats, .version = redis_version
 
 const struct store_backend store_redis_backend = {
 	.scheme = "redis",

@@ -259,3 +259,14 @@ enum lg_status redis_stats(void *impl, struct store_stats *out, struct errbuf *e
 	freeReplyObject(rep);
 	return LG_OK;
 }
+
+enum lg_status redis_version(void *impl, uint64_t *out, struct errbuf *err)
+{
+	redisReply *rep = redis_conn_call(impl, err, "GET lg:version");
+
+	if (!rep)
+		return LG_EIO;
+	*out = rep->type == REDIS_REPLY_STRING ? strtoull(rep->str, NULL, 10) : 0;
+	freeReplyObject(rep);
+	return LG_OK;
+}

@@ -178,6 +178,11 @@ enum lg_status store_stats(struct store *s, struct store_stats *out, struct errb
 	return CALL(stats, out, err);
 }
 
+enum lg_status store_version(struct store *s, uint64_t *out, struct errbuf *err)
+{
+	return CALL(version, out, err);
+}
+
 /* The leak index: forwarded like the rest; a backend without it fails. */
 #define LEAK_CALL(fn, ...) CALL(fn, __VA_ARGS__)
 

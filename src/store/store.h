@@ -32,8 +32,8 @@ struct store;
 /* Opens (creating when create is true) the store at path, a URL whose
  * scheme picks the backend: "sqlite:PATH" or a plain path (an SQLite file),
  * "redis://HOST:PORT/DB", "redis+sentinel://H1:P1,H2:P2/MASTER[/DB]"
- * (both may end "?timeout_ms=N", the budget of every Redis call, default
- * 500). LG_ECONFIG for an unknown scheme, a malformed URL or
+ * (both may end "?timeout_ms=N", the budget of every Redis call: default
+ * 500 ms when opened to read, as on the mail path, 10 s when create is true). LG_ECONFIG for an unknown scheme, a malformed URL or
  * "redis+cluster://" (not supported yet), each naming it; LG_EIO naming the
  * server when it cannot be reached; for SQLite, LG_ENOTFOUND when it does
  * not exist and create is false and LG_EPARSE when the file is not a
@@ -78,6 +78,10 @@ enum lg_status store_learned_del(struct store *s, const uint8_t digest[32], stru
 /* Adds delta to the message count of cls. */
 enum lg_status store_count_add(struct store *s, enum store_class cls, int64_t delta, struct errbuf *err);
 enum lg_status store_stats(struct store *s, struct store_stats *out, struct errbuf *err);
+/* A number that every committed batch changes, for a shared store (a
+ * local file's size and time tell the same for SQLite; there this call
+ * fails with "not supported on this store"). */
+enum lg_status store_version(struct store *s, uint64_t *out, struct errbuf *err);
 
 /* ---- the leak index (src/leak/): sources, files, segments, read errors ----
  * The hot index is segment files (src/leak/segment.h) in the directory
