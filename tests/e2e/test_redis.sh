@@ -78,6 +78,11 @@ rd=$("$BIN" learn --db "$url" --stats --json | jq -c '[.spam_messages, .ham_mess
 verdicts() { "$BIN" check --db "$1" --json "$T/test" 2> "$T/check-err" | jq -c '[.path, .verdict, .spam_probability]' | sort; }
 verdicts "$T/sqlite.db" > "$T/v-sqlite"
 verdicts "$url" > "$T/v-redis"
+# the same store named in a configuration file (a URL is not a relative path)
+printf '[general]\ndb = %s\n' "$url" > "$T/redis.conf"
+"$BIN" check --config "$T/redis.conf" --json "$T/test" 2> /dev/null | jq -c '[.path, .verdict, .spam_probability]' |
+	sort > "$T/v-conf"
+cmp -s "$T/v-redis" "$T/v-conf" || fail "[general] db = $url is not the same store: $(diff "$T/v-redis" "$T/v-conf" | head -n 4)"
 [ "$(wc -l < "$T/v-redis")" = 100 ] || fail "check on Redis judged $(wc -l < "$T/v-redis") of 100"
 cmp -s "$T/v-sqlite" "$T/v-redis" || fail "verdicts differ: $(diff "$T/v-sqlite" "$T/v-redis" | head -n 6)"
 [ "$(jq -s 'map(select(.[2] != null)) | length' < <(sed 's/^/ /' "$T/v-redis"))" -gt 50 ] ||
@@ -153,16 +158,21 @@ surl="redis+sentinel://127.0.0.1:$DEAD,127.0.0.1:$S1,127.0.0.1:$S2/lgm"
 "$BIN" learn --db "$surl" --spam "$T/train-spam" --ham "$T/train-ham" --json > "$T/learn-s.json" 2> "$T/learn-s.err" ||
 	fail "learn through Sentinel exited $?: $(cat "$T/learn-s.err")"
 verdicts "$surl" > "$T/v-sentinel"
-cmp -s "$T/v-redis" "$T/v-sentinel" || fail "verdicts through Sentinel differ"
+cmp -s "$T/v-redis" "$T/v-sentinel" || fail "verdicts through Sentinel differ: $(head -c 300 "$T/check-err")"
 "$BIN" learn --db "redis+sentinel://127.0.0.1:$S1/nosuch" --ham "$T/train-ham" > /dev/null 2> "$T/err"
 rc=$?
 [ "$rc" = 2 ] || fail "an unknown master exited $rc, not 2"
 grep -q "master 'nosuch'" "$T/err" || fail "unknown master not named: $(cat "$T/err")"
 # wait until the replica has everything, then kill the primary
-for _ in $(seq 50); do
-	[ "$(redis-cli -p "$SR" hget lg:count spam)" = 150 ] && break
+synced=
+for _ in $(seq 200); do
+	if [ "$(redis-cli -p "$SR" hget lg:count spam)" = 150 ]; then
+		synced=1
+		break
+	fi
 	sleep 0.1
 done
+[ -n "$synced" ] || fail "the replica did not catch up with the primary in 20 s"
 kill "$primary_pid"
 promoted=
 for _ in $(seq 150); do
@@ -181,6 +191,6 @@ done
 	fail "store through Sentinel after failover: $(cat "$T/after.err")"
 [ "$(jq .spam_messages "$T/after.json")" = 150 ] || fail "after failover: $(cat "$T/after.json")"
 verdicts "$surl" > "$T/v-failover"
-cmp -s "$T/v-redis" "$T/v-failover" || fail "verdicts after failover differ"
+cmp -s "$T/v-redis" "$T/v-failover" || fail "verdicts after failover differ: $(head -c 300 "$T/check-err")"
 
 e2e_done
