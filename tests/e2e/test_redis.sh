@@ -120,6 +120,26 @@ jq -e '.signals | map(.name) | index("BLOCKED_SENDER_DOMAIN")' "$T/b-after.json"
 host B unblock domain evil-payments.example --db "$url" > /dev/null || fail "unblock at B exited $?"
 host A blocks --db "$url" --json 2> /dev/null | grep -q evil-payments.example && fail "B's unblock did not reach A"
 
+# ---- reports: a campaign reported at A and at B is one campaign ---------
+sed "s|^\[relays\]|[report]\nauto_block_reporters = 2\n\n[relays]|" "$CONF" > "$T/report.conf"
+for f in "$CASES"/*.txt; do cp "$f" "$T/"; done
+phish=$CASES/phish-ms365-password-expiry-rnicrosoft.eml
+sed -e 's/maria\.garcia/robert.okafor/g; s/Maria/Robert/g; s/?tenant=[a-z]*/?tenant=ab12\&utm_source=mail/g' \
+	"$phish" > "$T/copy.eml"
+host A report --no-mail --config "$T/report.conf" --db "$url" --reporter maria.garcia@example.com --json "$phish" \
+	> "$T/ra.json" 2> "$T/ra.err" || fail "report at A exited $?: $(cat "$T/ra.err")"
+host B check --config "$T/report.conf" --db "$url" --json "$T/copy.eml" > "$T/cb.json" 2> /dev/null
+jq -e '.signals | map(.name) | index("REPORTED_SIMILAR")' "$T/cb.json" > /dev/null ||
+	fail "B does not know A's report: $(jq -c '[.signals[].name]' "$T/cb.json")"
+host B report --no-mail --config "$T/report.conf" --db "$url" --reporter robert.okafor@example.com --json "$T/copy.eml" \
+	> "$T/rb.json" 2> "$T/rb.err" || fail "report at B exited $?: $(cat "$T/rb.err")"
+jq -e '.reporters == 2 and .blocked[0] == "domain rnicrosoft.com"' "$T/rb.json" > /dev/null ||
+	fail "A's and B's reporters were not counted together: $(cat "$T/rb.json")"
+host A blocks --db "$url" --json 2> /dev/null | grep -q rnicrosoft.com || fail "B's automatic block did not reach A"
+host A reports --config "$T/report.conf" --db "$url" --json > "$T/reports-a.json" 2> /dev/null
+jq -se 'map(select(.reports == 2 and .reporters == 2)) | length == 1' "$T/reports-a.json" > /dev/null ||
+	fail "A does not see one campaign of 2 reports: $(cat "$T/reports-a.json")"
+
 # ---- Redis stopped: check still judges, and says how ---------------------
 kill "${PIDS[0]}" && wait "${PIDS[0]}" 2> /dev/null
 start=$(date +%s%N)
@@ -133,14 +153,22 @@ grep -q "judged without shared state" "$T/down-err" || fail "check did not say i
 	fail "the classifier gave an opinion without its state"
 [ "$ms" -lt 5000 ] || fail "check with Redis down took $ms ms"
 
-# a block made while Redis is down is kept at A and reaches B once it is back
+# a block and a report made while Redis is down are kept at A and reach B,
+# once, when it is back
 host A block ip 192.0.2.66 "while Redis was down" --db "$url" > /dev/null 2> "$T/spool-err" ||
 	fail "block at A with Redis down exited $?: $(cat "$T/spool-err")"
+printf 'From: x@spool-test.example\nSubject: spooled\nMessage-ID: <s1@spool-test.example>\n\nclick here now\n' > "$T/spool.eml"
+host A report --no-mail --config "$T/report.conf" --db "$url" --reporter maria.garcia@example.com "$T/spool.eml" \
+	> /dev/null 2> "$T/spool-err" || fail "report at A with Redis down exited $?: $(cat "$T/spool-err")"
 host A blocks --db "$url" --json 2> /dev/null | grep -q 192.0.2.66 || fail "A lost its own block while Redis was down"
 start_redis "$P" "$T/r1b"
 host A blocks --db "$url" > /dev/null 2>&1 # A's next use hands the spool over
 host B blocks --db "$url" --json 2> /dev/null | grep -q 192.0.2.66 || fail "the spooled block did not reach B"
 [ "$(redis-cli -p "$P" xlen lg:blocks)" = 1 ] || fail "the spooled block arrived $(redis-cli -p "$P" xlen lg:blocks) times"
+host B reports --config "$T/report.conf" --db "$url" --json > "$T/reports-b.json" 2> /dev/null
+[ "$(grep -c spool-test.example "$T/reports-b.json")" = 1 ] || fail "the spooled report reached B $(grep -c spool-test.example "$T/reports-b.json") times"
+host B reports --config "$T/report.conf" --db "$url" --json > "$T/reports-b2.json" 2> /dev/null
+[ "$(grep -c spool-test.example "$T/reports-b2.json")" = 1 ] || fail "the spooled report was applied twice at B"
 
 # ---- Sentinel: primary, replica, three sentinels; the primary killed -----
 start_redis "$SP" "$T/sp"
