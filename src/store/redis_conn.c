@@ -198,22 +198,54 @@ static enum lg_status parse_db(struct redis_store *r, const char *s, struct errb
 	return LG_OK;
 }
 
+/* AUTH with "USER:PASSWORD", ":PASSWORD" or "PASSWORD". */
+static enum lg_status authenticate(struct redis_store *r, const char *creds, struct errbuf *err)
+{
+	const char *colon = strchr(creds, ':');
+	redisReply *rep;
+
+	if (colon && colon > creds)
+		rep = redisCommand(r->c, "AUTH %b %s", creds, (size_t)(colon - creds), colon + 1);
+	else
+		rep = redisCommand(r->c, "AUTH %s", colon ? colon + 1 : creds);
+	if (rep && rep->type == REDIS_REPLY_STATUS) {
+		freeReplyObject(rep);
+		return LG_OK;
+	}
+	errbuf_set(err, LG_ECONFIG, "Redis at %s:%d (%s) refused the password: %s", r->host, r->port, r->url,
+		   rep && rep->type == REDIS_REPLY_ERROR ? rep->str : r->c->errstr);
+	if (rep)
+		freeReplyObject(rep);
+	return LG_ECONFIG;
+}
+
 enum lg_status redis_conn_open(const char *scheme, const char *rest, bool writer, struct redis_store **out,
 			       struct errbuf *err)
 {
 	struct redis_store *r = lg_calloc(1, sizeof(*r));
-	char *spec = NULL, *q, *path;
+	char *spec = NULL, *creds = NULL, *q, *path, *at, *slash;
 	bool sentinel = strcmp(scheme, "redis+sentinel") == 0;
 	enum lg_status rc;
 	redisReply *rep;
 
-	r->url = g_strdup_printf("%s:%s", scheme, rest);
 	if (strncmp(rest, "//", 2) != 0) {
+		r->url = g_strdup_printf("%s:%s", scheme, rest);
 		rc = errbuf_set(err, LG_ECONFIG, "%s: expected %s://HOST:PORT/%s", r->url, scheme,
 				sentinel ? "MASTER" : "DB");
 		goto out;
 	}
 	spec = lg_strdup(rest + 2);
+	/* "[USER]:PASSWORD@" before the host: kept out of every message */
+	at = strchr(spec, '@');
+	slash = strchr(spec, '/');
+	if (at && (!slash || at < slash)) {
+		*at = 0;
+		creds = lg_strdup(spec);
+		memmove(spec, at + 1, strlen(at + 1) + 1);
+		r->url = g_strdup_printf("%s://***@%s", scheme, spec);
+	} else {
+		r->url = g_strdup_printf("%s:%s", scheme, rest);
+	}
 	q = strchr(spec, '?');
 	if (q)
 		*q++ = 0;
@@ -243,6 +275,8 @@ enum lg_status redis_conn_open(const char *scheme, const char *rest, bool writer
 	}
 	if (!rc)
 		rc = connect_to(r, r->host, r->port, &r->c, err);
+	if (!rc && creds)
+		rc = authenticate(r, creds, err);
 	if (rc)
 		goto out;
 	if (sentinel) {
@@ -267,6 +301,10 @@ enum lg_status redis_conn_open(const char *scheme, const char *rest, bool writer
 	freeReplyObject(rep);
 out:
 	lg_free(spec);
+	if (creds) {
+		memset(creds, 0, strlen(creds));
+		lg_free(creds);
+	}
 	if (rc) {
 		redis_conn_close(r);
 		return rc;

@@ -31,7 +31,9 @@ struct store;
 
 /* Opens (creating when create is true) the store at path, a URL whose
  * scheme picks the backend: "sqlite:PATH" or a plain path (an SQLite file),
- * "redis://HOST:PORT/DB", "redis+sentinel://H1:P1,H2:P2/MASTER[/DB]"
+ * "redis://[[USER]:PASSWORD@]HOST:PORT/DB",
+ * "redis+sentinel://[[USER]:PASSWORD@]H1:P1,H2:P2/MASTER[/DB]" (the
+ * password is the master's, never shown in messages)
  * (both may end "?timeout_ms=N", the budget of every Redis call: default
  * 500 ms when opened to read, as on the mail path, 10 s when create is true). LG_ECONFIG for an unknown scheme, a malformed URL or
  * "redis+cluster://" (not supported yet), each naming it; LG_EIO naming the

@@ -47,6 +47,19 @@ rc=$?
 [ "$rc" = 2 ] || fail "redis+cluster exited $rc, not 2"
 grep -q "Cluster is not supported yet" err || fail "cluster refusal unclear: $(cat err)"
 [ -z "$(find . -path '*redis:*')" ] || fail "a Redis URL made a local file: $(find . -path '*redis:*')"
+# a server with a password: refused without it, used with it, never printed
+read -r PW <<< "$(free_ports 1)"
+start_redis "$PW" "$T/rpw" --requirepass 's3cret-pw'
+"$BIN" learn --db "redis://127.0.0.1:$PW/0" --ham one.eml > out 2> err
+rc=$?
+[ "$rc" = 2 ] || fail "learn without the password exited $rc, not 2"
+"$BIN" learn --db "redis://:wrong@127.0.0.1:$PW/0" --ham one.eml > out 2> err
+rc=$?
+[ "$rc" = 2 ] || fail "a wrong password exited $rc, not 2"
+grep -q "refused the password" err || fail "a wrong password not said: $(cat err)"
+grep -q wrong err && fail "the password was printed: $(cat err)"
+"$BIN" learn --db "redis://:s3cret-pw@127.0.0.1:$PW/0" --ham one.eml > out 2> err || fail "learn with the password: $(cat err)"
+[ "$(redis-cli -p "$PW" -a s3cret-pw --no-auth-warning hget lg:count ham)" = 1 ] || fail "nothing learnt through the password"
 cd "$ROOT" || exit 1
 
 # ---- learn and check: Redis gives SQLite's verdicts -----------------------
