@@ -141,6 +141,13 @@ static enum lg_status block_entry(void *ctx, const char *id, const redisReply *k
 	ev.block.why = field(kv, "why");
 	if (!op || !ev.block.kind || !ev.block.value || !at)
 		return LG_OK; /* not one of ours: skipped, its id still passed */
+	/* what `leakguard block` could have made, nothing else (a damaged or
+	 * hostile server must not plant a block the local tools cannot show) */
+	if ((strcmp(ev.block.kind, "domain") != 0 && strcmp(ev.block.kind, "ip") != 0) || !*ev.block.value ||
+	    strlen(ev.block.value) > 255 ||
+	    (strcmp(op, "block") == 0 && (!ev.block.status || (strcmp(ev.block.status, "active") != 0 &&
+							       strcmp(ev.block.status, "review") != 0))))
+		return LG_OK;
 	ev.unblock = strcmp(op, "unblock") == 0;
 	ev.block.at = strtoll(at, NULL, 10);
 	return br->fn(br->ctx, id, &ev, err);

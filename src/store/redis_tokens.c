@@ -83,10 +83,18 @@ struct each {
 	int64_t max_count, before, removed;
 };
 
+/* A server that answers otherwise than Redis would (a damaged or hostile
+ * one) must not crash the reader: every element is checked to be a string. */
+static bool is_str(const redisReply *e)
+{
+	return e->type == REDIS_REPLY_STRING && e->str;
+}
+
 static int64_t reply_day(const redisReply *rep)
 {
 	for (size_t i = 0; i + 1 < rep->elements; i += 2)
-		if (rep->element[i]->len == 1 && rep->element[i]->str[0] == 'd')
+		if (is_str(rep->element[i]) && rep->element[i]->len == 1 && rep->element[i]->str[0] == 'd' &&
+		    is_str(rep->element[i + 1]))
 			return strtoll(rep->element[i + 1]->str, NULL, 10);
 	return 0;
 }
@@ -116,7 +124,7 @@ static enum lg_status each_page(void *ctx, const uint32_t *buckets, size_t n, st
 			const redisReply *f = rep->element[j];
 			struct store_token t = {0};
 
-			if (f->len != FIELD_LEN)
+			if (!is_str(f) || f->len != FIELD_LEN || !is_str(rep->element[j + 1]))
 				continue;
 			t.hash = field_hash((const uint8_t *)f->str, buckets[i]);
 			unpack(strtoll(rep->element[j + 1]->str, NULL, 10), &t.spam, &t.ham);
@@ -172,7 +180,7 @@ enum lg_status redis_learned_get(void *impl, const uint8_t digest[32], bool *fou
 
 	if (!rep)
 		return LG_EIO;
-	*found = rep->type == REDIS_REPLY_STRING;
+	*found = is_str(rep);
 	if (*found)
 		*cls = rep->str[0] == '1' ? STORE_SPAM : STORE_HAM;
 	freeReplyObject(rep);
@@ -225,7 +233,7 @@ static enum lg_status count_page(void *ctx, const uint32_t *buckets, size_t n, s
 
 static int64_t int_or_zero(const redisReply *rep)
 {
-	return rep->type == REDIS_REPLY_STRING ? strtoll(rep->str, NULL, 10) : 0;
+	return is_str(rep) ? strtoll(rep->str, NULL, 10) : 0;
 }
 
 enum lg_status redis_stats(void *impl, struct store_stats *out, struct errbuf *err)
@@ -250,7 +258,7 @@ enum lg_status redis_stats(void *impl, struct store_stats *out, struct errbuf *e
 	rep = redis_conn_call(r, err, "INFO memory");
 	if (!rep)
 		return LG_EIO;
-	if (rep->type == REDIS_REPLY_STRING) {
+	if (is_str(rep)) {
 		const char *m = strstr(rep->str, "used_memory:");
 
 		if (m)
@@ -266,7 +274,7 @@ enum lg_status redis_version(void *impl, uint64_t *out, struct errbuf *err)
 
 	if (!rep)
 		return LG_EIO;
-	*out = rep->type == REDIS_REPLY_STRING ? strtoull(rep->str, NULL, 10) : 0;
+	*out = is_str(rep) ? strtoull(rep->str, NULL, 10) : 0;
 	freeReplyObject(rep);
 	return LG_OK;
 }

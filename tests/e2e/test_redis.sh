@@ -153,6 +153,22 @@ host A reports --config "$T/report.conf" --db "$url" --json > "$T/reports-a.json
 jq -se 'map(select(.reports == 2 and .reporters == 2)) | length == 1' "$T/reports-a.json" > /dev/null ||
 	fail "A does not see one campaign of 2 reports: $(cat "$T/reports-a.json")"
 
+# ---- a server holding what leakguard never writes ------------------------
+rc_() { redis-cli -p "$P" "$@" > /dev/null; }
+rc_ xadd lg:blocks '*' op block kind file value /etc/passwd status active who x why x at 1
+rc_ xadd lg:blocks '*' op block kind domain value no-status.example at 1
+rc_ xadd lg:reports '*' origin someone id 1
+rc_ hset lg:tok:5 abcdef not-a-number
+host B blocks --db "$url" --json > "$T/odd-blocks.json" 2> "$T/odd.err" || fail "blocks with odd stream entries exited $?"
+grep -q 'passwd\|no-status' "$T/odd-blocks.json" && fail "an entry leakguard never writes became a block: $(cat "$T/odd-blocks.json")"
+host B check --db "$url" --json "$T/evil.eml" > /dev/null 2> "$T/odd.err"
+case $? in 0 | 1) ;; *) fail "check with odd Redis contents exited $?: $(cat "$T/odd.err")" ;; esac
+rc_ set lg:tok:6 a-string
+host B check --db "$url" --json "$T/evil.eml" > "$T/odd.json" 2> "$T/odd.err"
+case $? in 0 | 1) ;; *) fail "check with a key of the wrong type exited $?" ;; esac
+grep -q "judged without shared state" "$T/odd.err" || fail "a key of the wrong type was not reported: $(cat "$T/odd.err")"
+rc_ del lg:tok:6 lg:tok:5
+
 # ---- Redis stopped: check still judges, and says how ---------------------
 kill "${PIDS[0]}" && wait "${PIDS[0]}" 2> /dev/null
 start=$(date +%s%N)
