@@ -57,6 +57,17 @@ same=$(cmp -s "$work/v-sqlite" "$work/v-redis" && echo identical || echo "DIFFER
 one=$(find build/corpus/test/ham -name '*.eml' | LC_ALL=C sort | sed -n 1p)
 t_one_sqlite=$(secs "$bin" check --db "$work/sqlite.db" "$one")
 t_one_redis=$(secs "$bin" check --db "$url" "$one")
+# block propagation: a block made by `leakguard block` with host A's local
+# copy, until `leakguard blocks` with host B's lists it (both processes'
+# start-up included, as an administrator would see it)
+prop=()
+for i in $(seq 20); do
+	s0=$(date +%s%N)
+	LEAKGUARD_DB=$work/host-a/leakguard.db "$bin" block domain "bench-$i.example" --db "$url" > /dev/null
+	until LEAKGUARD_DB=$work/host-b/leakguard.db "$bin" blocks --db "$url" --json | grep -q "bench-$i.example"; do :; done
+	prop+=($((($(date +%s%N) - s0) / 1000000)))
+done
+mapfile -t sorted < <(printf '%s\n' "${prop[@]}" | sort -n)
 rate() { echo "scale=0; $1 / $2" | bc; }
 cat << REPORT
 # Redis store (bench/redis.sh, $(date -u '+%Y-%m-%d %H:%M UTC'))
@@ -74,4 +85,5 @@ cat << REPORT
 
 - Redis memory: $((m1 - m0)) bytes for $tokens tokens plus learnt digests = $(echo "scale=1; ($m1 - $m0) / $tokens" | bc) B/token (INFO used_memory)
 - verdicts on the test half, SQLite vs Redis: $same
+- block propagation host A -> host B over 20 blocks: p50 ${sorted[9]} ms, max ${sorted[19]} ms (two CLI processes each)
 REPORT

@@ -293,8 +293,10 @@ char *store_local_path(const char *url)
 	const struct store_backend *be;
 	char *def, *dir, *name, *out;
 
-	if (pick(url, &be, &rest, NULL) || !be->shared)
-		return g_strdup(be == &store_sqlite_backend ? rest : url);
+	if (pick(url, &be, &rest, NULL))
+		return g_strdup(url); /* an unknown scheme: refused where it is opened */
+	if (!be->shared)
+		return g_strdup(rest);
 	/* one file per shared store, beside the default store */
 	def = store_default_path();
 	dir = g_path_get_dirname(def);
