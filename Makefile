@@ -3,11 +3,12 @@
 # SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer.
 
 CC       ?= cc
-PKGS     := gmime-3.0 libcurl libxml-2.0 libpsl hunspell jansson libidn2 icu-uc icu-i18n libmagic libcrypto sqlite3 poppler-glib libzip libarchive libmicrohttpd zlib hiredis
+PKGS     := gmime-3.0 libcurl libxml-2.0 libpsl hunspell jansson libidn2 icu-uc icu-i18n libmagic libcrypto sqlite3 poppler-glib libzip libarchive libmicrohttpd zlib opendkim libcares zbar gdk-pixbuf-2.0 hiredis
 CFLAGS   ?= -O2 -g
+CFLAGS   += -DLG_SOURCE_DATA_DIR=\"$(CURDIR)/data\"
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wno-unused-parameter -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmilter -lresolv -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmilter -lspf2 -lopendmarc -lresolv -lm
 BUILD    := build
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

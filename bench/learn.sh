@@ -14,7 +14,14 @@
 #   - training and classification speed on one core (taskset), wall and CPU,
 #     peak memory, and model size;
 #   - what the model adds to `leakguard check`: check with the model against
-#     check without one (heuristics only), target at most +33%.
+#     check without one (heuristics only), target at most +33%;
+#   - the fitted verdict (issue 15), on the fixed split and on a second one
+#     by SHA-256 of the file name: recall at ham FP <= 0.1%, 0.5%, 1% and
+#     1 - ROC area of the classifier alone, the hand-set verdict (learn once)
+#     and the fitted verdict (learn the same mail again: lessons refreshed,
+#     refit), beside bogofilter at its strict (Spam) and lenient (Spam or
+#     Unsure) operating points; `--fit-only` runs just this (about 2 minutes)
+#     and saves bench/results/learn-fit-DATE-TIME.md.
 # Prints a Markdown report on stdout and saves it as
 # bench/results/learn-DATE.md; progress goes to stderr. See bench/README.md
 # ("bench/learn.sh").
@@ -35,6 +42,9 @@ usage="usage: bench/learn.sh [OPTIONS]
                  LEAKGUARD=PATH is set)
   --rev REV      measure commit REV instead of the working tree: built with
                  make from \`git archive REV\` in build/bench/rev-SHA (kept)
+  --fit-only     only the fitted verdict of issue 15 on two splits (fixed and
+                 by SHA-256 of the file name) with bogofilter; saved as
+                 bench/results/learn-fit-DATE.md
   --no-save      print the report only; do not write bench/results/
 Environment: LEAKGUARD=PATH (binary to measure), BENCH_CORE (CPU every timed
 program and server is pinned to; default 1, or 0 on a one-core machine)."
@@ -54,6 +64,7 @@ reps=
 peers=bogofilter,rspamd
 work=build/bench/learn
 make_first=1
+fit_only=0
 rev=
 save=1
 while [ $# -gt 0 ]; do
@@ -63,6 +74,7 @@ while [ $# -gt 0 ]; do
 	--peers) peers=${2:?--peers needs a list}; shift ;;
 	--work) work=${2:?--work needs a directory}; shift ;;
 	--no-make) make_first=0 ;;
+	--fit-only) fit_only=1 ;;
 	--rev) rev=${2:?--rev needs a commit}; shift ;;
 	--no-save) save=0 ;;
 	-h | --help) echo "$usage"; exit 0 ;;
@@ -137,6 +149,244 @@ time_keys() {
 	read -r w u s m <<<"$(tail -n 1 "$2")"
 	printf '%s\n' "$1_wall=$w" "$1_cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" "$1_rss_kib=$m"
 }
+
+# --- the fitted verdict on two splits (issue 15) ----------------------------------
+# For each split: leakguard learns the training half once (the hand-set
+# verdict: a first learn on an empty store leaves no fit that applies to
+# verdicts with a classifier), checks the test half, learns the same half
+# again (each lesson's vector refreshed, leave-one-out, then the fit) and
+# checks again (the fitted verdict); bogofilter learns and classifies the
+# same halves. The second split is by the SHA-256 of the file name, not by
+# position, over both halves of the fixed split pooled.
+fit_split_dirs()
+{
+	local name=$1 dir
+	case $name in
+	fixed) fit_train=$train_src fit_test=$test_src ;;
+	hash)
+		dir=$work/fit/split-hash
+		rm -rf "$dir"
+		mkdir -p "$dir"/{train,test}/{ham,spam}
+		local f kind half
+		for kind in ham spam; do
+			while IFS= read -r f; do
+				case $(basename "$f" | sha256sum) in [0-7]*) half=train ;; *) half=test ;; esac
+				ln "$f" "$dir/$half/$kind/" 2>/dev/null || cp "$f" "$dir/$half/$kind/"
+			done < <(lg_list_messages "$train_src/$kind" "$test_src/$kind")
+		done
+		fit_train=$dir/train fit_test=$dir/test
+		;;
+	esac
+}
+
+fit_run_split()
+{
+	local name=$1 d=$work/fit/$1 db
+	mkdir -p "$d"
+	fit_split_dirs "$name"
+	db=$d/model.db
+	rm -f "$db" "$db"-* "$db.model"
+	local learn=("$lg" learn --json --config bench/leakguard-bench.conf --db "$db" --spam "$fit_train/spam" --ham "$fit_train/ham")
+	local check=("$lg" check --json --no-progress --config bench/leakguard-bench.conf --db "$db" "$fit_test/ham" "$fit_test/spam")
+	printf '%s\n' "# split $name: learn, check (hand-set), learn again (refresh + fit), check (fitted)" \
+		"${learn[*]}" "taskset -c $core /usr/bin/time -f '$timef' ${check[*]} > $d/handset.jsonl" \
+		"taskset -c $core /usr/bin/time -f '$timef' ${learn[*]}" \
+		"taskset -c $core /usr/bin/time -f '$timef' ${check[*]} > $d/fitted.jsonl" >>"$work/cmd/fit"
+	lg_log "fit ($name split): leakguard learns $(lg_list_messages "$fit_train/ham" "$fit_train/spam" | wc -l) messages, checks $(lg_list_messages "$fit_test/ham" "$fit_test/spam" | wc -l)"
+	"${learn[@]}" >"$d/learn1.json" 2>"$d/learn1.stderr" || { lg_show_log "$d/learn1.stderr"; lg_die "leakguard learn failed"; }
+	taskset -c "$core" /usr/bin/time -o "$d/check1.time" -f "$timef" "${check[@]}" >"$d/handset.jsonl" 2>"$d/check1.stderr" ||
+		[ $? -le 1 ] || lg_die "leakguard check failed"
+	taskset -c "$core" /usr/bin/time -o "$d/learn2.time" -f "$timef" "${learn[@]}" >"$d/learn2.json" 2>"$d/learn2.stderr" ||
+		{ lg_show_log "$d/learn2.stderr"; lg_die "leakguard learn (refit) failed"; }
+	taskset -c "$core" /usr/bin/time -o "$d/check2.time" -f "$timef" "${check[@]}" >"$d/fitted.jsonl" 2>"$d/check2.stderr" ||
+		[ $? -le 1 ] || lg_die "leakguard check failed"
+	"$lg" learn --db "$db" --stats --json >"$d/stats.json"
+	if [[ ",$peers," == *,bogofilter,* ]]; then
+		(
+			set -e
+			export LG_CMDLOG=$work/cmd/fit
+			bogofilter_setup "$d"
+			bogofilter_train spam "$fit_train/spam"
+			bogofilter_train ham "$fit_train/ham"
+			PEER_WRAP=() PEER_WRAP_TEXT=
+			bogofilter_classify "$fit_test/ham" "$fit_test/spam" >/dev/null
+			# PATH, Spam/Unsure/Ham, spamicity: both of bogofilter's operating points.
+			awk '{ i = index($0, " X-Bogosity: "); if (!i) next
+				path = substr($0, 1, i - 1); rest = substr($0, i + 13)
+				split(rest, a, ","); s = rest; sub(/.*spamicity=/, "", s); sub(/,.*/, "", s)
+				printf "%s\t%s\t%s\n", path, a[1], s }' "$BOGOFILTER_DIR/classify.out" >"$d/bogofilter.tsv"
+		) || lg_log "bogofilter failed on the $name split"
+	fi
+}
+
+fit_tables()
+{
+	python3 - "$work/fit" <<'PY'
+import json, math, os, sys
+top = sys.argv[1]
+
+def truth(path):
+    return path.rstrip("/").split("/")[-2]
+
+def jsonl(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            j = json.loads(line)
+            if "error" in j:
+                continue
+            rows.append(j)
+    return rows
+
+def roc(pairs):
+    """pairs [(is_spam, score)]: recall at ham FP <= 0.1/0.5/1% and 1-ROCA."""
+    ham = sorted((s for y, s in pairs if not y), reverse=True)
+    spam = [s for y, s in pairs if y]
+    out = []
+    for rate in (0.001, 0.005, 0.01):
+        k = int(rate * len(ham))
+        t = ham[k] if k < len(ham) else -math.inf
+        out.append((sum(1 for s in spam if s > t), k))
+    hs = sorted(ham)
+    import bisect
+    below = sum(bisect.bisect_left(hs, s) + 0.5 * (bisect.bisect_right(hs, s) - bisect.bisect_left(hs, s)) for s in spam)
+    return out, 1 - below / (len(spam) * len(ham)), len(spam), len(ham)
+
+def at_most(pairs, fp):
+    """Spam recall with at most fp ham above the threshold."""
+    ham = sorted((s for y, s in pairs if not y), reverse=True)
+    t = ham[fp] if fp < len(ham) else -math.inf
+    return sum(1 for y, s in pairs if y and s > t)
+
+def lines_sum(j):
+    return sum(s["score"] for s in j["signals"])
+
+out = []
+for split, title in (("fixed", "fixed split (scripts/corpus-split.sh)"), ("hash", "split by SHA-256 of the file name")):
+    d = os.path.join(top, split)
+    if not os.path.exists(os.path.join(d, "fitted.jsonl")):
+        continue
+    hand, fitted = jsonl(os.path.join(d, "handset.jsonl")), jsonl(os.path.join(d, "fitted.jsonl"))
+    learn2 = json.load(open(os.path.join(d, "learn2.json")))
+    series = [
+        ("leakguard classifier alone (spam_probability)", [(truth(j["path"]) == "spam", j["spam_probability"]) for j in fitted]),
+        ("leakguard hand-set verdict (score, sum of its lines)", [(truth(j["path"]) == "spam", lines_sum(j)) for j in hand]),
+        ("leakguard fitted verdict (score, sum of its lines)", [(truth(j["path"]) == "spam", lines_sum(j)) for j in fitted]),
+    ]
+    bogo = []
+    bp = os.path.join(d, "bogofilter.tsv")
+    if os.path.exists(bp):
+        for line in open(bp):
+            p, label, s = line.rstrip("\n").split("\t")
+            bogo.append((truth(p), label, float(s)))
+        series.append(("bogofilter (spamicity)", [(t == "spam", s) for t, _, s in bogo]))
+    n_spam = sum(1 for y, _ in series[0][1] if y)
+    n_ham = len(series[0][1]) - n_spam
+    out.append(f"### {title}: {n_ham} ham + {n_spam} spam tested")
+    out.append("")
+    out.append(f"Refit: `learn` of the training half again took {learn2['seconds']:.2f} s, of which the fit on {learn2['fitted_messages']} vectors {learn2['fit_seconds']:.3f} s.")
+    def cpu(name):
+        w, u, s_, m = open(os.path.join(d, name)).read().split("\n")[-2].split()
+        return float(u) + float(s_)
+    c1, c2 = cpu("check1.time"), cpu("check2.time")
+    out.append(f"`check` of the test half, CPU seconds: hand-set {c1:.2f}, fitted {c2:.2f} ({100 * (c2 - c1) / c1:+.0f}%, one run each; the fit's rescoring is a few multiplications per signal).")
+    out.append("")
+    out.append("| score | recall at ham FP ≤ 0.1% | ≤ 0.5% | ≤ 1% | 1 − ROC area |")
+    out.append("|---|---:|---:|---:|---:|")
+    res = {}
+    for name, pairs in series:
+        pts, roca, ns, nh = roc(pairs)
+        res[name] = (pts, roca)
+        cells = [f"{100 * c / ns:.1f}% ({c}/{ns}, ≤{k} FP)" for c, k in pts]
+        out.append(f"| {name} | " + " | ".join(cells) + f" | {roca:.5f} |")
+    out.append("")
+    if bogo:
+        out.append("At bogofilter's own operating points (its ham false positives allowed to the fitted verdict):")
+        out.append("")
+        out.append("| bogofilter point | its spam recall | its ham FP | fitted verdict recall at ≤ that many FP | beaten? |")
+        out.append("|---|---:|---:|---:|---|")
+        fitted_pairs = series[2][1]
+        for label, flagged in (("Spam (strict)", ("Spam",)), ("Spam or Unsure (lenient)", ("Spam", "Unsure"))):
+            tp = sum(1 for t, l, _ in bogo if t == "spam" and l in flagged)
+            fp = sum(1 for t, l, _ in bogo if t == "ham" and l in flagged)
+            ours = at_most(fitted_pairs, fp)
+            verdict = "**yes**" if ours > tp else ("tie" if ours == tp else "no")
+            out.append(f"| {label} | {100 * tp / n_spam:.1f}% ({tp}) | {fp} | {100 * ours / n_spam:.1f}% ({ours}) | {verdict} |")
+        out.append("")
+    c, f = res[series[0][0]], res[series[2][0]]
+    ge = all(fp[0] >= cp[0] for fp, cp in zip(f[0], c[0])) and f[1] <= c[1]
+    out.append(f"- fitted verdict at least as good as the classifier alone on every column: **{'met' if ge else 'not met'}**")
+    r01 = f[0][0][0] / n_spam
+    out.append(f"- fitted verdict ≥ 98% recall at ≤ 0.1% ham FP: **{'met' if r01 >= 0.98 else 'not met'}** ({100 * r01:.1f}%)")
+    out.append("")
+    # Calibration: P(spam) = 1 / (1 + exp(spam threshold - score)) against
+    # the share of spam among the test messages so predicted.
+    thr = 8.0
+    for line in open("bench/leakguard-bench.conf"):
+        k, _, v = line.partition("=")
+        if k.strip() == "spam" and v.strip():
+            thr = float(v)
+    bins = [[0, 0.0, 0] for _ in range(5)]
+    edges = (0.01, 0.1, 0.5, 0.9)
+    for j in fitted:
+        z = lines_sum(j) - thr
+        pr = 1 / (1 + math.exp(-z)) if z > -700 else 0.0
+        b = sum(1 for e in edges if pr >= e)
+        bins[b][0] += 1
+        bins[b][1] += pr
+        bins[b][2] += truth(j["path"]) == "spam"
+    out.append("Calibration of the fitted verdict on the test half (P(spam) = 1 / (1 + exp(spam threshold − score))):")
+    out.append("")
+    out.append("| predicted P(spam) | messages | mean predicted | share that is spam |")
+    out.append("|---|---:|---:|---:|")
+    names = ("< 1%", "1–10%", "10–50%", "50–90%", "≥ 90%")
+    for name, (n, sp, ns) in zip(names, bins):
+        if n:
+            out.append(f"| {name} | {n} | {100 * sp / n:.1f}% | {100 * ns / n:.1f}% |")
+    out.append("")
+    fit = json.load(open(os.path.join(d, "stats.json")))["fit"]
+    moved = sorted((w for w in fit if w["messages"]), key=lambda w: -abs(w["fitted"] - w["default"]))[:12]
+    out.append("Fitted weights that moved most (default → fitted, messages carrying the signal): " +
+               "; ".join(f"{w['name']} {w['default']:g} → {w['fitted']:.2f} ({w['messages']})" for w in moved))
+    out.append("")
+print("\n".join(out))
+PY
+}
+
+fit_section()
+{
+	rm -rf "$work/fit"
+	mkdir -p "$work/fit"
+	: >"$work/cmd/fit"
+	local s
+	for s in fixed hash; do fit_run_split "$s"; done
+	echo "## The fitted verdict (issue 15): classifier alone, hand-set and fitted verdicts, bogofilter, on two splits"
+	echo
+	fit_tables
+	echo "Commands:"
+	echo
+	echo '```'
+	cat "$work/cmd/fit"
+	echo '```'
+}
+
+if [ "$fit_only" = 1 ]; then
+	out=$(fit_section)
+	printf '%s\n' "$out"
+	if [ "$save" = 1 ]; then
+		mkdir -p bench/results
+		file=bench/results/learn-fit-$(date +%Y-%m-%d-%H%M%S).md
+		{
+			echo "# leakguard's fitted verdict — $(date '+%Y-%m-%d %H:%M %Z')"
+			echo
+			echo "- leakguard: ${lg_version:-unknown version}, $origin; run as \`bench/learn.sh --fit-only$([ "$quick" = 1 ] && echo " --quick")\`; machine load $(load_avg) at end"
+			echo
+			printf '%s\n' "$out"
+		} >"$file"
+		lg_log "report saved to $file"
+	fi
+	exit 0
+fi
 
 # --- leakguard: train -------------------------------------------------------------
 lgd=$work/leakguard
@@ -702,6 +952,8 @@ report()
 	echo "- total run time: ${run_seconds} s"
 	echo
 	tables
+	echo
+	fit_section
 	echo
 	echo "How to read it (details in bench/README.md, \"bench/learn.sh\"):"
 	echo

@@ -10,9 +10,10 @@ debs=(
 	libgmime-3.0-dev libcurl4-openssl-dev libpsl-dev libidn2-dev libicu-dev
 	libhunspell-dev hunspell-en-us libjansson-dev libmagic-dev libssl-dev
 	libsqlite3-dev libcmocka-dev libmilter-dev libpoppler-glib-dev libzip-dev zlib1g-dev libarchive-dev libxml2-dev
-	libmicrohttpd-dev wrk
+	libmicrohttpd-dev wrk libzbar-dev libgdk-pixbuf-2.0-dev
 	postfix swaks sasl2-bin libsasl2-modules
 	chromium dnsmasq-base bind9-dnsutils
+	libspf2-dev libopendkim-dev libopendmarc-dev libc-ares-dev opendkim-tools publicsuffix
 	jq time
 	bogofilter spamassassin rspamd redis-server hyperfine
 	libhiredis-dev redis-tools

@@ -1,6 +1,8 @@
 /* check.c: `leakguard check` — score messages from files, mailboxes,
  * directory trees or stdin, print one verdict each, and for many messages a
- * summary with counts per verdict and messages per second. */
+ * summary with counts per verdict and messages per second. With
+ * --verify-auth, SPF, DKIM and DMARC are verified too (src/auth/) and each
+ * verdict carries the Authentication-Results value (RFC 8601). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,7 +10,9 @@
 #include <unistd.h>
 
 #include <glib.h>
+#include <jansson.h>
 
+#include "auth/verify.h"
 #include "cli/cli.h"
 #include "cli/print.h"
 #include "detect/engine.h"
@@ -18,6 +22,7 @@
 
 struct check_run {
 	const struct engine *engine;
+	const struct auth_verifier *verifier; /* NULL without --verify-auth */
 	bool json, progress;
 	unsigned long messages, errors, by_kind[4];
 	double started, last_progress;
@@ -42,14 +47,58 @@ static void show_progress(struct check_run *r, bool final)
 		r->messages / (t - r->started > 0 ? t - r->started : 1e-9), final ? "\n" : "");
 }
 
+/* The verdict as print_verdict() writes it, plus the Authentication-Results
+ * value: a line of its own in text, an "authentication_results" member in
+ * JSON. */
+static void print_with_authres(bool json, const char *label, const struct mail_message *msg,
+			       const struct verdict *v, const char *ar)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *mem;
+	json_t *o;
+
+	if (!json) {
+		print_verdict(stdout, false, label, msg, v);
+		printf("  Authentication-Results: %s\n", ar);
+		return;
+	}
+	mem = open_memstream(&buf, &n);
+	if (!mem) {
+		print_verdict(stdout, true, label, msg, v);
+		return;
+	}
+	print_verdict(mem, true, label, msg, v);
+	fclose(mem);
+	o = json_loadb(buf, n, 0, NULL);
+	if (o) {
+		json_object_set_new(o, "authentication_results", json_string(ar));
+		json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+		fputc('\n', stdout);
+		json_decref(o);
+	} else {
+		fwrite(buf, 1, n, stdout);
+	}
+	free(buf);
+}
+
 static bool on_message(void *ctx, const char *label, const char *raw, size_t len)
 {
 	struct check_run *r = ctx;
 	struct mail_message *msg = mail_message_parse(raw, len);
 	struct verdict v;
 
-	engine_check(r->engine, msg, &v);
-	print_verdict(stdout, r->json, label, msg, &v);
+	if (r->verifier) {
+		struct auth_smtp smtp;
+		const char *ar;
+
+		auth_smtp_from_headers(r->engine, msg, &smtp);
+		auth_check_message(r->verifier, r->engine, msg, raw, len, &smtp, &v, &ar);
+		print_with_authres(r->json, label, msg, &v, ar);
+	} else {
+		engine_check(r->engine, msg, &v);
+		print_verdict(stdout, r->json, label, msg, &v);
+	}
 	r->messages++;
 	r->by_kind[v.kind]++;
 	mail_message_free(&msg);
@@ -90,6 +139,8 @@ static void usage(FILE *f)
 		"  --db FILE         state store (model, reports, lists)\n"
 		"  --json            one JSON object per message (JSON Lines)\n"
 		"  --protect LIST    comma-separated domains to protect, added to the configuration's\n"
+		"  --verify-auth     verify SPF, DKIM and DMARC over DNS ([auth] dns, else the system's\n"
+		"                    resolver) and print each message's Authentication-Results\n"
 		"  --no-progress     no progress line on a terminal\n"
 		"  -h, --help        this help\n\n"
 		"Exit status: 0 every message clean, 1 some message suspicious, spam or phishing,\n"
@@ -134,6 +185,7 @@ int cli_check(int argc, char **argv)
 		{"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
 		{"json", no_argument, NULL, 'j'},         {"protect", required_argument, NULL, 'p'},
 		{"no-progress", no_argument, NULL, 'n'},  {"help", no_argument, NULL, 'h'},
+		{"verify-auth", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli_common opt = {0};
@@ -142,7 +194,8 @@ int cli_check(int argc, char **argv)
 	struct config cfg;
 	struct engine *engine = NULL;
 	struct errbuf err = {""};
-	bool no_progress = false;
+	struct auth_verifier *verifier = NULL;
+	bool no_progress = false, verify = false;
 	int c, status;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -152,6 +205,7 @@ int cli_check(int argc, char **argv)
 		case 'j': opt.json = true; break;
 		case 'p': protect = optarg; break;
 		case 'n': no_progress = true; break;
+		case 'V': verify = true; break;
 		case 'h': usage(stdout); return EXIT_CLEAN;
 		default: usage(stderr); return EXIT_ERROR;
 		}
@@ -171,11 +225,19 @@ int cli_check(int argc, char **argv)
 		config_cleanup(&cfg);
 		return EXIT_ERROR;
 	}
+	if (verify && auth_verifier_new(&cfg, 0, &verifier, &err)) {
+		cli_error("check", "%s", err.msg);
+		engine_free(&engine);
+		config_cleanup(&cfg);
+		return EXIT_ERROR;
+	}
 	state_attach(engine, &cfg);
 	r.engine = engine;
+	r.verifier = verifier;
 	r.json = opt.json;
 	r.progress = !no_progress && isatty(STDERR_FILENO);
 	status = run(&r, argv + optind, argc - optind);
+	auth_verifier_free(&verifier);
 	engine_free(&engine);
 	config_cleanup(&cfg);
 	mail_shutdown();

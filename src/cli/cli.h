@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "util/config.h"
+#include "util/errbuf.h"
 
 /* Exit statuses, documented in the README and in --help. */
 enum cli_exit {
@@ -43,6 +44,14 @@ struct cli_common {
 /* Loads the configuration: built-in defaults, then --config (or the default
  * file when present), then --db. Prints the error and returns false on failure. */
 bool cli_load_config(const struct cli_common *opt, struct config *cfg);
+
+/* One lesson from elsewhere — a staff report, a corrected verdict: learns
+ * the message raw as spam (or ham), or forgets it, in the store cfg names,
+ * then refits the verdict's weights and rewrites the model snapshot,
+ * exactly as `leakguard learn --spam FILE` (or --ham, --forget) would.
+ * Returns LG_OK, or LG_EIO / LG_EPARSE with a sentence in err. */
+enum lg_status cli_learn_lesson(const struct config *cfg, const char *raw, size_t len, bool spam, bool forget,
+				struct errbuf *err);
 
 /* Prints "leakguard CMD: message" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -147,11 +147,15 @@ static void walk_dir(struct run *r, const char *dir, const char *root, int depth
 			/* a link to a directory this walk is inside of would go round */
 			loop = S_ISDIR(sb.st_mode) && (here = realpath(dir, NULL)) && inside(here, real);
 			free(here);
-			free(real);
 			if (loop) {
+				free(real);
 				on_error(r, child, 0, "a symbolic link to a directory above it, a loop");
 				goto next;
 			}
+			/* the ingest opens no link (O_NOFOLLOW): hand it the target */
+			g_free(child);
+			child = g_strdup(real);
+			free(real);
 		} else if (stat(child, &sb) != 0) {
 			paths_add(out, child); /* the ingest says why */
 			goto next;
@@ -181,7 +185,11 @@ static void expand(struct run *r, char *const *args, int nargs, bool follow, str
 		struct stat sb;
 
 		if (follow || strcmp(args[i], "-") == 0 || stat(args[i], &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-			paths_add(out, args[i]);
+			/* a link the user named is followed, through its target */
+			char *real = !follow && lstat(args[i], &sb) == 0 && S_ISLNK(sb.st_mode) ? realpath(args[i], NULL) : NULL;
+
+			paths_add(out, real ? real : args[i]);
+			free(real);
 			continue;
 		}
 		abs = g_canonicalize_filename(args[i], NULL);
@@ -261,7 +269,7 @@ int cli_ingest(int argc, char **argv)
 	struct errbuf err = {""};
 	struct leak_ingest_stats st;
 	struct run r = {.tty = isatty(2)};
-	struct leak_ingest_hooks hooks = {on_error, on_progress, &r};
+	struct leak_ingest_hooks hooks = {on_error, on_progress, &r, false};
 	struct paths files = {0};
 	bool follow = false;
 	char *path;
@@ -296,6 +304,7 @@ int cli_ingest(int argc, char **argv)
 	mail_init();
 	r.json = opt.json;
 	r.t0 = r.last = now();
+	hooks.follow_links = follow;
 	expand(&r, argv + optind, argc - optind, follow, &files);
 	if (store_open(path, true, &s, &err)) {
 		cli_error("ingest", "%s", err.msg);

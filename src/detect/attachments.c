@@ -86,6 +86,10 @@ static void check_names(const struct mail_message *msg, const struct mail_attach
 	if (in(macro_ext, ext) || strstr(att->sniffed_type, "macroenabled"))
 		signal_add(out, SIG_ATTACH_MACRO, 1.0,
 			   "The attachment '%s' is an Office file with macros, which can run code when you enable them.", name);
+	if (att->active)
+		signal_add(out, SIG_ATTACH_ACTIVE_CONTENT, 1.0,
+			   "The attachment %s runs code or redirects as soon as it is opened ('%s' inside); attached pages and SVG images do this to open a fake login page from your own computer.",
+			   att->filename, att->active);
 	if (in(html_ext, ext) || strcmp(att->declared_type, "text/html") == 0)
 		signal_add(out, SIG_ATTACH_HTML, 1.0,
 			   "The attachment '%s' is a web page; attached pages often imitate a login screen.",

@@ -3,6 +3,7 @@
  * alphabets or hide behind punycode (UTS #39). */
 #include <string.h>
 
+#include "detect/brands.h"
 #include "detect/env.h"
 #include "mail/domain.h"
 #include "mail/url.h"
@@ -12,7 +13,9 @@ static void check_address(const struct detect_env *env, const struct mail_messag
 {
 	struct lookalike_match m;
 
-	if (!*domain || !lookalike_check(env->protected, domain, &m))
+	/* A domain the catalogue knows a brand sends from is that brand's own
+	 * (dhl.de is not a tld-swap of dhl.com). */
+	if (!*domain || brands_owner(env->catalogue, domain) || !lookalike_check(env->protected, domain, &m))
 		return;
 	signal_add(out, id, m.score,
 		   "The %s address is at %s, which imitates %s (%s); the real %s is a different organisation.",
@@ -27,7 +30,8 @@ static void check_links(const struct detect_env *env, const struct mail_message 
 		const struct detect_link *l = &f->links[i];
 		struct lookalike_match m;
 
-		if (!l->parsed || l->target.host_is_ip || !lookalike_check(env->protected, l->target.host, &m))
+		if (!l->parsed || l->target.host_is_ip || brands_owner(env->catalogue, l->target.host) ||
+		    !lookalike_check(env->protected, l->target.host, &m))
 			continue;
 		signal_add(out, SIG_LOOKALIKE_LINK, m.score,
 			   "A link goes to %s, which imitates %s (%s).",

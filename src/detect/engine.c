@@ -6,8 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "detect/brands.h"
 #include "detect/env.h"
+#include "detect/hosting.h"
 #include "detect/lists.h"
+#include "detect/normal.h"
 #include "detect/speller.h"
 #include "detect/urgency.h"
 #include "learn/model.h"
@@ -22,7 +28,7 @@ struct engine {
 
 static const detector_fn detectors[] = {
 	detect_sender, detect_domains, detect_urgency, detect_spelling,
-	detect_links,  detect_attachments, detect_auth, detect_blocklist, detect_reported,
+	detect_links,  detect_attachments, detect_brands, detect_hosting, detect_obfuscation, detect_auth, detect_blocklist, detect_reported,
 	detect_leaked, detect_correspondents, detect_replychain, detect_diversion, detect_leaked_people,
 };
 
@@ -109,7 +115,7 @@ static void add_brand(struct detect_env *env, const char *domain)
 
 static enum lg_status set_protected(struct detect_env *env, const struct config *cfg, struct errbuf *err)
 {
-	size_t n = cfg->protect_domains.n + cfg->brands.n;
+	size_t n = cfg->protect_domains.n + cfg->brands.n + cfg->partners.n;
 	const char **all = lg_calloc(n + 1, sizeof(char *));
 	enum lg_status rc;
 	size_t k = 0;
@@ -120,9 +126,22 @@ static enum lg_status set_protected(struct detect_env *env, const struct config 
 		all[k++] = cfg->protect_domains.items[i];
 		add_brand(env, cfg->protect_domains.items[i]);
 	}
+	/* Partners are protected like our domains; listed in [protect] domains
+	 * too, they are added once. */
+	env->partners = lg_calloc(cfg->partners.n + 1, sizeof(char *));
+	for (size_t i = 0; i < cfg->partners.n; i++) {
+		env->partners[env->npartners++] = g_ascii_strdown(cfg->partners.items[i], -1);
+		if (env_is_own(env, cfg->partners.items[i]))
+			continue;
+		all[k++] = cfg->partners.items[i];
+		add_brand(env, cfg->partners.items[i]);
+	}
 	for (size_t i = 0; i < cfg->brands.n; i++) {
 		all[k++] = cfg->brands.items[i];
-		add_brand(env, cfg->brands.items[i]);
+		/* With the catalogue, its detector (brands.c) judges sender names
+		 * against every domain a brand owns: dhl.de is DHL's too. */
+		if (!brands_count(env->catalogue) || !brands_owner(env->catalogue, cfg->brands.items[i]))
+			add_brand(env, cfg->brands.items[i]);
 	}
 	rc = lookalike_set_new(all, k, &env->protected, err);
 	lg_free(all);
@@ -145,18 +164,110 @@ static enum lg_status load_lists(struct detect_env *env, const struct config *cf
 	if (!rc)
 		rc = lists_ip_list(&cfg->trusted_relays, &env->trusted_relays, err);
 	if (!rc)
+		rc = lists_ip_list(&cfg->sending_services, &env->senders, err);
+	if (!rc)
 		rc = lists_load_staff(cfg->staff_file, &env->staff, &env->nstaff, err);
 	return rc;
 }
 
+#ifndef LG_SOURCE_DATA_DIR
+#define LG_SOURCE_DATA_DIR "data"
+#endif
+#define LG_SHARE_DATA_DIR "/usr/share/leakguard"
+
+static bool has_catalogue(const char *dir)
+{
+	char *p = g_build_filename(dir, "brands.tsv", NULL);
+	bool ok = access(p, R_OK) == 0;
+
+	g_free(p);
+	return ok;
+}
+
+/* The shipped data: [lists] data_dir when set (it must hold brands.tsv),
+ * else the source tree's data/ (a build that was not installed), else
+ * /usr/share/leakguard; NULL when none is there, and the engine runs on its
+ * built-in lists. */
+static enum lg_status data_dir(const struct config *cfg, const char **out, struct errbuf *err)
+{
+	*out = NULL;
+	if (cfg->data_dir) {
+		if (!has_catalogue(cfg->data_dir))
+			return errbuf_set(err, LG_EIO, "[lists] data_dir: %s/brands.tsv cannot be read", cfg->data_dir);
+		*out = cfg->data_dir;
+	} else if (has_catalogue(LG_SOURCE_DATA_DIR)) {
+		*out = LG_SOURCE_DATA_DIR;
+	} else if (has_catalogue(LG_SHARE_DATA_DIR)) {
+		*out = LG_SHARE_DATA_DIR;
+	}
+	return LG_OK;
+}
+
+/* The catalogue and hosting list, before set_protected needs them. */
+static enum lg_status load_data(struct detect_env *env, const struct config *cfg, struct errbuf *err)
+{
+	const char *dir;
+	enum lg_status rc = data_dir(cfg, &dir, err);
+	char *p;
+
+	env->catalogue = brands_new();
+	if (rc || !dir)
+		goto extend;
+	p = g_build_filename(dir, "brands.tsv", NULL);
+	rc = brands_load(env->catalogue, p, err);
+	g_free(p);
+	if (rc)
+		return rc;
+	p = g_build_filename(dir, "hosting.tsv", NULL);
+	if (access(p, R_OK) == 0)
+		rc = hosting_load(p, &env->hosting, err);
+	g_free(p);
+extend:
+	for (size_t i = 0; !rc && brands_count(env->catalogue) && i < cfg->brands.n; i++)
+		brands_add_domain(env->catalogue, cfg->brands.items[i]);
+	return rc;
+}
+
+static gint by_name(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The shipped phrase lists (data/phrases/LANG.txt, in name order), then the
+ * user's [lists] urgency_phrases. */
 static enum lg_status load_phrases(struct detect_env *env, const struct config *cfg, struct errbuf *err)
 {
-	return urgency_new(cfg->urgency_phrases_file, &env->urgency, err);
+	const char *dir;
+	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+	enum lg_status rc = data_dir(cfg, &dir, err);
+	GDir *d = NULL;
+	char *pdir = NULL;
+	const char *name;
+
+	if (rc)
+		goto out;
+	if (dir) {
+		pdir = g_build_filename(dir, "phrases", NULL);
+		d = g_dir_open(pdir, 0, NULL);
+	}
+	while (d && (name = g_dir_read_name(d)))
+		if (g_str_has_suffix(name, ".txt"))
+			g_ptr_array_add(files, g_build_filename(pdir, name, NULL));
+	g_ptr_array_sort(files, by_name);
+	if (cfg->urgency_phrases_file)
+		g_ptr_array_add(files, g_strdup(cfg->urgency_phrases_file));
+	rc = urgency_new_files((const char *const *)files->pdata, files->len, &env->urgency, err);
+out:
+	if (d)
+		g_dir_close(d);
+	g_free(pdir);
+	g_ptr_array_free(files, TRUE);
+	return rc;
 }
 
 static enum lg_status build(struct detect_env *env, const struct config *cfg, struct errbuf *err)
 {
-	static const build_step steps[] = {set_weights, set_actions, set_protected, load_lists, load_phrases};
+	static const build_step steps[] = {set_weights, set_actions, load_data, set_protected, load_lists, load_phrases};
 
 	env->t_suspicious = cfg->threshold_suspicious;
 	env->t_spam = cfg->threshold_spam;
@@ -198,6 +309,9 @@ void engine_free(struct engine **ep)
 	for (size_t i = 0; i < env->nown; i++)
 		g_free(env->own[i]);
 	lg_free(env->own);
+	for (size_t i = 0; i < env->npartners; i++)
+		g_free(env->partners[i]);
+	lg_free(env->partners);
 	for (size_t i = 0; i < env->nbrands; i++) {
 		lg_free(env->brands[i].name);
 		lg_free(env->brands[i].domain);
@@ -212,7 +326,10 @@ void engine_free(struct engine **ep)
 		g_hash_table_destroy(env->blocked_urls);
 	iplist_free(&env->blocked_ips);
 	iplist_free(&env->trusted_relays);
+	iplist_free(&env->senders);
 	urgency_free(&env->urgency);
+	brands_free(&env->catalogue);
+	hosting_free(&env->hosting);
 	speller_free(&env->speller);
 	model_free(&env->model);
 	report_index_free(&env->reports);
@@ -256,6 +373,14 @@ bool env_is_own(const struct detect_env *env, const char *domain)
 	return false;
 }
 
+bool env_is_partner(const struct detect_env *env, const char *domain)
+{
+	for (size_t i = 0; i < env->npartners; i++)
+		if (domain_within(domain, env->partners[i]))
+			return true;
+	return false;
+}
+
 const char *env_org_of(struct arena *a, const char *domain)
 {
 	const char *reg = domain_registrable(a, domain);
@@ -287,8 +412,9 @@ static void facts_links(const struct mail_message *msg, struct detect_facts *f)
 }
 
 /* The sending server: the first Received hop, from the top, whose from-IP
- * is not one of our trusted relays. */
-static const char *facts_sender_ip(const struct detect_env *env, const struct mail_message *msg)
+ * is not one of our trusted relays. *hop, when not NULL, gets the Received
+ * header value that names it (written by our border). */
+static const char *facts_sender_ip(const struct detect_env *env, const struct mail_message *msg, const char **hop)
 {
 	char ip[64];
 
@@ -299,6 +425,8 @@ static const char *facts_sender_ip(const struct detect_env *env, const struct ma
 			continue;
 		if (iplist_contains(env->trusted_relays, ip))
 			continue;
+		if (hop)
+			*hop = msg->headers[i].value;
 		return arena_strdup(msg->arena, ip);
 	}
 	return NULL;
@@ -309,6 +437,7 @@ bool engine_never_block_domain(const struct engine *e, const char *domain)
 	const struct detect_env *env = &e->env;
 
 	return !*domain || lookalike_is_protected(env->protected, domain) || env_is_own(env, domain) ||
+	       brands_owner(env->catalogue, domain) ||
 	       g_hash_table_contains(env->freemail, domain);
 }
 
@@ -325,7 +454,7 @@ bool engine_is_trusted_relay(const struct engine *e, const char *ip)
 
 const char *engine_sender_ip(const struct engine *e, const struct mail_message *msg)
 {
-	return facts_sender_ip(&e->env, msg);
+	return facts_sender_ip(&e->env, msg, NULL);
 }
 
 /* ---- verdict -------------------------------------------------------------- */
@@ -370,12 +499,30 @@ static void decide(const struct detect_env *env, struct verdict *v)
 
 void engine_check(const struct engine *e, const struct mail_message *msg, struct verdict *out)
 {
+	engine_check_smtp(e, msg, NULL, out);
+}
+
+void engine_check_smtp(const struct engine *e, const struct mail_message *msg, const struct engine_smtp *smtp,
+		       struct verdict *out)
+{
 	const struct detect_env *env = &e->env;
 	struct detect_facts facts = {0};
+	struct detect_text *text = arena_alloc(msg->arena, sizeof(*text));
+
+	if (smtp) {
+		facts.smtp_auth_user = smtp->auth_user && *smtp->auth_user ? smtp->auth_user : NULL;
+		facts.verified = smtp->verified;
+	}
 
 	signal_list_init(&out->signals, msg->arena, &env->weights);
+	normal_message(msg, text);
+	facts.text = text;
 	facts_links(msg, &facts);
-	facts.sender_ip = facts_sender_ip(env, msg);
+	facts.sender_ip = facts_sender_ip(env, msg, &facts.sender_hop);
+	/* The MTA in front of us may not show us its own Received header. */
+	if (!facts.sender_ip && smtp && smtp->client_ip && *smtp->client_ip &&
+	    !iplist_contains(env->trusted_relays, smtp->client_ip))
+		facts.sender_ip = arena_strdup(msg->arena, smtp->client_ip);
 	facts.from_registrable = *msg->from.domain ? env_org_of(msg->arena, msg->from.domain) : NULL;
 	facts_context(env, msg, &facts);
 	for (size_t i = 0; i < sizeof(detectors) / sizeof(detectors[0]); i++)
@@ -384,5 +531,6 @@ void engine_check(const struct engine *e, const struct mail_message *msg, struct
 	out->spam_probability = facts.spam_probability;
 	if (msg->defects)
 		signal_add(&out->signals, SIG_MESSAGE_MALFORMED, 1.0, "%s", msg->defect_text);
+	detect_fit_apply(env, &out->signals, out->spam_probability);
 	decide(env, out);
 }

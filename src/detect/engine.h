@@ -70,6 +70,18 @@ const char *engine_sender_ip(const struct engine *e, const struct mail_message *
 /* Scores msg. Everything in *out lives in msg's arena. Never fails. */
 void engine_check(const struct engine *e, const struct mail_message *msg, struct verdict *out);
 
+struct authres;
+/* What the MTA knows about a message beyond its bytes (src/auth/verify.h
+ * fills it). Fields may be NULL. */
+struct engine_smtp {
+	const char *client_ip;          /* the connecting client: the sending server when no Received says */
+	const char *auth_user;          /* SMTP AUTH name ({auth_authen}): submitted by a colleague */
+	const struct authres *verified; /* leakguard's own SPF/DKIM/DMARC results */
+};
+/* engine_check() with what the MTA knows; smtp NULL is engine_check(). */
+void engine_check_smtp(const struct engine *e, const struct mail_message *msg, const struct engine_smtp *smtp,
+		       struct verdict *out);
+
 const char *verdict_kind_name(enum verdict_kind k);
 const char *verdict_action_name(enum verdict_action a);
 /* Parses "none", "tag", "quarantine", "reject"; returns -1 when unknown. */

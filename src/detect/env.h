@@ -25,8 +25,11 @@ struct colleague {
 
 struct urgency;
 struct speller;
+struct brand_catalogue;
+struct hosting_list;
 struct ctx_store;
 struct history;
+struct authres;
 
 /* A domain the organisation is known to deal with: a leaked partner, a
  * frequent correspondent, or both (leakctx.c). */
@@ -49,6 +52,9 @@ struct detect_env {
 	GHashTable *blocked_domains;     /* domain set */
 	GHashTable *blocked_urls;        /* normalised URL set */
 	struct iplist *blocked_ips, *trusted_relays;
+	struct iplist *senders;          /* [relays] senders: services sending as our domains */
+	char **partners;                 /* [protect] partners, lower case: not our own */
+	size_t npartners;
 	char *authserv_id;               /* NULL: Authentication-Results ignored */
 	struct urgency *urgency;
 	struct speller *speller;         /* NULL when no dictionary */
@@ -60,6 +66,8 @@ struct detect_env {
 	struct lookalike_set *related;   /* leaked partners and frequent correspondents; NULL when none */
 	GHashTable *related_info;        /* domain -> struct related_domain */
 	GRegex *bank_change;             /* wording of changed bank details */
+	struct brand_catalogue *catalogue; /* data/brands.tsv + [protect] brands; NULL without data */
+	struct hosting_list *hosting;      /* data/hosting.tsv; NULL without data */
 	double t_suspicious, t_spam, t_phishing;
 	enum verdict_action act_suspicious, act_spam, act_phishing;
 };
@@ -73,17 +81,23 @@ struct detect_link {
 	bool parsed;
 };
 
+struct detect_text;
+
 struct detect_facts {
 	double spam_probability;      /* set by detect_classifier, -1 when none */
 	struct detect_link *links;
 	size_t nlinks;
 	const char *sender_ip;        /* first untrusted Received hop, NULL when unknown */
+	const char *sender_hop;       /* the Received header value naming sender_ip, NULL when unknown */
+	const char *smtp_auth_user;   /* SMTP AUTH name the MTA saw ({auth_authen}), NULL: none or unknown */
+	const struct authres *verified; /* leakguard's own SPF/DKIM/DMARC results (src/auth/), NULL: none */
 	const char *from_registrable; /* NULL when no From domain */
 	bool sender_known;            /* own domain, a leaked partner's, or in the history */
 	bool history_ready;           /* a correspondent history that knows enough domains */
 	bool list_mail;               /* mailing-list or bulk mail: no one's correspondence */
 	const struct related_domain *from_imitates; /* what the From domain imitates, NULL: nothing */
 	struct lookalike_match from_match;          /* how, when from_imitates */
+	const struct detect_text *text;             /* folded subject, name and body (normal.h) */
 };
 
 typedef void (*detector_fn)(const struct detect_env *env, const struct mail_message *msg,
@@ -91,6 +105,12 @@ typedef void (*detector_fn)(const struct detect_env *env, const struct mail_mess
 /* The classifier also reports its probability, so it is called apart. */
 void detect_classify(const struct detect_env *env, const struct mail_message *msg,
 		     struct detect_facts *facts, struct signal_list *out);
+/* Rescores the signals of l with the fitted weights the model carries
+ * (learn/fit.h): each signal's score becomes its fitted weight times its
+ * strength (unless [weights] sets the signal), and the classifier's
+ * terms join the LEARNED_SPAM/LEARNED_HAM line. No fit, or a fit made on
+ * verdicts of the other kind (with or without a classifier), no change. */
+void detect_fit_apply(const struct detect_env *env, struct signal_list *l, double spam_probability);
 
 void detect_sender(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 void detect_domains(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
@@ -105,8 +125,16 @@ void detect_leaked(const struct detect_env *, const struct mail_message *, const
 void detect_correspondents(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 void detect_replychain(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 void detect_diversion(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+void detect_brands(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+void detect_hosting(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+void detect_obfuscation(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
 /* Runs last: it only sharpens a verdict other signals already started. */
 void detect_leaked_people(const struct detect_env *, const struct mail_message *, const struct detect_facts *, struct signal_list *);
+
+/* The CEO-fraud opener ("are you at your desk", "quick favour", gift cards,
+ * new bank details) that starts msg's subject or first lines, as a static
+ * string, or NULL (sender.c). */
+const char *sender_bec_opener(const struct mail_message *msg);
 
 /* The wording of changed bank details (diversion.c); g_regex_unref. */
 GRegex *diversion_pattern(void);
@@ -123,6 +151,8 @@ const struct related_domain *env_related_lookalike(const struct detect_env *env,
 /* Helpers shared by detectors. */
 /* True when domain is one of the organisation's own domains or below one. */
 bool env_is_own(const struct detect_env *env, const char *domain);
+/* True when domain is one of [protect] partners or below one. */
+bool env_is_partner(const struct detect_env *env, const char *domain);
 /* The registrable domain, or domain itself when it has none. Arena-owned. */
 const char *env_org_of(struct arena *a, const char *domain);
 

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "detect/brands.h"
 #include "detect/env.h"
 #include "mail/domain.h"
 #include "mail/url.h"
@@ -100,6 +101,12 @@ static void check_link(const struct detect_env *env, const struct mail_message *
 	const struct url_parts *u = &l->target;
 
 	check_text_mismatch(env, msg, l, out);
+	/* Quishing: a code to scan with a phone, where no filter follows it. */
+	if (l->link->origin == MAIL_LINK_QR && l->registrable && !same_org(l->registrable, msg) &&
+	    !env_is_own(env, u->host))
+		signal_add(out, SIG_QR_CODE_LINK, 1.0,
+			   "An image holds a QR code that leads to %s, not to the sender's site; scanning it with a phone skips every check your mail gets.",
+			   u->host);
 	if (u->host_is_ip)
 		signal_add(out, SIG_LINK_IP_HOST, 1.0,
 			   "A link goes to a bare internet address (%s) instead of a named site.", u->host);
@@ -118,6 +125,7 @@ static void check_link(const struct detect_env *env, const struct mail_message *
 	/* A login page on the sender's own site is normal (newsletters link to
 	 * their account pages); on a third site it is what phishing kits do. */
 	if (!u->host_is_ip && l->registrable && !lookalike_is_protected(env->protected, u->host) &&
+	    !brands_owner(env->catalogue, u->host) &&
 	    !env_is_own(env, u->host) && !same_org(l->registrable, msg) && credential_path(u->path))
 		signal_add(out, SIG_LINK_CREDENTIAL_PATH, 1.0,
 			   "A link leads to a login or account page on %s, a site unrelated to the services it names.",
@@ -131,11 +139,12 @@ void detect_links(const struct detect_env *env, const struct mail_message *msg,
 		if (facts->links[i].parsed && facts->links[i].link->origin != MAIL_LINK_HTML_OTHER)
 			check_link(env, msg, &facts->links[i], out);
 	/* A form beside a request for account details is the phish itself
-	 * (urgency.c runs first); a lone form is often a newsletter's search box. */
+	 * (urgency.c runs first); a lone form is often a newsletter's search box
+	 * (bench/phish.sh: 44 of 2075 ham hold one, 2 of 4522 phishing). */
 	bool asks = msg->has_password_field || signal_has(out, SIG_CREDENTIAL_REQUEST);
 
 	if (msg->has_form)
-		signal_add(out, SIG_HTML_FORM, asks ? 1.0 : 0.5,
+		signal_add(out, SIG_HTML_FORM, asks ? 1.0 : 0.2,
 			   asks
 				   ? "The message contains a form asking for a password or account details; never type those into an email."
 				   : "The message contains a form to fill in; real services send you to their site instead.");

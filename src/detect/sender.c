@@ -1,7 +1,11 @@
 /* sender.c: odd sender handles — the display name claiming a brand, the
  * organisation, a colleague or another address; From, Reply-To and
  * Return-Path in different organisations; free-mail senders posing as a
- * company; machine-made local parts. Addresses per RFC 5322 3.4. */
+ * company; machine-made local parts; and executive impersonation: a
+ * colleague's name from outside, a colleague's mail whose replies go
+ * elsewhere, and the openers CEO fraud starts with (FBI IC3 BEC
+ * advisories: "are you at your desk?", a quick favour, gift cards, new
+ * bank details). Addresses per RFC 5322 3.4. */
 #include <ctype.h>
 #include <string.h>
 
@@ -91,25 +95,110 @@ static void check_name_address(const struct mail_message *msg, const char *name,
 		   "The sender's name shows the address %s, but the mail really came from %s.", addr, msg->from.addr);
 }
 
-/* A colleague's name, or a colleague's address written as the name. */
-static void check_name_colleague(const struct detect_env *env, const struct mail_message *msg,
-				 const char *name, struct signal_list *out)
+/* Openers of CEO-fraud scripts, lower case. */
+static const char *const bec_openers[] = {
+	"are you at your desk", "are you at the office", "are you in the office", "are you available",
+	"are you around", "are you busy", "quick favour", "quick favor", "a favour", "a favor",
+	"quick request", "quick task", "gift card", "gift cards", "itunes card", "google play card", "steam card",
+	"new bank details", "new bank account", "changed banks", "change of bank", "updated bank details",
+	"new account details", "direct deposit", "your cell number", "your mobile number", "text me", NULL,
+};
+
+const char *sender_bec_opener(const struct mail_message *msg)
+{
+	const char *body = msg->text_len ? msg->text : msg->html_text ? msg->html_text : "";
+	size_t n = strlen(body) < 400 ? strlen(body) : 400;
+	char *head, *lower;
+	const char *found = NULL;
+
+	/* 400 bytes may end inside a UTF-8 sequence: validate the cut. */
+	head = g_strdup_printf("%s\n%.*s", msg->subject, (int)n, body);
+	if (!g_utf8_validate(head, -1, NULL)) {
+		const char *end;
+
+		g_utf8_validate(head, -1, &end);
+		head[end - head] = '\0';
+	}
+	lower = g_utf8_strdown(head, -1);
+	for (int i = 0; bec_openers[i] && !found; i++)
+		if (has_word(lower, bec_openers[i]))
+			found = bec_openers[i];
+	g_free(lower);
+	g_free(head);
+	return found;
+}
+
+/* "jane doe" or "doe jane" (from "Doe, Jane"): names as lists_fold_name
+ * writes them. */
+static bool same_name(const char *name, const char *staff)
+{
+	const char *sp = strchr(staff, ' ');
+	size_t first, rest;
+
+	if (strcmp(name, staff) == 0)
+		return true;
+	if (!sp || strchr(sp + 1, ' '))
+		return false;
+	first = (size_t)(sp - staff);
+	rest = strlen(sp + 1);
+	return strlen(name) == first + 1 + rest && strncmp(name, sp + 1, rest) == 0 && name[rest] == ' ' &&
+	       strncmp(name + rest + 1, staff, first) == 0;
+}
+
+/* The colleague whose name (or address, written as the name) the sender
+ * shows, or NULL. */
+static const struct colleague *named_colleague(const struct detect_env *env, const struct mail_message *msg,
+					       const char *name)
 {
 	char *lower = g_utf8_strdown(msg->from.display, -1);
+	const struct colleague *c = NULL;
 
-	if (env_is_own(env, msg->from.domain)) {
-		g_free(lower);
-		return;
-	}
-	for (size_t i = 0; i < env->nstaff; i++) {
-		if (strcmp(name, env->staff[i].name) != 0 && !strstr(lower, env->staff[i].addr))
-			continue;
-		signal_add(out, SIG_SENDER_NAME_COLLEAGUE, 1.0,
-			   "The sender uses your colleague's name '%s', but writes from %s instead of %s.",
-			   msg->from.display, msg->from.addr, env->staff[i].addr);
-		break;
-	}
+	for (size_t i = 0; i < env->nstaff && !c; i++)
+		if (same_name(name, env->staff[i].name) || strstr(lower, env->staff[i].addr) ||
+		    strcmp(msg->from.addr, env->staff[i].addr) == 0)
+			c = &env->staff[i];
 	g_free(lower);
+	return c;
+}
+
+/* A colleague's name, or a colleague's address written as the name, on an
+ * outside address. Returns true when it fired. */
+static bool check_name_colleague(const struct detect_env *env, const struct mail_message *msg,
+				 const struct colleague *c, struct signal_list *out)
+{
+	if (!c || env_is_own(env, msg->from.domain))
+		return false;
+	signal_add(out, SIG_SENDER_NAME_COLLEAGUE, 1.0,
+		   "The sender uses your colleague's name '%s', but writes from %s instead of %s.",
+		   msg->from.display, msg->from.addr, c->addr);
+	return true;
+}
+
+/* From shows a colleague, but Reply-To sends the answer outside: the
+ * forged-From variant of CEO fraud. Returns true when it fired. */
+static bool check_colleague_replyto(const struct detect_env *env, const struct mail_message *msg,
+				    const struct colleague *c, struct signal_list *out)
+{
+	bool list = mail_header_get(msg, "List-Id") || mail_header_get(msg, "List-Post");
+
+	if (!c || list || !msg->has_reply_to || !*msg->reply_to.addr || env_is_own(env, msg->reply_to.domain) ||
+	    strcmp(msg->reply_to.addr, c->addr) == 0)
+		return false;
+	signal_add(out, SIG_COLLEAGUE_REPLYTO_ELSEWHERE, 1.0,
+		   "This mail shows your colleague %s, but your reply would go to %s instead of %s.",
+		   *msg->from.display ? msg->from.display : c->addr, msg->reply_to.addr, c->addr);
+	return true;
+}
+
+static void check_opener(const struct mail_message *msg, const struct colleague *c, struct signal_list *out)
+{
+	const char *opener = sender_bec_opener(msg);
+
+	if (opener)
+		signal_add(out, SIG_IMPERSONATION_OPENER, 1.0,
+			   "Someone posing as your colleague %s starts with '%s', the way CEO fraud starts: "
+			   "check with them in person or by phone before you do anything.",
+			   *msg->from.display ? msg->from.display : c->addr, opener);
 }
 
 static void check_freemail(const struct detect_env *env, const struct mail_message *msg,
@@ -186,6 +275,8 @@ static bool looks_random(const char *local)
 void detect_sender(const struct detect_env *env, const struct mail_message *msg,
 		   const struct detect_facts *facts, struct signal_list *out)
 {
+	const struct colleague *colleague;
+	bool posing;
 	char *name;
 
 	if (!msg->has_from)
@@ -194,9 +285,13 @@ void detect_sender(const struct detect_env *env, const struct mail_message *msg,
 	check_name_address(msg, name, out);
 	g_free(name);
 	name = lists_fold_name(msg->from.display);
+	colleague = named_colleague(env, msg, name);
+	posing = check_name_colleague(env, msg, colleague, out);
+	posing |= check_colleague_replyto(env, msg, colleague, out);
+	if (posing)
+		check_opener(msg, colleague, out);
 	if (*name) {
 		check_name_brand(env, msg, name, out);
-		check_name_colleague(env, msg, name, out);
 		check_freemail(env, msg, name, out);
 	}
 	g_free(name);

@@ -23,6 +23,8 @@ enum signal_class { SIGNAL_PHISH, SIGNAL_SPAM, SIGNAL_INFO };
 	X(SENDER_NAME_BRAND,          4.0, SIGNAL_PHISH, "display name names a brand or protected organisation the address does not belong to") \
 	X(SENDER_NAME_ADDRESS,        4.0, SIGNAL_PHISH, "display name contains an email address other than the real sender") \
 	X(SENDER_NAME_COLLEAGUE,      4.0, SIGNAL_PHISH, "display name is a colleague's but the address is outside the organisation") \
+	X(COLLEAGUE_REPLYTO_ELSEWHERE, 3.5, SIGNAL_PHISH, "a colleague's name or address in From, but replies go to an address outside the organisation") \
+	X(IMPERSONATION_OPENER,       3.0, SIGNAL_PHISH, "someone posing as a colleague opens like CEO fraud: are you at your desk, a quick favour, gift cards, new bank details") \
 	X(FREEMAIL_CLAIMS_COMPANY,    2.5, SIGNAL_PHISH, "free-mail sender presents itself as a company or role") \
 	X(REPLYTO_OTHER_ORG,          2.0, SIGNAL_PHISH, "replies go to a different organisation than the sender") \
 	X(RETURNPATH_OTHER_ORG,       0.3, SIGNAL_SPAM,  "bounce address in a different organisation than the sender") \
@@ -58,6 +60,9 @@ enum signal_class { SIGNAL_PHISH, SIGNAL_SPAM, SIGNAL_INFO };
 	X(AUTH_DKIM_FAIL,             1.5, SIGNAL_PHISH, "the DKIM signature does not verify") \
 	X(AUTH_DMARC_FAIL,            3.5, SIGNAL_PHISH, "the sender domain's DMARC policy check failed") \
 	X(AUTH_PASS,                 -1.0, SIGNAL_INFO,  "the sender domain is authenticated") \
+	X(AUTH_DMARC_REJECT,          8.0, SIGNAL_PHISH, "a protected domain's DMARC policy says to reject mail failing its checks, and this mail fails them") \
+	X(AUTH_UNVERIFIED,            0.0, SIGNAL_INFO,  "SPF, DKIM or DMARC could not be verified (DNS timeout or error)") \
+	X(OWN_DOMAIN_SPOOFED,         7.0, SIGNAL_PHISH, "says it is from the organisation's own domain but came from a server outside it, unauthenticated") \
 	X(BLOCKED_SENDER_DOMAIN,     10.0, SIGNAL_PHISH, "sender domain is on the local blocklist") \
 	X(BLOCKED_IP,                10.0, SIGNAL_PHISH, "sending server is on the local blocklist") \
 	X(BLOCKED_URL,               10.0, SIGNAL_PHISH, "a link is on the local blocklist") \
@@ -72,7 +77,18 @@ enum signal_class { SIGNAL_PHISH, SIGNAL_SPAM, SIGNAL_INFO };
 	X(PAYMENT_DIVERSION,          4.0, SIGNAL_PHISH, "changed bank details or an urgent payment from a new sender or via a free-mail reply address") \
 	X(LEARNED_SPAM,               8.5, SIGNAL_SPAM,  "the wording resembles mail learnt as spam") \
 	X(LEARNED_HAM,               -3.0, SIGNAL_INFO,  "the wording resembles mail learnt as legitimate") \
-	X(MESSAGE_MALFORMED,          0.5, SIGNAL_INFO,  "the message is malformed; scored on what could be read")
+	X(MESSAGE_MALFORMED,          0.5, SIGNAL_INFO,  "the message is malformed; scored on what could be read") \
+	X(PRIZE_CLAIM,                2.0, SIGNAL_PHISH, "says you won or can claim a prize, reward, refund or points") \
+	X(DELIVERY_FEE,               2.0, SIGNAL_PHISH, "a parcel held until a fee is paid or details confirmed") \
+	X(BRAND_CLAIM_MISMATCH,       2.0, SIGNAL_PHISH, "the subject speaks for a catalogue brand the sender does not belong to, and asks for action") \
+	X(HOSTED_LANDING_PAGE,        2.5, SIGNAL_PHISH, "links to or is sent from a page anyone can publish while claiming a brand or asking for credentials or money") \
+	X(STYLED_TEXT,                2.0, SIGNAL_SPAM,  "subject or sender name in styled Unicode letters (mathematical, full-width, circled)") \
+	X(INVISIBLE_CHARACTERS,       2.0, SIGNAL_PHISH, "zero-width or bidi control characters split the words") \
+	X(HOMOGLYPH_TEXT,             2.5, SIGNAL_PHISH, "Cyrillic or Greek letters disguised as Latin ones inside words") \
+	X(DISPLAY_NAME_NOISE,         2.0, SIGNAL_SPAM,  "sender name padded with stray punctuation or a random suffix") \
+	X(QR_CODE_LINK,               2.5, SIGNAL_PHISH, "an image carries a QR code leading to a site other than the sender's") \
+	X(ATTACH_ACTIVE_CONTENT,      3.0, SIGNAL_PHISH, "an attached web page or SVG image runs a script or redirects when opened") \
+	X(ARCHIVE_PASSWORD_IN_BODY,   2.5, SIGNAL_PHISH, "an attached archive comes with its password in the mail, so scanners cannot open it")
 
 enum signal_id {
 #define SIGNAL_ENUM(sym, w, cls, desc) SIG_##sym,

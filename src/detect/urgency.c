@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "detect/env.h"
+#include "detect/normal.h"
 #include "detect/urgency.h"
 #include "util/alloc.h"
 
@@ -65,7 +66,7 @@ static const char *const builtin[URGENCY_COUNT][40] = {
 };
 
 static const char *const category_names[URGENCY_COUNT] = {
-	"deadline", "suspension", "payment", "giftcard", "credential", "secrecy",
+	"deadline", "suspension", "payment", "giftcard", "credential", "secrecy", "prize", "delivery",
 };
 
 /* A phrase may have one gap, written " * ": up to GAP_WORDS words of any
@@ -173,13 +174,11 @@ static const char *gap_shown(const char *folded)
 
 static void add(struct urgency *u, const char *phrase, enum urgency_category cat)
 {
-	size_t len = strlen(phrase);
-	char *folded = lg_malloc(len + 1);
-
+	size_t len;
+	char *folded = normal_fold(phrase, strlen(phrase), &len, NULL);
 	char *gap;
 	struct phrase *p;
 
-	len = urgency_fold(phrase, len, folded);
 	if (len < 2) {
 		lg_free(folded);
 		return;
@@ -223,7 +222,8 @@ static enum lg_status load_file(struct urgency *u, const char *path, struct errb
 		if (!colon || cat == URGENCY_COUNT || !*g_strstrip(colon + 1)) {
 			fclose(f);
 			return errbuf_set(err, LG_EPARSE, "%s:%u: expected 'CATEGORY: phrase' with CATEGORY one of "
-					  "deadline, suspension, payment, giftcard, credential, secrecy", path, lineno);
+					  "deadline, suspension, payment, giftcard, credential, secrecy, prize, delivery",
+					  path, lineno);
 		}
 		add(u, g_strstrip(colon + 1), cat);
 	}
@@ -233,14 +233,20 @@ static enum lg_status load_file(struct urgency *u, const char *path, struct errb
 
 enum lg_status urgency_new(const char *path, struct urgency **out, struct errbuf *err)
 {
+	return urgency_new_files(&path, path ? 1 : 0, out, err);
+}
+
+enum lg_status urgency_new_files(const char *const *paths, size_t n, struct urgency **out, struct errbuf *err)
+{
 	struct urgency *u = lg_calloc(1, sizeof(*u));
 	enum lg_status rc = LG_OK;
 
 	for (int c = 0; c < URGENCY_COUNT; c++)
 		for (int i = 0; builtin[c][i]; i++)
 			add(u, builtin[c][i], (enum urgency_category)c);
-	if (path)
-		rc = load_file(u, path, err);
+	for (size_t i = 0; i < n && !rc; i++)
+		if (paths[i])
+			rc = load_file(u, paths[i], err);
 	build_index(u);
 	if (rc) {
 		urgency_free(&u);
@@ -334,24 +340,17 @@ static const struct category_signal category_signals[URGENCY_COUNT] = {
 	[URGENCY_GIFTCARD] = {SIG_GIFT_CARD_REQUEST, "It asks for gift cards ('%s'), a favourite of fraudsters posing as managers."},
 	[URGENCY_CREDENTIAL] = {SIG_CREDENTIAL_REQUEST, "It asks you to confirm a password or account details ('%s'); no real service asks that by mail."},
 	[URGENCY_SECRECY] = {SIG_SECRECY_REQUEST, "It asks you to keep the matter secret ('%s'), so nobody can warn you."},
+	[URGENCY_PRIZE] = {SIG_PRIZE_CLAIM, "It says you have won or can claim a prize, reward or points ('%s'), the bait of many scams."},
+	[URGENCY_DELIVERY] = {SIG_DELIVERY_FEE, "It says a parcel is held until you pay a small fee or confirm details ('%s'); carriers do not ask that by mail."},
 };
 
 void detect_urgency(const struct detect_env *env, const struct mail_message *msg,
 		    const struct detect_facts *facts, struct signal_list *out)
 {
-	size_t subject_len = strlen(msg->subject);
-	size_t total = subject_len + msg->text_len + msg->html_text_len + 3;
-	char *folded = arena_alloc(msg->arena, total + 1);
+	const struct detect_text *t = facts->text;
 	struct urgency_hits hits;
-	size_t n;
 
-	(void)facts;
-	n = urgency_fold(msg->subject, subject_len, folded);
-	folded[n++] = '\n';
-	n += urgency_fold(msg->text, msg->text_len, folded + n);
-	folded[n++] = '\n';
-	n += urgency_fold(msg->html_text, msg->html_text_len, folded + n);
-	urgency_scan(env->urgency, folded, n, &hits);
+	urgency_scan(env->urgency, t->all, t->all_len, &hits);
 	for (int c = 0; c < URGENCY_COUNT; c++) {
 		if (!hits.count[c])
 			continue;

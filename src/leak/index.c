@@ -646,6 +646,7 @@ static void ingest_file(struct ingest *in, const char *path, const struct stat *
 	const char *data = "";
 	void *map = NULL;
 	size_t n = (size_t)sb->st_size;
+	struct stat now;
 	int fd;
 
 	in->st->files++;
@@ -658,10 +659,18 @@ static void ingest_file(struct ingest *in, const char *path, const struct stat *
 		in->st->already++;
 		return;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | (in->hooks && in->hooks->follow_links ? 0 : O_NOFOLLOW));
 	if (fd < 0) {
 		in->st->unreadable++;
-		hook_error(in, path, 0, strerror(errno));
+		hook_error(in, path, 0,
+			   errno == ELOOP ? "a symbolic link; not followed (--follow-symlinks follows it)" : strerror(errno));
+		return;
+	}
+	if (fstat(fd, &now) != 0 || !S_ISREG(now.st_mode) || now.st_dev != sb->st_dev || now.st_ino != sb->st_ino) {
+		/* swapped between the walk's stat and this open */
+		in->st->unreadable++;
+		hook_error(in, path, 0, "replaced while being read; not read");
+		close(fd);
 		return;
 	}
 	if (n) {

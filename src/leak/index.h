@@ -66,6 +66,10 @@ struct leak_ingest_hooks {
 	/* progress after each file */
 	void (*progress)(void *ctx, const struct leak_ingest_stats *st, const char *path);
 	void *ctx;
+	/* false: a file is opened only if its last path component is no
+	 * symbolic link (O_NOFOLLOW), so a link planted in a dump after the
+	 * caller vetted its paths is refused rather than read */
+	bool follow_links;
 };
 
 /* Ingests every file under paths (files, directory trees) into source.

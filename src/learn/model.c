@@ -40,14 +40,24 @@ struct model {
 	int64_t spam_messages, ham_messages;
 	void *map;      /* the mapped snapshot the slots live in, or NULL */
 	size_t map_len;
+	struct model_weight *fit; /* the fitted weights, owned (copied out of a snapshot) */
+	size_t nfit;
 };
 
-#define SNAPSHOT_MAGIC "LGMODEL1"
+/* Version 2 adds the fitted weights (nfit records after the header, then
+ * the slots); version 1 files are read as having none. */
+#define SNAPSHOT_MAGIC "LGMODEL2"
+#define SNAPSHOT_MAGIC_V1 "LGMODEL1"
 
 struct snapshot_header {
 	char magic[8];
 	uint64_t slots, tokens;
 	int64_t spam_messages, ham_messages;
+};
+
+struct snapshot_header2 {
+	struct snapshot_header h;
+	uint64_t nfit;
 };
 
 static uint64_t key(uint64_t h)
@@ -98,6 +108,37 @@ static bool insert(void *ctx, const struct store_token *t)
 	return true;
 }
 
+static bool add_fit(void *ctx, const struct store_fit_weight *w)
+{
+	struct model *m = ctx;
+
+	if (strlen(w->name) >= sizeof(m->fit->name))
+		return true; /* not a name leakguard writes */
+	m->fit = lg_realloc(m->fit, (m->nfit + 1) * sizeof(*m->fit));
+	memset(&m->fit[m->nfit], 0, sizeof(*m->fit));
+	g_strlcpy(m->fit[m->nfit].name, w->name, sizeof(m->fit->name));
+	m->fit[m->nfit].weight = w->weight;
+	m->nfit++;
+	return true;
+}
+
+size_t model_fit(const struct model *m, const struct model_weight **w)
+{
+	*w = m->fit;
+	return m->nfit;
+}
+
+void model_set_fit(struct model *m, const struct model_weight *w, size_t n)
+{
+	lg_free(m->fit);
+	m->fit = NULL;
+	m->nfit = n;
+	if (n) {
+		m->fit = lg_malloc(n * sizeof(*m->fit));
+		memcpy(m->fit, w, n * sizeof(*m->fit));
+	}
+}
+
 enum lg_status model_load(struct store *s, struct model **out, struct errbuf *err)
 {
 	struct model *m = lg_calloc(1, sizeof(*m));
@@ -127,6 +168,11 @@ enum lg_status model_load(struct store *s, struct model **out, struct errbuf *er
 	}
 	m->spam_messages = st.spam_messages;
 	m->ham_messages = st.ham_messages;
+	rc = store_fit_each(s, add_fit, m, err);
+	if (rc) {
+		model_free(&m);
+		return rc;
+	}
 	*out = m;
 	return LG_OK;
 }
@@ -139,6 +185,7 @@ void model_free(struct model **m)
 		munmap((*m)->map, (*m)->map_len);
 	else
 		lg_free((*m)->slots);
+	lg_free((*m)->fit);
 	lg_free(*m);
 	*m = NULL;
 }
@@ -150,10 +197,10 @@ int64_t model_tokens(const struct model *m)
 
 /* Robinson's f(w): the token's spam probability, pulled towards x when it
  * has been seen rarely. */
-static double token_probability(const struct model *m, const struct slot *s)
+static double token_probability(int64_t spam_messages, int64_t ham_messages, const struct slot *s)
 {
-	double pb = (double)s->spam / (double)m->spam_messages;
-	double pg = (double)s->ham / (double)m->ham_messages;
+	double pb = (double)s->spam / (double)spam_messages;
+	double pg = (double)s->ham / (double)ham_messages;
 	double p = pb + pg > 0 ? pb / (pb + pg) : ROBINSON_X;
 	double n = (double)s->spam + (double)s->ham;
 
@@ -210,21 +257,26 @@ static void most_telling(double *f, size_t n, size_t k)
 	}
 }
 
-bool model_classify(const struct model *m, const struct token_set *t, struct model_result *out)
+/* exclude: -1, or the class (STORE_HAM, STORE_SPAM) of a learnt message
+ * whose own counts are taken out first. */
+static bool classify(const struct model *m, const struct token_set *t, int exclude, struct model_result *out)
 {
 	double *f = lg_malloc((t->n ? t->n : 1) * sizeof(double));
 	double ln_f = 0, ln_1f = 0, s, h;
+	int64_t spam_messages = m->spam_messages - (exclude == STORE_SPAM);
+	int64_t ham_messages = m->ham_messages - (exclude == STORE_HAM);
 	size_t k = 0;
 
 	memset(out, 0, sizeof(*out));
-	out->spam_messages = m->spam_messages;
-	out->ham_messages = m->ham_messages;
-	if (m->spam_messages < MODEL_MIN_MESSAGES || m->ham_messages < MODEL_MIN_MESSAGES) {
+	out->spam_messages = spam_messages;
+	out->ham_messages = ham_messages;
+	if (spam_messages < MODEL_MIN_MESSAGES || ham_messages < MODEL_MIN_MESSAGES) {
 		lg_free(f);
 		return false;
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		const struct slot *sl;
+		struct slot own;
 		double p;
 
 		/* Each lookup is a cache miss in a table of megabytes: ask for
@@ -234,7 +286,17 @@ bool model_classify(const struct model *m, const struct token_set *t, struct mod
 		sl = find(m, t->h[i]);
 		if (!sl->hash)
 			continue;
-		p = token_probability(m, sl);
+		if (exclude >= 0) {
+			own = *sl;
+			if (exclude == STORE_SPAM && own.spam > 0)
+				own.spam--;
+			else if (exclude == STORE_HAM && own.ham > 0)
+				own.ham--;
+			if (!own.spam && !own.ham)
+				continue; /* only this message had it */
+			sl = &own;
+		}
+		p = token_probability(spam_messages, ham_messages, sl);
 		if (fabs(p - 0.5) >= MIN_DEVIATION)
 			f[k++] = p;
 	}
@@ -252,6 +314,17 @@ bool model_classify(const struct model *m, const struct token_set *t, struct mod
 	out->tokens_used = (unsigned)k;
 	lg_free(f);
 	return true;
+}
+
+bool model_classify(const struct model *m, const struct token_set *t, struct model_result *out)
+{
+	return classify(m, t, -1, out);
+}
+
+bool model_classify_without(const struct model *m, const struct token_set *t, enum store_class cls,
+			    struct model_result *out)
+{
+	return classify(m, t, (int)cls, out);
 }
 
 /* ---- snapshots ---------------------------------------------------------- */
@@ -272,9 +345,16 @@ void model_snapshot_remove(const char *store_path)
 enum lg_status model_snapshot_write(const struct model *m, const char *store_path, struct errbuf *err)
 {
 	char *path = model_snapshot_path(store_path);
-	struct snapshot_header h = {SNAPSHOT_MAGIC, m->mask + 1, m->n, m->spam_messages, m->ham_messages};
-	enum lg_status rc = durable_write(path, &h, sizeof(h), m->slots, (m->mask + 1) * sizeof(*m->slots), err);
+	size_t head_len = sizeof(struct snapshot_header2) + m->nfit * sizeof(*m->fit);
+	struct snapshot_header2 *h = lg_calloc(1, head_len);
+	enum lg_status rc;
 
+	h->h = (struct snapshot_header){SNAPSHOT_MAGIC, m->mask + 1, m->n, m->spam_messages, m->ham_messages};
+	h->nfit = m->nfit;
+	if (m->nfit)
+		memcpy(h + 1, m->fit, m->nfit * sizeof(*m->fit));
+	rc = durable_write(path, h, head_len, m->slots, (m->mask + 1) * sizeof(*m->slots), err);
+	lg_free(h);
 	g_free(path);
 	return rc;
 }
@@ -284,6 +364,8 @@ enum lg_status model_snapshot_open(const char *store_path, struct model **out, s
 	char *path = model_snapshot_path(store_path);
 	int fd = open(path, O_RDONLY);
 	struct snapshot_header h;
+	uint64_t nfit = 0;
+	size_t head = sizeof(h);
 	struct stat st;
 	struct model *m;
 	void *map;
@@ -294,10 +376,18 @@ enum lg_status model_snapshot_open(const char *store_path, struct model **out, s
 		g_free(path);
 		return rc;
 	}
-	if (fstat(fd, &st) != 0 || (size_t)st.st_size < sizeof(h) ||
-	    pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) || memcmp(h.magic, SNAPSHOT_MAGIC, 8) != 0 ||
-	    h.slots == 0 || (h.slots & (h.slots - 1)) || h.tokens >= h.slots ||
-	    (uint64_t)st.st_size != sizeof(h) + h.slots * sizeof(struct slot))
+	if (fstat(fd, &st) != 0 || (size_t)st.st_size < sizeof(h) || pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+		memset(&h, 0, sizeof(h));
+	if (memcmp(h.magic, SNAPSHOT_MAGIC, 8) == 0) {
+		if (pread(fd, &nfit, sizeof(nfit), sizeof(h)) != (ssize_t)sizeof(nfit) || nfit > 4096)
+			nfit = UINT64_MAX;
+		else
+			head = sizeof(struct snapshot_header2) + nfit * sizeof(struct model_weight);
+	} else if (memcmp(h.magic, SNAPSHOT_MAGIC_V1, 8) != 0) {
+		nfit = UINT64_MAX;
+	}
+	if (nfit == UINT64_MAX || h.slots == 0 || (h.slots & (h.slots - 1)) || h.tokens >= h.slots ||
+	    (uint64_t)st.st_size != head + h.slots * sizeof(struct slot))
 		rc = errbuf_set(err, LG_EPARSE, "%s is damaged; remove it (the store still holds the model)", path);
 	map = rc ? MAP_FAILED : mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (!rc && map == MAP_FAILED)
@@ -309,7 +399,11 @@ enum lg_status model_snapshot_open(const char *store_path, struct model **out, s
 	m = lg_calloc(1, sizeof(*m));
 	m->map = map;
 	m->map_len = (size_t)st.st_size;
-	m->slots = (struct slot *)((char *)map + sizeof(h));
+	m->slots = (struct slot *)((char *)map + head);
+	if (nfit)
+		model_set_fit(m, (const struct model_weight *)((char *)map + sizeof(struct snapshot_header2)), nfit);
+	for (size_t i = 0; i < m->nfit; i++)
+		m->fit[i].name[sizeof(m->fit[i].name) - 1] = '\0';
 	m->mask = h.slots - 1;
 	m->n = h.tokens;
 	m->spam_messages = h.spam_messages;

@@ -14,6 +14,10 @@
 #include "learn/tokens.h"
 #include "store/store.h"
 
+/* How far from 0.5 (x2) the classifier must be to add LEARNED_SPAM or
+ * LEARNED_HAM (detect/classifier.c; learn's vectors use the same rule). */
+#define MODEL_SIGNAL_MIN_STRENGTH 0.2
+
 /* Fewer learnt messages of either class than this: no judgement. */
 #define MODEL_MIN_MESSAGES 10
 
@@ -33,7 +37,25 @@ void model_free(struct model **m);
  * judge (fewer than MODEL_MIN_MESSAGES of spam or of ham). */
 bool model_classify(const struct model *m, const struct token_set *t, struct model_result *out);
 
+/* Classifies a message m learnt as cls as if it had never been learnt
+ * (its own counts taken out: exact leave-one-out, as the counts are sums).
+ * For the fit's features of a message already in the model. */
+bool model_classify_without(const struct model *m, const struct token_set *t, enum store_class cls,
+			    struct model_result *out);
+
 int64_t model_tokens(const struct model *m);
+
+/* The verdict's fitted weights (learn/fit.h) travel with the model: loaded
+ * from the store's fit_weights, kept in the snapshot. One per signal name
+ * (and FIT_LOGODDS); none when nothing was fitted. */
+struct model_weight {
+	char name[48];
+	double weight;
+};
+/* *w borrowed from m; returns how many. */
+size_t model_fit(const struct model *m, const struct model_weight **w);
+/* Replaces m's fitted weights with a copy of w[0..n) (n 0: none). */
+void model_set_fit(struct model *m, const struct model_weight *w, size_t n);
 
 /* A snapshot file beside the store (PATH.model) holds the loaded table as
  * it is in memory, so `check` and the milter map it instead of reading

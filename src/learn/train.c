@@ -14,8 +14,17 @@ struct delta {
 
 struct pending_msg {
 	uint8_t digest[32];
-	int cls; /* the class after this batch, -1 when forgotten */
+	int cls;      /* the class after this batch, -1 when forgotten */
+	char *vector; /* its signal vector (learn/fit.h), NULL for none */
 };
+
+static void pending_free(gpointer p)
+{
+	struct pending_msg *m = p;
+
+	g_free(m->vector);
+	g_free(m);
+}
 
 struct trainer {
 	struct store *store;
@@ -44,7 +53,7 @@ struct trainer *trainer_new(struct store *s)
 
 	t->store = s;
 	t->deltas = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
-	t->pending = g_hash_table_new_full(digest_hash, digest_equal, NULL, g_free);
+	t->pending = g_hash_table_new_full(digest_hash, digest_equal, NULL, pending_free);
 	return t;
 }
 
@@ -112,20 +121,37 @@ static enum lg_status current_class(struct trainer *t, const uint8_t digest[32],
 	return rc;
 }
 
-static void set_pending(struct trainer *t, const uint8_t digest[32], int cls)
+enum lg_status trainer_class_of(struct trainer *t, const char *raw, size_t len, int *cls, struct errbuf *err)
+{
+	uint8_t digest[32];
+
+	train_digest(raw, len, digest);
+	return current_class(t, digest, cls, err);
+}
+
+static void set_pending(struct trainer *t, const uint8_t digest[32], int cls, const char *vector)
 {
 	struct pending_msg *p = g_hash_table_lookup(t->pending, digest);
 
 	if (!p) {
-		p = g_new(struct pending_msg, 1);
+		p = g_new0(struct pending_msg, 1);
 		memcpy(p->digest, digest, 32);
 		g_hash_table_insert(t->pending, p->digest, p);
 	}
 	p->cls = cls;
+	g_free(p->vector);
+	p->vector = cls >= 0 && vector ? g_strdup(vector) : NULL;
 }
 
 enum lg_status trainer_add(struct trainer *t, const char *raw, size_t len, const struct token_set *tokens,
 			   enum store_class cls, bool forget, enum train_outcome *outcome, struct errbuf *err)
+{
+	return trainer_add_vector(t, raw, len, tokens, NULL, cls, forget, outcome, err);
+}
+
+enum lg_status trainer_add_vector(struct trainer *t, const char *raw, size_t len, const struct token_set *tokens,
+				  const char *vector, enum store_class cls, bool forget, enum train_outcome *outcome,
+				  struct errbuf *err)
 {
 	uint8_t digest[32];
 	int now;
@@ -143,16 +169,18 @@ enum lg_status trainer_add(struct trainer *t, const char *raw, size_t len, const
 			return LG_OK;
 		}
 		add_tokens(t, tokens, (enum store_class)now, -1);
-		set_pending(t, digest, -1);
+		set_pending(t, digest, -1, NULL);
 		*outcome = TRAIN_FORGOTTEN;
 	} else if (now == (int)cls) {
 		*outcome = TRAIN_KNOWN;
-		return LG_OK;
+		if (!vector)
+			return LG_OK;
+		set_pending(t, digest, now, vector); /* a fresher vector, nothing else */
 	} else {
 		if (now >= 0)
 			add_tokens(t, tokens, (enum store_class)now, -1);
 		add_tokens(t, tokens, cls, +1);
-		set_pending(t, digest, (int)cls);
+		set_pending(t, digest, (int)cls, vector);
 		*outcome = now >= 0 ? TRAIN_MOVED : TRAIN_LEARNT;
 	}
 	if (++t->messages >= TRAIN_BATCH)
@@ -172,6 +200,10 @@ static enum lg_status write_messages(struct trainer *t, struct errbuf *err)
 
 		rc = p->cls < 0 ? store_learned_del(t->store, p->digest, err)
 				: store_learned_put(t->store, p->digest, (enum store_class)p->cls, err);
+		/* The vector goes with the digest: forgetting removes both. */
+		if (!rc)
+			rc = p->vector ? store_vector_put(t->store, p->digest, p->vector, err)
+				       : store_vector_del(t->store, p->digest, err);
 	}
 	for (int c = 0; !rc && c < 2; c++)
 		if (t->count_delta[c])

@@ -35,6 +35,15 @@ void trainer_free(struct trainer **t);
  * bytes (for the digest) and its tokens. Flushes when the batch is full. */
 enum lg_status trainer_add(struct trainer *t, const char *raw, size_t len, const struct token_set *tokens,
 			   enum store_class cls, bool forget, enum train_outcome *outcome, struct errbuf *err);
+/* The same, keeping vector (learn/fit.h's text form, copied; NULL: none)
+ * beside the message's digest for fitting the verdict. Forgetting removes
+ * the vector with the digest; learning a known message again replaces its
+ * vector (and nothing else). */
+enum lg_status trainer_add_vector(struct trainer *t, const char *raw, size_t len, const struct token_set *tokens,
+				  const char *vector, enum store_class cls, bool forget, enum train_outcome *outcome,
+				  struct errbuf *err);
+/* The class the message raw is learnt as now (this batch included), or -1. */
+enum lg_status trainer_class_of(struct trainer *t, const char *raw, size_t len, int *cls, struct errbuf *err);
 /* Writes the pending batch in one transaction. */
 enum lg_status trainer_flush(struct trainer *t, struct errbuf *err);
 

@@ -5,6 +5,7 @@
 #include <magic.h>
 
 #include "mail/attachment.h"
+#include "mail/qr.h"
 #include "util/alloc.h"
 #include "util/log.h"
 
@@ -75,6 +76,40 @@ static void sha256_hex(const guchar *data, size_t len, char hex[65])
 	g_checksum_free(sum);
 }
 
+/* Bytes of an HTML or SVG attachment searched for active content. */
+#define ACTIVE_SCAN_BYTES (256 * 1024)
+
+static bool web_document(const char *declared, const char *sniffed, const char *filename)
+{
+	static const char *const types[] = {"text/html", "image/svg+xml", "application/xhtml+xml", NULL};
+	const char *dot = filename ? strrchr(filename, '.') : NULL;
+
+	for (int i = 0; types[i]; i++)
+		if (strcmp(declared, types[i]) == 0 || strcmp(sniffed, types[i]) == 0)
+			return true;
+	return dot && (g_ascii_strcasecmp(dot, ".htm") == 0 || g_ascii_strcasecmp(dot, ".html") == 0 ||
+		       g_ascii_strcasecmp(dot, ".shtml") == 0 || g_ascii_strcasecmp(dot, ".svg") == 0);
+}
+
+/* What makes an attached page or image act on its own when opened: a
+ * script, a meta refresh, a scripted redirect or decoder. */
+static const char *active_content(const guchar *data, size_t len)
+{
+	static const char *const markers[] = {
+		"<script", "http-equiv=\"refresh\"", "http-equiv=refresh", "http-equiv='refresh'", "window.location",
+		"location.href", "location.replace", "document.write", "atob(", "eval(", "onload=", NULL,
+	};
+	size_t n = len < ACTIVE_SCAN_BYTES ? len : ACTIVE_SCAN_BYTES;
+	char *lower = g_ascii_strdown((const char *)data, (gssize)n);
+	const char *found = NULL;
+
+	for (int i = 0; markers[i] && !found; i++)
+		if (memmem(lower, strlen(lower), markers[i], strlen(markers[i])))
+			found = markers[i];
+	g_free(lower);
+	return found;
+}
+
 void attachment_add(struct mail_message *msg, GMimePart *part, const char *declared_type, size_t *cap)
 {
 	GMimeDataWrapper *content = g_mime_part_get_content(part);
@@ -94,5 +129,9 @@ void attachment_add(struct mail_message *msg, GMimePart *part, const char *decla
 	a->sniffed_type = arena_strdup(msg->arena, attachment_sniff(bytes->data, bytes->len));
 	a->size = bytes->len;
 	sha256_hex(bytes->data, bytes->len, a->sha256);
+	a->qr_text = qr_is_image_type(a->sniffed_type) ? qr_decode(msg->arena, bytes->data, bytes->len) : NULL;
+	a->active = bytes->len && web_document(a->declared_type, a->sniffed_type, filename)
+			    ? active_content(bytes->data, bytes->len)
+			    : NULL;
 	g_object_unref(stream);
 }

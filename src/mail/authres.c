@@ -48,6 +48,26 @@ static void strip_comments(const char *value, char *out, size_t size)
 	out[n] = '\0';
 }
 
+/* Copies the value of property name ("header.d") from the rest of a
+ * resinfo, lower case, into out; leaves out alone when it is not there. */
+static void take_property(const char *s, const char *name, char *out, size_t size)
+{
+	size_t n = strlen(name), len;
+
+	for (const char *p = s; *p; p++) {
+		if (strncasecmp(p, name, n) != 0 || p[n] != '=' || (p > s && !isspace((unsigned char)p[-1])))
+			continue;
+		p += n + 1;
+		len = strcspn(p, " \t\r\n;");
+		if (len == 0 || len >= size)
+			return;
+		for (size_t i = 0; i < len; i++)
+			out[i] = (char)tolower((unsigned char)p[i]);
+		out[len] = '\0';
+		return;
+	}
+}
+
 static void take_method(struct authres *ar, const char *s)
 {
 	const char *eq, *method = s, *res;
@@ -73,6 +93,8 @@ static void take_method(struct authres *ar, const char *s)
 		if (!ar->dkim)
 			ar->dkim = r;
 		ar->dkim_any_pass |= r == AUTHRES_PASS;
+		if (r == AUTHRES_PASS && !*ar->dkim_pass_domain)
+			take_property(res + rlen, "header.d", ar->dkim_pass_domain, sizeof(ar->dkim_pass_domain));
 	}
 }
 

@@ -23,6 +23,11 @@ struct authres {
 	char authserv_id[256];             /* lower case */
 	enum authres_result spf, dkim, dmarc;
 	bool dkim_any_pass;                /* several signatures: one passed */
+	char dkim_pass_domain[256];        /* header.d of the first passing signature, lower case, or "" */
+	/* Known only when leakguard verified the message itself (src/auth/): */
+	char dmarc_policy;                 /* 'r'eject, 'q'uarantine, 'n'one; 0: unknown */
+	bool dkim_body_changed;            /* a signature's body hash did not match */
+	bool dns_timeout;                  /* some lookup timed out: results are partial */
 };
 
 /* Parses one header value. Returns false when no authserv-id can be read. */

@@ -165,6 +165,63 @@ static void add_text_part(struct walk *w, GMimeTextPart *part, bool html)
 	g_free(utf8);
 }
 
+/* The words of a calendar invitation (RFC 5545): SUMMARY, DESCRIPTION,
+ * LOCATION, URL and X-ALT-DESC values, lines unfolded (3.1) and text
+ * unescaped (3.3.11), joined to the plain text so lures and links in an
+ * .ics are read like a body. */
+static void add_calendar_text(struct walk *w, GMimeTextPart *part)
+{
+	static const char *const props[] = {"SUMMARY", "DESCRIPTION", "LOCATION", "URL", "X-ALT-DESC", NULL};
+	bool bad_charset = false;
+	size_t len;
+	char *ics = charset_decode_part(part, &len, &bad_charset);
+	GString *unfolded, *out;
+	char **lines;
+
+	if (!ics)
+		return;
+	unfolded = g_string_sized_new(len);
+	for (size_t i = 0; i < len; i++) {
+		if (ics[i] == '\r')
+			continue;
+		if (ics[i] == '\n' && i + 1 < len && (ics[i + 1] == ' ' || ics[i + 1] == '\t')) {
+			i++;
+			continue;
+		}
+		g_string_append_c(unfolded, ics[i]);
+	}
+	out = g_string_new(NULL);
+	lines = g_strsplit(unfolded->str, "\n", -1);
+	for (int i = 0; lines[i]; i++) {
+		const char *colon = strchr(lines[i], ':');
+
+		for (int k = 0; colon && props[k]; k++) {
+			size_t pn = strlen(props[k]);
+
+			if (g_ascii_strncasecmp(lines[i], props[k], pn) != 0 || (lines[i][pn] != ':' && lines[i][pn] != ';'))
+				continue;
+			for (const char *s = colon + 1; *s; s++) {
+				if (*s == '\\' && s[1]) {
+					s++;
+					g_string_append_c(out, (*s == 'n' || *s == 'N') ? '\n' : *s);
+				} else {
+					g_string_append_c(out, *s);
+				}
+			}
+			g_string_append_c(out, '\n');
+			break;
+		}
+	}
+	if (out->len) {
+		body_append(&w->text, out->str, out->len);
+		url_extract(out->str, out->len, on_text_url, w);
+	}
+	g_strfreev(lines);
+	g_string_free(out, TRUE);
+	g_string_free(unfolded, TRUE);
+	g_free(ics);
+}
+
 /* ---- the MIME tree ---------------------------------------------------- */
 
 static bool is_body_text(GMimeObject *obj, const char *type)
@@ -204,6 +261,18 @@ static bool base64_is_clean(GMimePart *part)
 	return clean;
 }
 
+/* An attachment, and the link its QR code carries (quishing): judged like
+ * any other link. */
+static void add_attachment(struct walk *w, GMimePart *part, const char *type)
+{
+	const char *qr;
+
+	attachment_add(w->msg, part, type, &w->attachments_cap);
+	qr = w->msg->attachments[w->msg->nattachments - 1].qr_text;
+	if (qr && (g_ascii_strncasecmp(qr, "http://", 7) == 0 || g_ascii_strncasecmp(qr, "https://", 8) == 0))
+		add_link(w, qr, strlen(qr), "QR code", MAIL_LINK_QR);
+}
+
 static void walk_leaf(struct walk *w, GMimeObject *obj)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
@@ -216,7 +285,9 @@ static void walk_leaf(struct walk *w, GMimeObject *obj)
 	if (GMIME_IS_TEXT_PART(obj) && is_body_text(obj, type))
 		add_text_part(w, GMIME_TEXT_PART(obj), strcmp(type, "text/html") == 0);
 	else
-		attachment_add(w->msg, GMIME_PART(obj), type, &w->attachments_cap);
+		add_attachment(w, GMIME_PART(obj), type);
+	if (GMIME_IS_TEXT_PART(obj) && strcmp(type, "text/calendar") == 0)
+		add_calendar_text(w, GMIME_TEXT_PART(obj));
 	g_free(type);
 }
 

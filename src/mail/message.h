@@ -58,7 +58,8 @@ enum mail_link_origin {
 	MAIL_LINK_TEXT,      /* found in plain text */
 	MAIL_LINK_HTML_A,    /* <a href>, with the visible text */
 	MAIL_LINK_HTML_FORM, /* <form action> */
-	MAIL_LINK_HTML_OTHER /* <img src>, <area href>, ... */
+	MAIL_LINK_HTML_OTHER, /* <img src>, <area href>, ... */
+	MAIL_LINK_QR          /* decoded from a QR code in an image part (qr.h) */
 };
 
 struct mail_link {
@@ -73,6 +74,8 @@ struct mail_attachment {
 	const char *sniffed_type;  /* MIME type libmagic sees in the content */
 	size_t size;               /* decoded bytes */
 	char sha256[65];           /* lower-case hex */
+	const char *qr_text;       /* text of a QR code in an image, NULL when none */
+	const char *active;        /* HTML/SVG part: the script or redirect it holds ("<script"), NULL */
 };
 
 struct mail_message {

@@ -1,4 +1,5 @@
-/* received.c: see received.h. */
+/* received.c: see received.h. With-protocols after RFC 3848 and the IANA
+ * "Mail Transmission Types" registry. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <string.h>
@@ -55,4 +56,57 @@ bool received_from_ip(const char *value, char *out, size_t size)
 	while (p < end && isspace((unsigned char)*p))
 		p++;
 	return take(p, end, out, size);
+}
+
+/* RFC 3848 types with SMTP AUTH: the ones ending in "A" or "SA". */
+static bool auth_protocol(const char *p, size_t n)
+{
+	static const char *const types[] = {
+		"ESMTPA", "ESMTPSA", "LMTPA", "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA", "UTF8LMTPA", "UTF8LMTPSA", NULL,
+	};
+
+	for (int i = 0; types[i]; i++)
+		if (strlen(types[i]) == n && strncasecmp(p, types[i], n) == 0)
+			return true;
+	return false;
+}
+
+bool received_authenticated(const char *value)
+{
+	for (const char *p = value; *p; p++) {
+		const char *proto;
+		size_t n;
+
+		if (strncasecmp(p, "(Authenticated sender:", 22) == 0)
+			return true;
+		if (!isspace((unsigned char)*p) || strncasecmp(p + 1, "with", 4) != 0 ||
+		    !isspace((unsigned char)p[5]))
+			continue;
+		proto = p + 5;
+		while (isspace((unsigned char)*proto))
+			proto++;
+		n = strcspn(proto, " \t\r\n;(");
+		if (auth_protocol(proto, n))
+			return true;
+	}
+	return false;
+}
+
+bool received_from_helo(const char *value, char *out, size_t size)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*value))
+		value++;
+	if (strncasecmp(value, "from", 4) != 0 || !isspace((unsigned char)value[4]))
+		return false;
+	value += 4;
+	while (isspace((unsigned char)*value))
+		value++;
+	n = strcspn(value, " \t\r\n()");
+	if (n == 0 || n >= size)
+		return false;
+	memcpy(out, value, n);
+	out[n] = '\0';
+	return true;
 }

@@ -60,6 +60,14 @@ struct store_backend {
 					     size_t len, struct errbuf *err);
 	enum lg_status (*leak_addresses)(void *impl, const char *domain,
 					 bool (*fn)(void *, int64_t, const char *, size_t), void *ctx, struct errbuf *err);
+	/* learnt signal vectors and fitted weights (learn/fit.h) */
+	enum lg_status (*vector_put)(void *impl, const uint8_t digest[32], const char *vector, struct errbuf *err);
+	enum lg_status (*vector_del)(void *impl, const uint8_t digest[32], struct errbuf *err);
+	enum lg_status (*vectors_each)(void *impl, bool (*fn)(void *, enum store_class, const char *), void *ctx,
+				       struct errbuf *err);
+	enum lg_status (*fit_replace)(void *impl, const struct store_fit_weight *w, size_t n, struct errbuf *err);
+	enum lg_status (*fit_each)(void *impl, bool (*fn)(void *, const struct store_fit_weight *), void *ctx,
+				   struct errbuf *err);
 };
 
 extern const struct store_backend store_sqlite_backend;

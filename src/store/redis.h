@@ -9,6 +9,9 @@
  *               batch); field "d" = day number of the bucket's last update
  *   lg:lrn:B    hash, B = first 18 bits of the digest: field = the
  *               32-byte SHA-256 of a learnt message, value = its class
+ *   lg:vec:B    hash, B as for lg:lrn: field = digest, value = the learnt
+ *               message's signal vector (learn/fit.h's text form)
+ *   lg:fit      hash: field = signal name, value = "WEIGHT PRIOR MESSAGES"
  *   lg:count    hash: "spam", "ham" = messages learnt per class
  *   lg:version  counter, incremented by every committed batch
  * Every key is one slot: no command and no Lua script spans keys. */
@@ -89,5 +92,16 @@ enum lg_status redis_learned_del(void *impl, const uint8_t digest[32], struct er
 enum lg_status redis_count_add(void *impl, enum store_class cls, int64_t delta, struct errbuf *err);
 enum lg_status redis_stats(void *impl, struct store_stats *out, struct errbuf *err);
 enum lg_status redis_version(void *impl, uint64_t *out, struct errbuf *err);
+/* The bucket of a message digest (lg:lrn:B, lg:vec:B). */
+uint32_t redis_digest_bucket(const uint8_t d[32]);
+
+/* The fitted verdict's state (redis_fit.c), as the backend.h entries. */
+enum lg_status redis_vector_put(void *impl, const uint8_t digest[32], const char *vector, struct errbuf *err);
+enum lg_status redis_vector_del(void *impl, const uint8_t digest[32], struct errbuf *err);
+enum lg_status redis_vectors_each(void *impl, bool (*fn)(void *, enum store_class, const char *), void *ctx,
+				  struct errbuf *err);
+enum lg_status redis_fit_replace(void *impl, const struct store_fit_weight *w, size_t n, struct errbuf *err);
+enum lg_status redis_fit_each(void *impl, bool (*fn)(void *, const struct store_fit_weight *), void *ctx,
+			      struct errbuf *err);
 
 #endif

@@ -104,7 +104,9 @@ static void read_end(void *impl)
 	.read_end = read_end, .tokens_add = redis_tokens_add, .tokens_each = redis_tokens_each,               \
 	.tokens_prune = redis_tokens_prune, .learned_get = redis_learned_get,                                  \
 	.learned_put = redis_learned_put, .learned_del = redis_learned_del, .count_add = redis_count_add,      \
-	.stats = redis_stats, .version = redis_version
+	.stats = redis_stats, .version = redis_version, .vector_put = redis_vector_put,                        \
+	.vector_del = redis_vector_del, .vectors_each = redis_vectors_each, .fit_replace = redis_fit_replace,  \
+	.fit_each = redis_fit_each
 
 const struct store_backend store_redis_backend = {
 	.scheme = "redis",

@@ -167,7 +167,7 @@ enum lg_status redis_tokens_prune(void *impl, int64_t max_count, int64_t before,
 	return rc;
 }
 
-static uint32_t digest_bucket(const uint8_t d[32])
+uint32_t redis_digest_bucket(const uint8_t d[32])
 {
 	return ((uint32_t)d[0] << 10 | (uint32_t)d[1] << 2 | (uint32_t)d[2] >> 6) & (REDIS_BUCKETS - 1);
 }
@@ -176,7 +176,7 @@ enum lg_status redis_learned_get(void *impl, const uint8_t digest[32], bool *fou
 				 struct errbuf *err)
 {
 	struct redis_store *r = impl;
-	redisReply *rep = redis_conn_call(r, err, "HGET " LRN ":%u %b", digest_bucket(digest), digest, (size_t)32);
+	redisReply *rep = redis_conn_call(r, err, "HGET " LRN ":%u %b", redis_digest_bucket(digest), digest, (size_t)32);
 
 	if (!rep)
 		return LG_EIO;
@@ -192,7 +192,7 @@ enum lg_status redis_learned_put(void *impl, const uint8_t digest[32], enum stor
 {
 	struct redis_store *r = impl;
 
-	redis_conn_append(r, "HSET " LRN ":%u %b %d", digest_bucket(digest), digest, (size_t)32, (int)cls);
+	redis_conn_append(r, "HSET " LRN ":%u %b %d", redis_digest_bucket(digest), digest, (size_t)32, (int)cls);
 	return r->in_multi ? LG_OK : redis_conn_drain(r, err);
 }
 
@@ -200,7 +200,7 @@ enum lg_status redis_learned_del(void *impl, const uint8_t digest[32], struct er
 {
 	struct redis_store *r = impl;
 
-	redis_conn_append(r, "HDEL " LRN ":%u %b", digest_bucket(digest), digest, (size_t)32);
+	redis_conn_append(r, "HDEL " LRN ":%u %b", redis_digest_bucket(digest), digest, (size_t)32);
 	return r->in_multi ? LG_OK : redis_conn_drain(r, err);
 }
 

@@ -183,6 +183,33 @@ enum lg_status store_version(struct store *s, uint64_t *out, struct errbuf *err)
 	return CALL(version, out, err);
 }
 
+enum lg_status store_vector_put(struct store *s, const uint8_t digest[32], const char *vector, struct errbuf *err)
+{
+	return CALL(vector_put, digest, vector, err);
+}
+
+enum lg_status store_vector_del(struct store *s, const uint8_t digest[32], struct errbuf *err)
+{
+	return CALL(vector_del, digest, err);
+}
+
+enum lg_status store_vectors_each(struct store *s, bool (*fn)(void *ctx, enum store_class cls, const char *vector),
+				  void *ctx, struct errbuf *err)
+{
+	return CALL(vectors_each, fn, ctx, err);
+}
+
+enum lg_status store_fit_replace(struct store *s, const struct store_fit_weight *w, size_t n, struct errbuf *err)
+{
+	return CALL(fit_replace, w, n, err);
+}
+
+enum lg_status store_fit_each(struct store *s, bool (*fn)(void *ctx, const struct store_fit_weight *w), void *ctx,
+			      struct errbuf *err)
+{
+	return CALL(fit_each, fn, ctx, err);
+}
+
 /* The leak index: forwarded like the rest; a backend without it fails. */
 #define LEAK_CALL(fn, ...) CALL(fn, __VA_ARGS__)
 

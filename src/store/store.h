@@ -85,6 +85,27 @@ enum lg_status store_stats(struct store *s, struct store_stats *out, struct errb
  * fails with "not supported on this store"). */
 enum lg_status store_version(struct store *s, uint64_t *out, struct errbuf *err);
 
+/* ---- the fitted verdict (learn/fit.h) ----
+ * Each learnt message's signal vector (text, learn/fit.h's form), kept
+ * beside its digest, and the weights fitted on them. */
+struct store_fit_weight {
+	const char *name; /* signal name, or FIT_LOGODDS */
+	double weight, prior;
+	int64_t messages; /* learnt messages that carried it */
+};
+
+enum lg_status store_vector_put(struct store *s, const uint8_t digest[32], const char *vector, struct errbuf *err);
+enum lg_status store_vector_del(struct store *s, const uint8_t digest[32], struct errbuf *err);
+/* Calls fn with the class and vector of every learnt message that has one,
+ * in digest order (vector borrowed for the call); stops when fn returns false. */
+enum lg_status store_vectors_each(struct store *s, bool (*fn)(void *ctx, enum store_class cls, const char *vector),
+				  void *ctx, struct errbuf *err);
+/* Replaces every fitted weight with w[0..n) (n 0: no fit, the hand-set weights rule). */
+enum lg_status store_fit_replace(struct store *s, const struct store_fit_weight *w, size_t n, struct errbuf *err);
+/* Calls fn with every fitted weight, by name (strings borrowed for the call). */
+enum lg_status store_fit_each(struct store *s, bool (*fn)(void *ctx, const struct store_fit_weight *w), void *ctx,
+			      struct errbuf *err);
+
 /* ---- the leak index (src/leak/): sources, files, segments, read errors ----
  * The hot index is segment files (src/leak/segment.h) in the directory
  * store_leak_dir() names; these tables say which segments are live and hold

@@ -8,6 +8,13 @@
  *   learned(digest BLOB PRIMARY KEY, class, at)        SHA-256 of each learnt
  *          message and its class, so learning is idempotent and reversible
  *   counts(class INTEGER PRIMARY KEY, messages)        messages learnt per class
+ *   learned_vectors(digest BLOB PRIMARY KEY, vector)   the detection run's
+ *          signals of each learnt message (learn/fit.h's text form), so
+ *          `learn` can fit the verdict's weights and --forget removes a
+ *          message's row with its digest
+ *   fit_weights(name TEXT PRIMARY KEY, weight, prior, messages)  the fitted
+ *          weight of each signal, the hand-set one it was pulled toward and
+ *          how many learnt messages carried the signal; empty until a fit
  *
  * The leak index (created by the first `leakguard ingest`; see
  * src/leak/segment.h for the segment files in PATH.leak/ that hold the
@@ -53,6 +60,13 @@ static const char schema[] =
 	" at INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS counts(class INTEGER PRIMARY KEY, messages INTEGER NOT NULL);"
 	"INSERT OR IGNORE INTO counts VALUES(0, 0), (1, 0);";
+
+/* Added after schema 1 without changing it: created on every open (a no-op
+ * once they exist), so older stores gain them and older readers ignore them. */
+static const char fit_schema[] =
+	"CREATE TABLE IF NOT EXISTS learned_vectors(digest BLOB PRIMARY KEY, vector TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS fit_weights(name TEXT PRIMARY KEY, weight REAL NOT NULL, prior REAL NOT NULL,"
+	" messages INTEGER NOT NULL);";
 
 enum stmt_id {
 	ST_TOKEN_ADD, ST_TOKEN_EACH, ST_LEARNED_GET, ST_LEARNED_PUT, ST_LEARNED_DEL, ST_COUNT_ADD,
@@ -124,6 +138,20 @@ static int user_version(struct sqlite_store *s)
 	return v;
 }
 
+static bool has_fit_tables(struct sqlite_store *s)
+{
+	sqlite3_stmt *st;
+	bool yes = false;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master WHERE name IN ('learned_vectors', 'fit_weights')",
+			       -1, &st, NULL) != SQLITE_OK)
+		return false;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		yes = sqlite3_column_int(st, 0) == 2;
+	sqlite3_finalize(st);
+	return yes;
+}
+
 /* Creates the schema in a new file, or checks an existing file is ours. */
 static enum lg_status init_schema(struct sqlite_store *s, struct errbuf *err)
 {
@@ -142,8 +170,12 @@ static enum lg_status init_schema(struct sqlite_store *s, struct errbuf *err)
 		if (rc)
 			return rc;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", SCHEMA_VERSION);
-		return exec(s, sql, err);
+		rc = exec(s, sql, err);
+		if (rc)
+			return rc;
 	}
+	if (!has_fit_tables(s))
+		return exec(s, fit_schema, err);
 	return LG_OK;
 }
 
@@ -372,6 +404,103 @@ static enum lg_status stats(void *impl, struct store_stats *out, struct errbuf *
 	sqlite3_reset(st);
 	out->bytes = stat(s->path, &sb) == 0 ? (int64_t)sb.st_size : 0;
 	return LG_OK;
+}
+
+/* ---- learnt signal vectors and fitted weights ---- */
+
+/* Runs sql with a digest bound as ?1 and optionally text as ?2. */
+static enum lg_status run_digest(struct sqlite_store *s, const char *sql, const uint8_t digest[32], const char *text,
+				 struct errbuf *err)
+{
+	sqlite3_stmt *st;
+	enum lg_status rc;
+
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return db_error(s, err, "cannot prepare statement");
+	sqlite3_bind_blob(st, 1, digest, 32, SQLITE_STATIC);
+	if (text)
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	rc = step_done(s, st, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum lg_status vector_put(void *impl, const uint8_t digest[32], const char *vector, struct errbuf *err)
+{
+	return run_digest(impl, "INSERT OR REPLACE INTO learned_vectors(digest, vector) VALUES(?1, ?2)", digest, vector,
+			  err);
+}
+
+static enum lg_status vector_del(void *impl, const uint8_t digest[32], struct errbuf *err)
+{
+	return run_digest(impl, "DELETE FROM learned_vectors WHERE digest = ?1", digest, NULL, err);
+}
+
+static enum lg_status vectors_each(void *impl, bool (*fn)(void *, enum store_class, const char *), void *ctx,
+				   struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st;
+	int rc;
+
+	/* In digest order, so the fit sums in an order no history changes. */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT l.class, v.vector FROM learned_vectors v JOIN learned l ON l.digest = v.digest"
+			       " ORDER BY v.digest",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, err, "cannot prepare statement");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!fn(ctx, sqlite3_column_int(st, 0) ? STORE_SPAM : STORE_HAM, (const char *)sqlite3_column_text(st, 1))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? LG_OK : db_error(s, err, "read failed");
+}
+
+static enum lg_status fit_replace(void *impl, const struct store_fit_weight *w, size_t n, struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st;
+	enum lg_status rc = exec(s, "DELETE FROM fit_weights", err);
+
+	if (rc || !n)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO fit_weights(name, weight, prior, messages) VALUES(?1, ?2, ?3, ?4)", -1,
+			       &st, NULL) != SQLITE_OK)
+		return db_error(s, err, "cannot prepare statement");
+	for (size_t i = 0; !rc && i < n; i++) {
+		sqlite3_bind_text(st, 1, w[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_double(st, 2, w[i].weight);
+		sqlite3_bind_double(st, 3, w[i].prior);
+		sqlite3_bind_int64(st, 4, w[i].messages);
+		rc = step_done(s, st, err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum lg_status fit_each(void *impl, bool (*fn)(void *, const struct store_fit_weight *), void *ctx,
+			       struct errbuf *err)
+{
+	struct sqlite_store *s = impl;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT name, weight, prior, messages FROM fit_weights ORDER BY name", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_error(s, err, "cannot prepare statement");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_fit_weight w = {(const char *)sqlite3_column_text(st, 0), sqlite3_column_double(st, 1),
+					     sqlite3_column_double(st, 2), sqlite3_column_int64(st, 3)};
+
+		if (!fn(ctx, &w)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? LG_OK : db_error(s, err, "read failed");
 }
 
 /* ---- the leak index ---- */
@@ -802,4 +931,9 @@ const struct store_backend store_sqlite_backend = {
 	.leak_places_prune = leak_places_prune,
 	.leak_addresses_add = leak_addresses_add,
 	.leak_addresses = leak_addresses,
+	.vector_put = vector_put,
+	.vector_del = vector_del,
+	.vectors_each = vectors_each,
+	.fit_replace = fit_replace,
+	.fit_each = fit_each,
 };

@@ -29,14 +29,19 @@ struct config {
 	struct config_list brands;          /* [protect] brands */
 	char *staff_file;        /* [protect] staff */
 	struct config_list freemail;        /* [protect] freemail */
+	struct config_list partners;        /* [protect] partners: which domains are partners', not ours */
 	double threshold_suspicious, threshold_spam, threshold_phishing;
 	char *action_suspicious, *action_spam, *action_phishing; /* [actions] */
 	struct config_pair *weights; /* [weights] NAME = number, as written */
 	size_t nweights;
 	char *trusted_authserv_id;   /* [auth] */
+	char *auth_dns;              /* [auth] dns: IP:PORT for SPF/DKIM/DMARC lookups; NULL: the system's */
+	char *auth_authserv_id;      /* [auth] authserv_id: ours, in the Authentication-Results we write */
 	char *blocked_domains_file, *blocked_ips_file, *blocked_urls_file; /* [lists] */
 	char *urgency_phrases_file;
+	char *data_dir;              /* [lists] data_dir: brands.tsv, hosting.tsv, phrases/ */
 	struct config_list trusted_relays; /* [relays] trusted */
+	struct config_list sending_services; /* [relays] senders: services sending as our domains */
 	char *dictionary;            /* [spelling] dictionary, e.g. en_US */
 	char *dictionary_dir;        /* [spelling] dir */
 	char *milter_listen;         /* [milter] listen: libmilter socket spec */

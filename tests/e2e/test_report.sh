@@ -11,14 +11,13 @@ sink_pid=
 export LEAKGUARD_DB="$T/state.db"
 
 # An SMTP sink on a free loopback port stores each mail as a file.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$T/sink" && chmod 777 "$T/sink"
-if command -v smtp-sink > /dev/null; then
-	smtp-sink -u nobody -d "$T/sink/%M." "127.0.0.1:$port" 10 &
-	sink_pid=$!
-	PIDS+=("$sink_pid")
-	sleep 0.5
-fi
+# shellcheck source=../lib/ports.sh
+. "$ROOT/tests/lib/ports.sh"
+command -v smtp-sink > /dev/null || { echo "FAIL: smtp-sink is required (scripts/install-deps.sh)"; exit 1; }
+sink_start "$T/sink" || { echo "FAIL: smtp-sink did not start"; exit 1; }
+port=$SINK_PORT
+sink_pid=$SINK_PID
+PIDS+=("$sink_pid")
 sed "s|^\[relays\]|[report]\nalert_to = all-staff@example.com\nsmtp = 127.0.0.1:$port\nfrom = leakguard@example.com\nauto_block_reporters = 2\n\n[relays]|" \
 	"$CASES/leakguard.conf" > "$T/leakguard.conf"
 for f in "$CASES"/*.txt; do cp "$f" "$T/"; done

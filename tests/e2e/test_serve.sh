@@ -19,13 +19,13 @@ DB=$T/state.db
 	{ echo "ingest failed"; exit 1; }
 
 # ---- the servers around the portal
-read -r SMTP DNS WEB < <(python3 -c 'import socket
-ss = [socket.socket() for _ in range(3)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])')
-mkdir -p "$T/sink" "$T/www" && chmod 777 "$T/sink"
-smtp-sink -u nobody -d "$T/sink/%M." "127.0.0.1:$SMTP" 10 &
-PIDS+=($!)
+# shellcheck source=../lib/ports.sh
+. "$ROOT/tests/lib/ports.sh"
+sink_start "$T/sink" || { echo "FAIL: smtp-sink did not start"; exit 1; }
+SMTP=$SINK_PORT
+PIDS+=("$SINK_PID")
+read -r DNS WEB < <(free_ports 2)
+mkdir -p "$T/www"
 (cd "$T/www" && exec python3 -m http.server --bind 127.0.0.1 "$WEB" > /dev/null 2>&1) &
 PIDS+=($!)
 dns_pid=

@@ -113,13 +113,19 @@ EOF
 }
 
 # reload GENERATION: SIGHUP, then wait until the log shows that generation.
+# reload N: SIGHUP, then wait for the milter's next "configuration and lists
+# reloaded" line. Counting those lines, not waiting for "generation N": the
+# milter also reloads on its own when the store changes (a report, a learnt
+# correspondent), so generation N may be logged before this SIGHUP is served.
 reload() {
+	local before
+	before=$(grep -c "configuration and lists reloaded" "$LOG")
 	kill -HUP "$MILTER_PID"
-	for _ in $(seq 100); do
-		grep -q "reloaded (generation $1)" "$LOG" && return 0
+	for _ in $(seq 200); do
+		[ "$(grep -c "configuration and lists reloaded" "$LOG")" -gt "$before" ] && return 0
 		sleep 0.05
 	done
-	echo "no 'reloaded (generation $1)' in the log"
+	echo "no new 'configuration and lists reloaded' in the log after SIGHUP $1"
 	tail -n 5 "$LOG"
 	return 1
 }

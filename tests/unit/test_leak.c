@@ -12,6 +12,7 @@
 
 #include "leak/doc.h"
 #include "leak/extract.h"
+#include "leak/index.h"
 #include "leak/index_int.h"
 #include "leak/range.h"
 #include "leak/sha1.h"
@@ -19,6 +20,7 @@
 #include "leak/record.h"
 #include "leak/segment.h"
 #include "mail/message.h"
+#include "store/store.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -498,6 +500,58 @@ static void test_archive(void **state)
 	assert_int_equal(leak_archive_each("\x1f\x8b\x08\0garbage", 11, count_member, note_error, &members), LG_EPARSE);
 }
 
+struct link_errors {
+	int links;
+};
+
+static void count_link_error(void *ctx, const char *path, uint64_t line, const char *why)
+{
+	struct link_errors *e = ctx;
+
+	e->links += strstr(why, "symbolic link") != NULL;
+}
+
+/* A link that reaches the ingest itself (planted after the caller vetted
+ * the paths) is refused unless the caller asked to follow links. */
+static void test_ingest_refuses_links(void **state)
+{
+	char dir[] = "/tmp/lg-links-XXXXXX";
+	char *target, *link, *db, *rm;
+	struct store *s = NULL;
+	struct errbuf err;
+	struct link_errors e = {0};
+	struct leak_ingest_hooks hooks = {count_link_error, NULL, &e, false};
+	struct leak_ingest_stats st = {0};
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	target = g_build_filename(dir, "secret.txt", NULL);
+	link = g_build_filename(dir, "dump.txt", NULL);
+	db = g_build_filename(dir, "store.db", NULL);
+	f = fopen(target, "w");
+	assert_non_null(f);
+	fputs("secret.person@victim.example\n", f);
+	fclose(f);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(store_open(db, true, &s, &err), LG_OK);
+	assert_int_equal(leak_ingest(s, "planted", &link, 1, &hooks, &st, &err), LG_OK);
+	assert_int_equal(e.links, 1);
+	assert_int_equal(st.unreadable, 1);
+	assert_int_equal(st.ingested, 0);
+	hooks.follow_links = true;
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(leak_ingest(s, "followed", &link, 1, &hooks, &st, &err), LG_OK);
+	assert_int_equal(st.unreadable, 0);
+	assert_int_equal(st.ingested, 1);
+	store_close(&s);
+	g_free(target);
+	g_free(link);
+	g_free(db);
+	rm = g_strdup_printf("rm -rf %s", dir);
+	assert_int_equal(system(rm), 0);
+	g_free(rm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,7 +559,7 @@ int main(void)
 		cmocka_unit_test(test_redact), cmocka_unit_test(test_readers), cmocka_unit_test(test_segment),
 		cmocka_unit_test(test_batch_domains), cmocka_unit_test(test_pack),
 		cmocka_unit_test(test_sha1),   cmocka_unit_test(test_range),   cmocka_unit_test(test_docs),
-		cmocka_unit_test(test_archive),
+		cmocka_unit_test(test_archive), cmocka_unit_test(test_ingest_refuses_links),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -159,6 +159,77 @@ static void test_classify(void **state)
 	remove_store(path);
 }
 
+static bool count_vector(void *ctx, enum store_class cls, const char *v)
+{
+	(void)cls;
+	assert_string_equal(v, "LEARNED_SPAM=0.5");
+	(*(int *)ctx)++;
+	return true;
+}
+
+/* Leave-one-out is exact: classifying a learnt message without its own
+ * counts equals classifying it with a model that never learnt it. And a
+ * vector kept beside the digest goes when the message is forgotten. */
+static void test_leave_one_out_and_vectors(void **state)
+{
+	char with_path[64], without_path[64];
+	struct store *with = fresh_store(with_path), *without = fresh_store(without_path);
+	struct trainer *tw = trainer_new(with), *to = trainer_new(without);
+	char *probe = message_text("lottery", "you are a winner claim your prize now", 77);
+	struct mail_message *msg = mail_message_parse(probe, strlen(probe));
+	struct model *mw = NULL, *mo = NULL;
+	struct model_result rw, ro;
+	struct token_set ts;
+	enum train_outcome outcome;
+	struct errbuf err;
+	int vectors = 0;
+
+	(void)state;
+	for (int i = 0; i < 15; i++) {
+		char *spam = message_text("lottery", i % 3 ? "claim your prize money" : "winner transfer fee now", i);
+		char *ham = message_text("meeting", i % 2 ? "agenda for the review" : "prize for the winner of the build", i);
+
+		learn_text(tw, spam, STORE_SPAM, false);
+		learn_text(to, spam, STORE_SPAM, false);
+		learn_text(tw, ham, STORE_HAM, false);
+		learn_text(to, ham, STORE_HAM, false);
+		g_free(spam);
+		g_free(ham);
+	}
+	tokens_of_message(msg, &ts);
+	assert_int_equal(trainer_add_vector(tw, probe, strlen(probe), &ts, "LEARNED_SPAM=0.5", STORE_SPAM, false, &outcome,
+					    &err),
+			 LG_OK);
+	assert_int_equal(trainer_flush(tw, &err), LG_OK);
+	assert_int_equal(trainer_flush(to, &err), LG_OK);
+	assert_int_equal(model_load(with, &mw, &err), LG_OK);
+	assert_int_equal(model_load(without, &mo, &err), LG_OK);
+	assert_true(model_classify_without(mw, &ts, STORE_SPAM, &rw));
+	assert_true(model_classify(mo, &ts, &ro));
+	assert_true(rw.spam_probability == ro.spam_probability);
+	assert_int_equal(rw.spam_messages, ro.spam_messages);
+	assert_true(model_classify(mw, &ts, &rw));
+	assert_true(rw.spam_probability > ro.spam_probability); /* in-sample is surer */
+	assert_int_equal(store_vectors_each(with, count_vector, &vectors, &err), LG_OK);
+	assert_int_equal(vectors, 1);
+	assert_int_equal(trainer_add_vector(tw, probe, strlen(probe), &ts, NULL, STORE_SPAM, true, &outcome, &err), LG_OK);
+	assert_int_equal(outcome, TRAIN_FORGOTTEN);
+	assert_int_equal(trainer_flush(tw, &err), LG_OK);
+	vectors = 0;
+	assert_int_equal(store_vectors_each(with, count_vector, &vectors, &err), LG_OK);
+	assert_int_equal(vectors, 0);
+	mail_message_free(&msg);
+	g_free(probe);
+	model_free(&mw);
+	model_free(&mo);
+	trainer_free(&tw);
+	trainer_free(&to);
+	store_close(&with);
+	store_close(&without);
+	remove_store(with_path);
+	remove_store(without_path);
+}
+
 static void test_not_a_store(void **state)
 {
 	char path[] = "/tmp/lg-notstore-XXXXXX";
@@ -182,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_tokens_unique_and_stable),
 		cmocka_unit_test(test_learn_forget_move),
 		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_leave_one_out_and_vectors),
 		cmocka_unit_test(test_not_a_store),
 	};
 	return cmocka_run_group_tests(tests, mail_group_setup, mail_group_teardown);

@@ -32,6 +32,36 @@ static void test_received(void **state)
 	}
 }
 
+static void test_received_auth(void **state)
+{
+	static const struct {
+		const char *value;
+		bool auth;
+	} cases[] = {
+		{"from pc (pc [198.51.100.23]) by mx.example.com (Postfix) with ESMTPSA id 4W1", true},
+		{"from pc (pc [198.51.100.23])\r\n\tby mx with esmtpa id 1", true},
+		{"from pc by mx (Postfix) with ESMTPS id 1 (Authenticated sender: jane)", true},
+		{"from x ([203.0.113.9]) by mx.example.com (Postfix) with ESMTP id 4W1", false},
+		{"from x ([203.0.113.9]) by mx.example.com with ESMTPS id 4W1", false},
+		{"from esmtpsa.example ([203.0.113.9]) by mx with SMTP", false}, /* the word, not the protocol */
+		{"from x by mx with LMTPSA; Tue, 11 Jun 2024", true},
+	};
+
+	char helo[64];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++)
+		if (received_authenticated(cases[i].value) != cases[i].auth)
+			fail_msg("case %zu: want %d", i, cases[i].auth);
+	assert_true(received_from_helo("from mail.sender.example (mail.sender.example [192.0.2.1]) by mx", helo,
+				       sizeof(helo)));
+	assert_string_equal(helo, "mail.sender.example");
+	assert_true(received_from_helo("from [192.0.2.1] (unknown [192.0.2.1]) by mx", helo, sizeof(helo)));
+	assert_string_equal(helo, "[192.0.2.1]");
+	assert_false(received_from_helo("by mx.example.com with LMTP", helo, sizeof(helo)));
+	assert_false(received_from_helo("from (x [192.0.2.1]) by mx", helo, sizeof(helo)));
+}
+
 static void test_authres(void **state)
 {
 	struct authres ar;
@@ -44,6 +74,7 @@ static void test_authres(void **state)
 	assert_int_equal(ar.spf, AUTHRES_FAIL);
 	assert_int_equal(ar.dkim, AUTHRES_PASS);
 	assert_true(ar.dkim_any_pass);
+	assert_string_equal(ar.dkim_pass_domain, "x.example");
 	assert_int_equal(ar.dmarc, AUTHRES_FAIL);
 	assert_true(authres_parse("mx.example.com; none", &ar));
 	assert_int_equal(ar.spf, AUTHRES_ABSENT);
@@ -82,6 +113,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_received),
+		cmocka_unit_test(test_received_auth),
 		cmocka_unit_test(test_authres),
 		cmocka_unit_test(test_iplist),
 	};
