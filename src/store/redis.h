@@ -11,6 +11,7 @@
  *               32-byte SHA-256 of a learnt message, value = its class
  *   lg:vec:B    hash, B as for lg:lrn: field = digest, value = the learnt
  *               message's signal vector (learn/fit.h's text form)
+ *   lg:vecb     set: the B of every lg:vec:B written (read without a scan)
  *   lg:fit      hash: field = signal name, value = "WEIGHT PRIOR MESSAGES"
  *   lg:count    hash: "spam", "ham" = messages learnt per class
  *   lg:version  counter, incremented by every committed batch

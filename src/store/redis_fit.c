@@ -16,6 +16,7 @@
 #define VEC "lg:vec"
 #define LRN "lg:lrn"
 #define FIT "lg:fit"
+#define VEC_BUCKETS "lg:vecb" /* set: the lg:vec buckets ever written */
 
 static bool is_str(const redisReply *e)
 {
@@ -27,6 +28,7 @@ enum lg_status redis_vector_put(void *impl, const uint8_t digest[32], const char
 	struct redis_store *r = impl;
 
 	redis_conn_append(r, "HSET " VEC ":%u %b %s", redis_digest_bucket(digest), digest, (size_t)32, vector);
+	redis_conn_append(r, "SADD " VEC_BUCKETS " %u", redis_digest_bucket(digest));
 	return r->in_multi ? LG_OK : redis_conn_drain(r, err);
 }
 
@@ -106,7 +108,26 @@ enum lg_status redis_vectors_each(void *impl, bool (*fn)(void *, enum store_clas
 				  struct errbuf *err)
 {
 	struct vec_load l = {.r = impl};
-	enum lg_status rc = redis_conn_buckets(impl, VEC, vec_page, &l, err);
+	/* only the buckets that ever held a vector: a few hundred after a few
+	 * hundred lessons, not all 262,144 */
+	redisReply *set = redis_conn_call(impl, err, "SMEMBERS " VEC_BUCKETS);
+	uint32_t *b;
+	size_t n = 0;
+	enum lg_status rc = LG_OK;
+
+	if (!set)
+		return LG_EIO;
+	b = lg_calloc(set->elements + 1, sizeof(*b));
+	for (size_t i = 0; set->type == REDIS_REPLY_ARRAY && i < set->elements; i++) {
+		unsigned long v = is_str(set->element[i]) ? strtoul(set->element[i]->str, NULL, 10) : REDIS_BUCKETS;
+
+		if (v < REDIS_BUCKETS)
+			b[n++] = (uint32_t)v;
+	}
+	freeReplyObject(set);
+	for (size_t i = 0; !rc && i < n; i += 4096)
+		rc = vec_page(&l, b + i, n - i < 4096 ? n - i : 4096, err);
+	lg_free(b);
 
 	if (!rc) {
 		qsort(l.rows, l.n, sizeof(*l.rows), by_digest);
