@@ -33,7 +33,7 @@ struct store_backend {
 	enum lg_status (*stats)(void *impl, struct store_stats *out, struct errbuf *err);
 	/* a number every committed batch changes (NULL: files say, see state.c) */
 	enum lg_status (*version)(void *impl, uint64_t *out, struct errbuf *err);
-	/* the leak index (NULL in a backend without one: calls give LG_EINTERNAL) */
+	/* the leak index (NULL in a backend without one: calls give LG_EUSAGE) */
 	enum lg_status (*leak_attach)(void *impl, bool create, struct errbuf *err);
 	char *(*leak_dir)(void *impl);
 	enum lg_status (*leak_source_get)(void *impl, const char *name, bool create, int64_t *id, struct errbuf *err);
