@@ -3,7 +3,7 @@
 # SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer.
 
 CC       ?= cc
-PKGS     := gmime-3.0 libcurl libxml-2.0 libpsl hunspell jansson libidn2 icu-uc icu-i18n libmagic libcrypto sqlite3 poppler-glib libzip libarchive libmicrohttpd zlib opendkim libcares zbar gdk-pixbuf-2.0
+PKGS     := gmime-3.0 libcurl libxml-2.0 libpsl hunspell jansson libidn2 icu-uc icu-i18n libmagic libcrypto sqlite3 poppler-glib libzip libarchive libmicrohttpd zlib opendkim libcares zbar gdk-pixbuf-2.0 hiredis
 CFLAGS   ?= -O2 -g
 CFLAGS   += -DLG_SOURCE_DATA_DIR=\"$(CURDIR)/data\"
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \

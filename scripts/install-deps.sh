@@ -17,6 +17,7 @@ debs=(
 	jq time
 	debhelper devscripts lintian prometheus systemd man-db
 	bogofilter spamassassin rspamd redis-server hyperfine
+	libhiredis-dev redis-tools
 )
 
 missing=()

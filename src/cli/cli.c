@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/store.h"
 #include "util/alloc.h"
 #include "util/errbuf.h"
 #include "util/log.h"
@@ -120,6 +121,11 @@ bool cli_load_config(const struct cli_common *opt, struct config *cfg)
 	if (opt->db_path) {
 		lg_free(cfg->db);
 		cfg->db = lg_strdup(opt->db_path);
+	}
+	if (cfg->db && store_check_url(cfg->db, NULL, &err)) {
+		fprintf(stderr, "leakguard: %s\n", err.msg);
+		config_cleanup(cfg);
+		return false;
 	}
 	return true;
 }

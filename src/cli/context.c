@@ -142,7 +142,7 @@ static void print_json(const struct ctx_store *ctx)
 
 static int run(const struct config *cfg, const struct config_list *orgs, bool rebuild, bool show, bool json)
 {
-	char *path = cfg->db ? g_strdup(cfg->db) : store_default_path();
+	char *path = store_path(cfg);
 	struct ctx_store *ctx = NULL;
 	struct errbuf err = {""};
 	enum lg_status rc = ctx_store_open(path, &ctx, &err);

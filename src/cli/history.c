@@ -152,7 +152,7 @@ int cli_history(int argc, char **argv)
 	}
 	if (!cli_load_config(&opt, &cfg))
 		return EXIT_ERROR;
-	path = cfg.db ? g_strdup(cfg.db) : store_default_path();
+	path = store_path(&cfg);
 	mail_init();
 	if (history_open(path, do_learn, &h, &err)) {
 		cli_error("history", "%s", err.msg);

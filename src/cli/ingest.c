@@ -303,7 +303,7 @@ int cli_ingest(int argc, char **argv)
 	}
 	if (!cli_load_config(&opt, &cfg))
 		return EXIT_ERROR;
-	path = cfg.db ? g_strdup(cfg.db) : store_default_path();
+	path = store_path(&cfg);
 	mail_init();
 	r.json = opt.json;
 	r.t0 = r.last = now();

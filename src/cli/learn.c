@@ -473,7 +473,7 @@ static int train_all(struct store *s, const struct config *cfg, const char *db, 
 enum lg_status cli_learn_lesson(const struct config *cfg, const char *raw, size_t len, bool spam, bool forget,
 				struct errbuf *err)
 {
-	char *path = cfg->db ? g_strdup(cfg->db) : store_default_path();
+	char *path = store_path(cfg), *local = store_local_path(path);
 	struct learn_run r = {0};
 	struct fit_summary fit = {0};
 	struct store *s = NULL;
@@ -481,15 +481,16 @@ enum lg_status cli_learn_lesson(const struct config *cfg, const char *raw, size_
 
 	if (rc)
 		goto out;
-	run_begin(&r, s, cfg, path, forget);
+	run_begin(&r, s, cfg, local, forget);
 	r.cls = spam ? STORE_SPAM : STORE_HAM;
 	on_message(&r, "the lesson", raw, len);
-	if (!run_finish(&r, s, cfg, path, &fit))
+	if (!run_finish(&r, s, cfg, local, &fit))
 		rc = errbuf_set(err, LG_EIO, "%s", r.err.msg);
 	else if (r.not_mail)
 		rc = errbuf_set(err, LG_EPARSE, "the lesson is not a mail message (no headers)");
 out:
 	store_close(&s);
+	g_free(local);
 	g_free(path);
 	return rc;
 }
@@ -537,12 +538,16 @@ int cli_learn(int argc, char **argv)
 		lg_free(src);
 		return EXIT_ERROR;
 	}
-	path = cfg.db ? g_strdup(cfg.db) : store_default_path();
+	path = store_path(&cfg);
 	mail_init();
 	if (store_open(path, true, &s, &err)) {
 		cli_error("learn", "%s", err.msg);
 	} else {
-		status = nsrc ? train_all(s, &cfg, path, src, nsrc, forget, opt.json) : EXIT_CLEAN;
+		/* the snapshot is a local file, beside the store or its local copy */
+		char *local = store_local_path(path);
+
+		status = nsrc ? train_all(s, &cfg, local, src, nsrc, forget, opt.json) : EXIT_CLEAN;
+		g_free(local);
 		if (stats)
 			print_stats(s, opt.json, true);
 	}

@@ -70,7 +70,7 @@ static bool open_store(const struct cli_common *opt, struct config *cfg, struct 
 
 	if (!cli_load_config(opt, cfg))
 		return false;
-	path = cfg->db ? g_strdup(cfg->db) : store_default_path();
+	path = store_path(cfg);
 	rc = store_open(path, false, s, &err);
 	if (rc == LG_ENOTFOUND)
 		cli_error(cmd, "no state store at %s; run `leakguard ingest` first", path);

@@ -98,7 +98,7 @@ static void on_error(void *ctx, const char *label, const char *why)
 
 static char *db_path(const struct config *cfg)
 {
-	return cfg->db ? g_strdup(cfg->db) : store_default_path();
+	return store_path(cfg);
 }
 
 static int run_reports(struct report_run *r, const struct config *cfg, char **paths, int n)

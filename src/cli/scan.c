@@ -418,7 +418,7 @@ static int do_ingest(const char *db, const char *source, const char *dir)
 		char *p = store_default_path();
 
 		path = lg_strdup(p);
-		free(p);
+		g_free(p);
 	}
 	memset(&stats, 0, sizeof(stats));
 	/* the ingest opens no path with a symbolic link in it (O_NOFOLLOW at

@@ -60,7 +60,7 @@ static bool good_name(const char *name, const char *what)
 
 static int add_range_key(const struct config *cfg, const char *name)
 {
-	char *path = cfg->db ? g_strdup(cfg->db) : store_default_path();
+	char *path = store_path(cfg);
 	const char *file = g_str_has_prefix(path, "sqlite:") ? path + 7 : path;
 	char tok[TOKEN_LEN + 1], key[TOKEN_LEN + 5], th[TOKEN_HEX], *who = NULL;
 	struct portal_store *ps = NULL;
@@ -96,7 +96,7 @@ out:
 
 static int revoke_key(const struct config *cfg, const char *arg)
 {
-	char *path = cfg->db ? g_strdup(cfg->db) : store_default_path();
+	char *path = store_path(cfg);
 	const char *file = g_str_has_prefix(path, "sqlite:") ? path + 7 : path;
 	struct portal_store *ps = NULL;
 	struct errbuf err = {""};
@@ -127,7 +127,7 @@ out:
 
 static int add_operator(const struct config *cfg, const char *name)
 {
-	char *path = cfg->db ? g_strdup(cfg->db) : store_default_path();
+	char *path = store_path(cfg);
 	const char *file = g_str_has_prefix(path, "sqlite:") ? path + 7 : path;
 	char line[PASSWORD_MAX + 2];
 	struct portal_operator op = {0};

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "context/history.h"
+#include "store/store.h"
 #include "context/keyhash.h"
 #include "util/alloc.h"
 
@@ -109,8 +110,12 @@ static enum lg_status setup(struct history *h, const char *path, bool write, str
 enum lg_status history_open(const char *db_path, bool write, struct history **out, struct errbuf *err)
 {
 	struct history *h = lg_calloc(1, sizeof(*h));
-	char *path = g_strdup_printf("%s.history", db_path);
+	/* beside the store file, or beside a shared store's local copy */
+	char *local = store_local_path(db_path);
+	char *path = g_strdup_printf("%s.history", local);
 	enum lg_status rc;
+
+	g_free(local);
 
 	pthread_mutex_init(&h->lock, NULL);
 	if (!write && !g_file_test(path, G_FILE_TEST_EXISTS))

@@ -27,11 +27,6 @@ static struct {
 	struct report_index *idx; /* NULL until prepared */
 } shared = {PTHREAD_MUTEX_INITIALIZER, NULL, NULL};
 
-static char *store_path(const struct config *cfg)
-{
-	return cfg->db ? g_strdup(cfg->db) : store_default_path();
-}
-
 /* "<Jane.Doe@Example.com>" -> "jane.doe@example.com" in out. */
 static void bare_address(const char *s, char *out, size_t size)
 {

@@ -55,7 +55,7 @@ static void runtime_free(struct runtime *r)
  * it the milter filters as before and says why once. */
 static void open_history(struct runtime *r)
 {
-	char *path = r->cfg.db ? g_strdup(r->cfg.db) : store_default_path();
+	char *path = store_path(&r->cfg);
 	struct errbuf err = {""};
 
 	if (history_open(path, true, &r->history, &err))
@@ -68,7 +68,7 @@ static void open_history(struct runtime *r)
  * an alert address is set; otherwise read if the store has one. */
 static void load_alert_key(struct runtime *r)
 {
-	char *path = r->cfg.db ? g_strdup(r->cfg.db) : store_default_path();
+	char *path = store_path(&r->cfg);
 	struct report_store *rs = NULL;
 	struct errbuf err = {""};
 

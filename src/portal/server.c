@@ -102,7 +102,7 @@ static struct leak_index *open_index(struct store *s)
 enum lg_status portal_open(const struct config *cfg, const char *listen, struct portal **out, struct errbuf *err)
 {
 	struct portal *p = lg_calloc(1, sizeof(*p));
-	char *path = cfg->db ? g_strdup(cfg->db) : store_default_path();
+	char *path = store_path(cfg);
 	const char *file = g_str_has_prefix(path, "sqlite:") ? path + 7 : path;
 	enum lg_status rc;
 

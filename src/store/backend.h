@@ -1,6 +1,8 @@
 /* backend.h: what a store backend implements (internal to src/store/).
  * Every function mirrors the store_* call of the same name in store.h, with
- * the backend's own handle in place of struct store. */
+ * the backend's own handle in place of struct store. An entry may be NULL
+ * when the backend does not keep that kind of state: store.c then fails the
+ * call with "not supported on this store". */
 #ifndef LG_STORE_BACKEND_H
 #define LG_STORE_BACKEND_H
 
@@ -8,6 +10,7 @@
 
 struct store_backend {
 	const char *scheme; /* "sqlite" in "sqlite:PATH" */
+	bool shared;        /* state on a server other hosts share (not a local file) */
 	enum lg_status (*open)(const char *path, bool create, void **impl, struct errbuf *err);
 	void (*close)(void *impl);
 	enum lg_status (*begin)(void *impl, struct errbuf *err);
@@ -28,7 +31,9 @@ struct store_backend {
 	enum lg_status (*learned_del)(void *impl, const uint8_t digest[32], struct errbuf *err);
 	enum lg_status (*count_add)(void *impl, enum store_class cls, int64_t delta, struct errbuf *err);
 	enum lg_status (*stats)(void *impl, struct store_stats *out, struct errbuf *err);
-	/* the leak index (NULL in a backend without one: calls give LG_EINTERNAL) */
+	/* a number every committed batch changes (NULL: files say, see state.c) */
+	enum lg_status (*version)(void *impl, uint64_t *out, struct errbuf *err);
+	/* the leak index (NULL in a backend without one: calls give LG_EUSAGE) */
 	enum lg_status (*leak_attach)(void *impl, bool create, struct errbuf *err);
 	char *(*leak_dir)(void *impl);
 	enum lg_status (*leak_source_get)(void *impl, const char *name, bool create, int64_t *id, struct errbuf *err);
@@ -66,5 +71,9 @@ struct store_backend {
 };
 
 extern const struct store_backend store_sqlite_backend;
+/* redis_store.c: redis://, redis+sentinel:// and the refusal of redis+cluster:// */
+extern const struct store_backend store_redis_backend;
+extern const struct store_backend store_redis_sentinel_backend;
+extern const struct store_backend store_redis_cluster_backend;
 
 #endif

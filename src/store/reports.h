@@ -1,8 +1,8 @@
 /* reports.h: what staff reported and what was blocked — the state behind
  * `leakguard report`, `reports`, `block` and `blocks`, kept in the same
  * store file as the classifier (its own tables; layout in reports_sqlite.c).
- * Only the SQLite backend exists; a shared backend would put these calls
- * behind a vtable as store.h does. */
+ * The tables are SQLite (a shared store's local copy for redis:// URLs);
+ * blocks also travel between hosts through the shared server. */
 #ifndef LG_STORE_REPORTS_H
 #define LG_STORE_REPORTS_H
 
@@ -69,6 +69,14 @@ enum lg_status report_store_blocks(struct report_store *rs, bool (*fn)(void *ctx
  * from the system's CSPRNG on first use and kept in the store, so every
  * process using this store signs and checks with the same key. */
 #define REPORT_KEY_LEN 32
+
+/* With a shared store (a redis:// URL given to report_store_open), hands
+ * the blocks spooled here to the server and applies the blocks other hosts
+ * made since the last call to the local copy (report_store_open does this
+ * too; failures there are logged, and the local copy is used). LG_OK at
+ * once for a local store; LG_EIO naming the server when it cannot be
+ * reached within its time budget (what was spooled stays spooled). */
+enum lg_status report_store_sync(struct report_store *rs, struct errbuf *err);
 enum lg_status report_store_alert_key(struct report_store *rs, unsigned char key[REPORT_KEY_LEN], struct errbuf *err);
 
 #endif

@@ -7,16 +7,32 @@
  *   blocks(kind, value, status, who, why, at, PRIMARY KEY(kind, value))
  *   report_meta(name PRIMARY KEY, value BLOB)    "alert_key": the HMAC key
  *                                                that signs leakguard's alerts
+ *   block_outbox(seq, op, kind, value, status, who, why, at)  blocks and
+ *                unblocks made here that a shared store (Redis) has not
+ *                taken yet: the durable spool redis_blocks.c empties
+ *   report_outbox(id)  reports filed here the shared store has not taken
+ *   report_remote(origin, remote, local)  reports filed on other hosts
+ *                (origin = that host's id, remote = its report id there):
+ *                each is applied once, and campaigns keep their members
+ *   report_meta "blocks_stream_id", "reports_stream_id": the last entries
+ *                applied here; "host_id": this copy's id in the streams
+ * With a shared store URL (redis://...) these tables live in the store's
+ * local copy (store_local_path()), and blocks also travel through the
+ * shared server to every host (report_store_sync()).
  * Similarity search does not use SQL: readers load every fingerprint once
  * into an in-memory band index (report/index.c). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "store/redis_blocks.h"
 #include "store/reports.h"
+#include "store/store.h"
 #include "util/alloc.h"
+#include "util/log.h"
 #include "util/random.h"
 
 static const char schema[] =
@@ -27,12 +43,22 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS campaigns(id INTEGER PRIMARY KEY, alerted INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE IF NOT EXISTS blocks(kind TEXT NOT NULL, value TEXT NOT NULL, status TEXT NOT NULL,"
 	" who TEXT, why TEXT, at INTEGER NOT NULL, PRIMARY KEY(kind, value));"
-	"CREATE TABLE IF NOT EXISTS report_meta(name TEXT PRIMARY KEY, value BLOB NOT NULL);";
+	"CREATE TABLE IF NOT EXISTS report_meta(name TEXT PRIMARY KEY, value BLOB NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS block_outbox(seq INTEGER PRIMARY KEY, op TEXT NOT NULL, kind TEXT NOT NULL,"
+	" value TEXT NOT NULL, status TEXT, who TEXT, why TEXT, at INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS report_outbox(id INTEGER PRIMARY KEY);"
+	"CREATE TABLE IF NOT EXISTS report_remote(origin TEXT NOT NULL, remote INTEGER NOT NULL,"
+	" local INTEGER NOT NULL, PRIMARY KEY(origin, remote));"
+	"CREATE INDEX IF NOT EXISTS report_remote_local ON report_remote(local);";
 
 struct report_store {
 	sqlite3 *db;
 	char *path;
+	char *url;     /* the shared store's URL, or NULL for a local one */
+	bool applying; /* applying the shared stream: no echo to the outbox */
 };
+
+static void sync_quietly(struct report_store *rs);
 
 static enum lg_status fail(struct report_store *rs, struct errbuf *err, const char *what)
 {
@@ -42,8 +68,16 @@ static enum lg_status fail(struct report_store *rs, struct errbuf *err, const ch
 enum lg_status report_store_open(const char *path, struct report_store **out, struct errbuf *err)
 {
 	struct report_store *rs = lg_calloc(1, sizeof(*rs));
-	char *dir = g_path_get_dirname(path);
+	char *local = NULL, *dir;
+	bool shared = false;
 	enum lg_status rc = LG_OK;
+
+	/* A shared store keeps these tables in its local copy. */
+	if (store_check_url(path, &shared, NULL) == LG_OK && shared) {
+		rs->url = lg_strdup(path);
+		path = local = store_local_path(path);
+	}
+	dir = g_path_get_dirname(path);
 
 	rs->path = lg_strdup(path);
 	g_mkdir_with_parents(dir, 0700);
@@ -58,10 +92,12 @@ enum lg_status report_store_open(const char *path, struct report_store **out, st
 					"%s is not a leakguard store (%s); move it away to start a new one",
 					path, sqlite3_errmsg(rs->db));
 	}
+	g_free(local);
 	if (rc) {
 		report_store_close(&rs);
 		return rc;
 	}
+	sync_quietly(rs);
 	*out = rs;
 	return LG_OK;
 }
@@ -72,6 +108,7 @@ void report_store_close(struct report_store **rs)
 		return;
 	sqlite3_close((*rs)->db);
 	lg_free((*rs)->path);
+	lg_free((*rs)->url);
 	lg_free(*rs);
 	*rs = NULL;
 }
@@ -126,6 +163,15 @@ enum lg_status report_store_add(struct report_store *rs, const struct report_row
 			rc = fail(rs, err, "cannot record the report");
 	}
 	sqlite3_exec(rs->db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+	if (!rc && rs->url && !rs->applying) {
+		char sql[96];
+
+		snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO report_outbox(id) VALUES(%lld)", (long long)*id);
+		if (sqlite3_exec(rs->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			rc = fail(rs, err, "cannot spool the report for the shared store");
+		else
+			sync_quietly(rs);
+	}
 	return rc;
 }
 
@@ -215,6 +261,29 @@ enum lg_status report_store_mark_alerted(struct report_store *rs, int64_t campai
 	return LG_OK;
 }
 
+/* Spools a block or unblock for the shared store, then tries to hand it
+ * over at once (what Redis does not take stays spooled for the next sync). */
+static enum lg_status outbox_add(struct report_store *rs, const char *op, const struct block_row *b,
+				 struct errbuf *err)
+{
+	sqlite3_stmt *st = prepare(rs, "INSERT INTO block_outbox(op, kind, value, status, who, why, at)"
+				       " VALUES(?,?,?,?,?,?,?)", err);
+	const char *text[] = {op, b->kind, b->value, b->status, b->who, b->why};
+	enum lg_status rc = LG_OK;
+
+	if (!st)
+		return LG_EIO;
+	for (int i = 0; i < 6; i++)
+		bind_text(st, i + 1, text[i]);
+	sqlite3_bind_int64(st, 7, b->at);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = fail(rs, err, "cannot spool the block for the shared store");
+	sqlite3_finalize(st);
+	if (!rc)
+		sync_quietly(rs);
+	return rc;
+}
+
 enum lg_status report_store_block(struct report_store *rs, const struct block_row *b, struct errbuf *err)
 {
 	/* A person's decision stands over the automatic policy's: an automatic
@@ -239,6 +308,8 @@ enum lg_status report_store_block(struct report_store *rs, const struct block_ro
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = fail(rs, err, "cannot record the block");
 	sqlite3_finalize(st);
+	if (!rc && rs->url && !rs->applying)
+		rc = outbox_add(rs, "block", b, err);
 	return rc;
 }
 
@@ -256,6 +327,11 @@ enum lg_status report_store_unblock(struct report_store *rs, const char *kind, c
 		rc = fail(rs, err, "cannot remove the block");
 	*found = sqlite3_changes(rs->db) > 0;
 	sqlite3_finalize(st);
+	if (!rc && rs->url && !rs->applying) {
+		struct block_row b = {kind, value, "", "", "", (int64_t)time(NULL)};
+
+		rc = outbox_add(rs, "unblock", &b, err);
+	}
 	return rc;
 }
 
@@ -316,4 +392,292 @@ enum lg_status report_store_alert_key(struct report_store *rs, unsigned char key
 	if (!rc && !read_key(rs, key))
 		rc = fail(rs, err, "cannot read the alert key back");
 	return rc;
+}
+
+/* ---- the shared store: spool out, stream in (redis_blocks.c) ------------- */
+
+/* Hands the spooled blocks to the shared store, oldest first; what it took
+ * leaves the spool. */
+static enum lg_status push_outbox(struct report_store *rs, struct errbuf *err)
+{
+	sqlite3_stmt *st = prepare(rs, "SELECT seq, op, kind, value, status, who, why, at FROM block_outbox"
+				       " ORDER BY seq LIMIT 1000", err);
+	struct redis_block_event *ev = NULL;
+	int64_t *seq = NULL;
+	size_t n = 0, cap = 0, pushed = 0, scap = 0;
+	enum lg_status rc = LG_OK;
+
+	if (!st)
+		return LG_EIO;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ev = lg_grow(ev, &cap, n + 1, sizeof(*ev));
+		seq = lg_grow(seq, &scap, n + 1, sizeof(*seq));
+		seq[n] = sqlite3_column_int64(st, 0);
+		ev[n].unblock = strcmp(col_text(st, 1), "unblock") == 0;
+		ev[n].block = (struct block_row){lg_strdup(col_text(st, 2)), lg_strdup(col_text(st, 3)),
+						 lg_strdup(col_text(st, 4)), lg_strdup(col_text(st, 5)),
+						 lg_strdup(col_text(st, 6)), sqlite3_column_int64(st, 7)};
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (n)
+		rc = redis_blocks_push(rs->url, ev, n, &pushed, err);
+	if (pushed) {
+		st = prepare(rs, "DELETE FROM block_outbox WHERE seq <= ?", err);
+		if (st) {
+			sqlite3_bind_int64(st, 1, seq[pushed - 1]);
+			if (sqlite3_step(st) != SQLITE_DONE && !rc)
+				rc = fail(rs, err, "cannot empty the block spool");
+			sqlite3_finalize(st);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		lg_free((char *)ev[i].block.kind);
+		lg_free((char *)ev[i].block.value);
+		lg_free((char *)ev[i].block.status);
+		lg_free((char *)ev[i].block.who);
+		lg_free((char *)ev[i].block.why);
+	}
+	lg_free(ev);
+	lg_free(seq);
+	return rc;
+}
+
+static enum lg_status apply_event(void *ctx, const char *id, const struct redis_block_event *ev, struct errbuf *err)
+{
+	struct report_store *rs = ctx;
+	sqlite3_stmt *st;
+	enum lg_status rc;
+	bool found;
+
+	rs->applying = true;
+	rc = ev->unblock ? report_store_unblock(rs, ev->block.kind, ev->block.value, &found, err)
+			 : report_store_block(rs, &ev->block, err);
+	rs->applying = false;
+	if (rc)
+		return rc;
+	st = prepare(rs, "INSERT OR REPLACE INTO report_meta(name, value) VALUES('blocks_stream_id', ?)", err);
+	if (!st)
+		return LG_EIO;
+	bind_text(st, 1, id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? LG_OK : fail(rs, err, "cannot record the stream position");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* report_meta's text value of name into out ("" when absent). */
+static void meta_get(struct report_store *rs, const char *name, char *out, size_t size)
+{
+	sqlite3_stmt *st = prepare(rs, "SELECT value FROM report_meta WHERE name = ?", NULL);
+
+	*out = 0;
+	if (!st)
+		return;
+	bind_text(st, 1, name);
+	if (sqlite3_step(st) == SQLITE_ROW && col_text(st, 0))
+		g_strlcpy(out, col_text(st, 0), size);
+	sqlite3_finalize(st);
+}
+
+static enum lg_status meta_set(struct report_store *rs, const char *name, const char *value, struct errbuf *err)
+{
+	sqlite3_stmt *st = prepare(rs, "INSERT OR REPLACE INTO report_meta(name, value) VALUES(?, ?)", err);
+	enum lg_status rc;
+
+	if (!st)
+		return LG_EIO;
+	bind_text(st, 1, name);
+	bind_text(st, 2, value);
+	rc = sqlite3_step(st) == SQLITE_DONE ? LG_OK : fail(rs, err, "cannot record the stream position");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* This copy's id in the streams, made from the CSPRNG on first use. */
+static enum lg_status host_id(struct report_store *rs, char out[33], struct errbuf *err)
+{
+	unsigned char raw[16];
+	enum lg_status rc;
+
+	meta_get(rs, "host_id", out, 33);
+	if (*out)
+		return LG_OK;
+	rc = lg_random_bytes(raw, sizeof(raw), err);
+	for (int i = 0; !rc && i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+	if (!rc)
+		rc = meta_set(rs, "host_id", out, err);
+	return rc;
+}
+
+/* Hands the reports filed here to the shared store, oldest first. */
+static enum lg_status push_reports(struct report_store *rs, const char *origin, struct errbuf *err)
+{
+	/* a campaign started by another host's report is named by that host's id */
+	sqlite3_stmt *st = prepare(rs, "SELECT r.id, r.at, coalesce(m.remote, r.campaign), r.similarity, r.reporter,"
+				       " r.sender, r.sender_domain, r.sender_ip, r.subject, r.summary, r.fingerprint,"
+				       " m.origin FROM report_outbox o JOIN reports r ON r.id = o.id"
+				       " LEFT JOIN report_remote m ON m.local = r.campaign ORDER BY o.id LIMIT 500", err);
+	struct report_row *rows = NULL;
+	char **corigin = NULL;
+	size_t n = 0, cap = 0, pushed = 0, ccap = 0;
+	enum lg_status rc = LG_OK;
+
+	if (!st)
+		return LG_EIO;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct report_row *x;
+		size_t fl = (size_t)sqlite3_column_bytes(st, 10);
+
+		rows = lg_grow(rows, &cap, n + 1, sizeof(*rows));
+		corigin = lg_grow(corigin, &ccap, n + 1, sizeof(*corigin));
+		corigin[n] = col_text(st, 11) ? lg_strdup(col_text(st, 11)) : NULL;
+		x = &rows[n++];
+		*x = (struct report_row){.id = sqlite3_column_int64(st, 0), .at = sqlite3_column_int64(st, 1),
+					 .campaign = sqlite3_column_int64(st, 2), .similarity = sqlite3_column_double(st, 3)};
+		x->reporter = col_text(st, 4) ? lg_strdup(col_text(st, 4)) : NULL;
+		x->sender = col_text(st, 5) ? lg_strdup(col_text(st, 5)) : NULL;
+		x->sender_domain = col_text(st, 6) ? lg_strdup(col_text(st, 6)) : NULL;
+		x->sender_ip = col_text(st, 7) ? lg_strdup(col_text(st, 7)) : NULL;
+		x->subject = col_text(st, 8) ? lg_strdup(col_text(st, 8)) : NULL;
+		x->summary = col_text(st, 9) ? lg_strdup(col_text(st, 9)) : NULL;
+		x->fingerprint = fl ? g_memdup2(sqlite3_column_blob(st, 10), fl) : NULL;
+		x->fingerprint_len = fl;
+	}
+	sqlite3_finalize(st);
+	if (n)
+		rc = redis_reports_push(rs->url, origin, rows, (const char *const *)corigin, n, &pushed, err);
+	if (pushed) {
+		char sql[96];
+
+		snprintf(sql, sizeof(sql), "DELETE FROM report_outbox WHERE id <= %lld", (long long)rows[pushed - 1].id);
+		if (sqlite3_exec(rs->db, sql, NULL, NULL, NULL) != SQLITE_OK && !rc)
+			rc = fail(rs, err, "cannot empty the report spool");
+	}
+	for (size_t i = 0; i < n; i++) {
+		lg_free((char *)rows[i].reporter);
+		lg_free((char *)rows[i].sender);
+		lg_free((char *)rows[i].sender_domain);
+		lg_free((char *)rows[i].sender_ip);
+		lg_free((char *)rows[i].subject);
+		lg_free((char *)rows[i].summary);
+		g_free((void *)rows[i].fingerprint);
+		lg_free(corigin[i]);
+	}
+	lg_free(rows);
+	lg_free(corigin);
+	return rc;
+}
+
+/* The local id of report `remote` of host origin, or 0. */
+static int64_t local_of(struct report_store *rs, const char *origin, int64_t remote)
+{
+	sqlite3_stmt *st = prepare(rs, "SELECT local FROM report_remote WHERE origin = ? AND remote = ?", NULL);
+	int64_t id = 0;
+
+	if (!st)
+		return 0;
+	bind_text(st, 1, origin);
+	sqlite3_bind_int64(st, 2, remote);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+struct apply_reports {
+	struct report_store *rs;
+	const char *self;
+};
+
+static enum lg_status apply_report(void *ctx, const char *id, const char *origin, const char *corigin,
+				   const struct report_row *r, struct errbuf *err)
+{
+	struct apply_reports *a = ctx;
+	struct report_store *rs = a->rs;
+	struct report_row x = *r;
+	enum lg_status rc = LG_OK;
+	int64_t local;
+
+	/* our own come back, and one already applied is not applied twice */
+	if (strcmp(origin, a->self) != 0 && !local_of(rs, origin, r->id)) {
+		/* its campaign: its own, one of ours, or one applied from elsewhere */
+		if (strcmp(corigin, origin) == 0 && r->campaign == r->id)
+			x.campaign = 0;
+		else if (strcmp(corigin, a->self) == 0)
+			x.campaign = r->campaign;
+		else
+			x.campaign = local_of(rs, corigin, r->campaign);
+		rs->applying = true;
+		rc = report_store_add(rs, &x, &local, err);
+		rs->applying = false;
+		if (!rc) {
+			sqlite3_stmt *st = prepare(rs, "INSERT OR IGNORE INTO report_remote(origin, remote, local)"
+						       " VALUES(?, ?, ?)", err);
+
+			if (!st)
+				return LG_EIO;
+			bind_text(st, 1, origin);
+			sqlite3_bind_int64(st, 2, r->id);
+			sqlite3_bind_int64(st, 3, local);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = fail(rs, err, "cannot record where a shared report came from");
+			sqlite3_finalize(st);
+		}
+	}
+	return rc ? rc : meta_set(rs, "reports_stream_id", id, err);
+}
+
+static enum lg_status sync_reports(struct report_store *rs, struct errbuf *err)
+{
+	char self[33], after[64];
+	struct apply_reports a = {rs, self};
+	enum lg_status rc = host_id(rs, self, err);
+
+	if (!rc)
+		rc = push_reports(rs, self, err);
+	if (rc)
+		return rc;
+	meta_get(rs, "reports_stream_id", after, sizeof(after));
+	return redis_reports_read(rs->url, after, apply_report, &a, err);
+}
+
+enum lg_status report_store_sync(struct report_store *rs, struct errbuf *err)
+{
+	sqlite3_stmt *st;
+	char after[64] = "";
+	enum lg_status rc;
+
+	if (!rs->url)
+		return LG_OK;
+	rc = push_outbox(rs, err);
+	if (!rc)
+		rc = sync_reports(rs, err);
+	if (rc)
+		return rc;
+	st = prepare(rs, "SELECT value FROM report_meta WHERE name = 'blocks_stream_id'", err);
+	if (!st)
+		return LG_EIO;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		g_strlcpy(after, col_text(st, 0), sizeof(after));
+	sqlite3_finalize(st);
+	/* one transaction: the blocks and the position move together */
+	if (sqlite3_exec(rs->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return fail(rs, err, "cannot begin");
+	rc = redis_blocks_read(rs->url, after, apply_event, rs, err);
+	if (sqlite3_exec(rs->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_exec(rs->db, "ROLLBACK", NULL, NULL, NULL);
+		if (!rc)
+			rc = fail(rs, err, "cannot commit the shared blocks");
+	}
+	return rc;
+}
+
+static void sync_quietly(struct report_store *rs)
+{
+	struct errbuf err = {""};
+
+	/* a server already marked dead was reported when it failed */
+	if (report_store_sync(rs, &err) && !strstr(err.msg, "marked dead"))
+		log_warn("store: shared blocks not synchronised, using the local copy (%s): %s", rs->path, err.msg);
 }

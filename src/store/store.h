@@ -29,11 +29,26 @@ struct store_stats {
 
 struct store;
 
-/* Opens (creating when create is true) the store at path ("sqlite:PATH" or a
- * plain path). LG_ENOTFOUND when it does not exist and create is false;
- * LG_EPARSE when the file is not a leakguard store (with a sentence saying
- * how to rebuild); LG_EIO otherwise. */
+/* Opens (creating when create is true) the store at path, a URL whose
+ * scheme picks the backend: "sqlite:PATH" or a plain path (an SQLite file),
+ * "redis://[[USER]:PASSWORD@]HOST:PORT/DB",
+ * "redis+sentinel://[[USER]:PASSWORD@]H1:P1,H2:P2/MASTER[/DB]" (the
+ * password is the master's, never shown in messages)
+ * (both may end "?timeout_ms=N", the budget of every Redis call: default
+ * 500 ms when opened to read, as on the mail path, 10 s when create is true). LG_ECONFIG for an unknown scheme, a malformed URL or
+ * "redis+cluster://" (not supported yet), each naming it; LG_EIO naming the
+ * server when it cannot be reached; for SQLite, LG_ENOTFOUND when it does
+ * not exist and create is false and LG_EPARSE when the file is not a
+ * leakguard store (with a sentence saying how to rebuild). A backend that
+ * does not keep some kind of state fails those calls with LG_EUSAGE
+ * ("... is not supported on this store"). */
 enum lg_status store_open(const char *path, bool create, struct store **out, struct errbuf *err);
+/* Whether url names a known backend, without opening it: LG_ECONFIG naming
+ * an unknown scheme; *shared (may be NULL) says whether it is a server
+ * other hosts share. */
+enum lg_status store_check_url(const char *url, bool *shared, struct errbuf *err);
+/* Whether s lives on a shared server (Redis) rather than a local file. */
+bool store_shared(const struct store *s);
 void store_close(struct store **s);
 
 enum lg_status store_begin(struct store *s, struct errbuf *err);
@@ -65,6 +80,10 @@ enum lg_status store_learned_del(struct store *s, const uint8_t digest[32], stru
 /* Adds delta to the message count of cls. */
 enum lg_status store_count_add(struct store *s, enum store_class cls, int64_t delta, struct errbuf *err);
 enum lg_status store_stats(struct store *s, struct store_stats *out, struct errbuf *err);
+/* A number that every committed batch changes, for a shared store (a
+ * local file's size and time tell the same for SQLite; there this call
+ * fails with "not supported on this store"). */
+enum lg_status store_version(struct store *s, uint64_t *out, struct errbuf *err);
 
 /* ---- the fitted verdict (learn/fit.h) ----
  * Each learnt message's signal vector (text, learn/fit.h's form), kept
@@ -166,7 +185,18 @@ enum lg_status store_leak_addresses(struct store *s, const char *domain,
 				    struct errbuf *err);
 
 /* The default store path: $LEAKGUARD_DB, else ~/.local/share/leakguard/leakguard.db.
- * Returns a g_malloc'd string. */
+ * Returns a g_malloc'd string (g_free it). */
 char *store_default_path(void);
+
+struct config;
+/* The store URL cfg names: cfg->db, else store_default_path(). Returns a
+ * g_malloc'd string: g_free it (never free()). */
+char *store_path(const struct config *cfg);
+/* The local file for state a store keeps in SQLite whatever its backend
+ * (snapshots, reports, history): for an SQLite URL its path without
+ * "sqlite:"; for a shared store one file per URL beside the default store
+ * (e.g. redis___127.0.0.1_6379_0.db; its directory is created when
+ * missing). g_malloc'd: g_free it. */
+char *store_local_path(const char *url);
 
 #endif

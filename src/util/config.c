@@ -145,10 +145,11 @@ static void set_string(char **dst, const char *value)
 	*dst = value ? lg_strdup(value) : NULL;
 }
 
-/* Relative paths in a file are relative to that file, not to the cwd. */
+/* Relative paths in a file are relative to that file, not to the cwd; a
+ * URL ("redis://...", a store on a server) is not a path. */
 static char *resolve(const char *dir, const char *value)
 {
-	if (!dir || g_path_is_absolute(value))
+	if (!dir || g_path_is_absolute(value) || strstr(value, "://"))
 		return lg_strdup(value);
 	{
 		char *joined = g_build_filename(dir, value, NULL);
