@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		leak_doc_init(&doc);
 		if (k == LEAK_DOC_ARCHIVE) {
-			leak_archive_each(d, n, member, member_error, &c);
+			leak_archive_each(d, n, NULL, member, member_error, &c);
 		} else if (!(k == LEAK_DOC_PLAIN ? leak_doc_open(&doc, "fuzz", d, n) : leak_doc_convert(&doc, k, d, n)) &&
 			   doc.kind != LEAK_DOC_ARCHIVE) {
 			const char *t = doc.text ? doc.text : d;
