@@ -196,9 +196,3 @@ enum lg_status history_learn(struct history *h, const struct mail_message *msg, 
 		rc = history_note(h, HIST_THREAD, subject, 0, NULL, now, err);
 	return rc;
 }
-
-enum lg_status history_record(struct history *h, const struct mail_message *msg, const char *const *own,
-			      size_t nown, int64_t now, struct errbuf *err)
-{
-	return history_learn(h, msg, NULL, own, nown, now, err);
-}

@@ -61,9 +61,4 @@ struct hist_facts {
 enum lg_status history_learn(struct history *h, const struct mail_message *msg, const struct hist_facts *facts,
 			     const char *const *own, size_t nown, int64_t now, struct errbuf *err);
 
-/* history_learn() with no envelope facts (the milter's call until it hands
- * the envelope recipients over). */
-enum lg_status history_record(struct history *h, const struct mail_message *msg, const char *const *own,
-			      size_t nown, int64_t now, struct errbuf *err);
-
 #endif

@@ -231,8 +231,9 @@ const unsigned char *runtime_alert_key(const struct runtime *r)
 	return r->have_alert_key ? r->alert_key : NULL;
 }
 
-void runtime_remember(struct runtime *r, const struct mail_message *msg)
+void runtime_remember(struct runtime *r, const struct mail_message *msg, const char *const *rcpts, size_t nrcpts)
 {
+	struct hist_facts facts = {rcpts, nrcpts, false};
 	size_t nown;
 	const char *const *own = engine_own_domains(r->engine, &nown);
 	struct errbuf err = {""};
@@ -244,7 +245,7 @@ void runtime_remember(struct runtime *r, const struct mail_message *msg)
 	pthread_mutex_lock(&r->history_lock);
 	rc = history_begin(r->history, &err);
 	if (!rc) {
-		rc = history_record(r->history, msg, own, nown, now, &err);
+		rc = history_learn(r->history, msg, &facts, own, nown, now, &err);
 		if (rc)
 			history_rollback(r->history);
 		else

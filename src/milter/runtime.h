@@ -63,12 +63,14 @@ const struct config *runtime_config(const struct runtime *r);
 const unsigned char *runtime_alert_key(const struct runtime *r);
 
 /* Adds msg to the correspondent history (context/history.h) beside the
- * state store: its sender, or for mail from the organisation its
- * recipients, with Message-ID and thread. Called for mail judged clean and
+ * state store: its sender, or for mail from the organisation the envelope
+ * recipients the MTA recorded (rcpts[0..nrcpts), never the To and Cc the
+ * sender wrote), with Message-ID and thread (context/people.h
+ * history_learn). Called for mail judged clean and
  * vouched for (report/vouch.h report_vouch_history: a staff submission, or
  * a trusted DMARC pass), so neither a phisher's first mail nor a forged
  * "warm-up" makes them a known correspondent. A store
  * error is logged and otherwise ignored: mail flows on. Thread-safe. */
-void runtime_remember(struct runtime *r, const struct mail_message *msg);
+void runtime_remember(struct runtime *r, const struct mail_message *msg, const char *const *rcpts, size_t nrcpts);
 
 #endif

@@ -43,6 +43,7 @@
 #define SKIPPED (SMFIP_NODATA | SMFIP_NOUNKNOWN)
 #define NO_REPLY (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
 #define HELO_MAX 256 /* bytes of the HELO name kept, for SPF */
+#define RCPT_MAX 100 /* envelope recipients kept per message, for the history */
 #define AR_NAME "Authentication-Results"
 
 /* One connection's state; a message's fields are reset between messages. */
@@ -64,6 +65,8 @@ struct session {
 	size_t nspoofed, spoofed_cap, spoofed_value_cap;
 	char *message_id;       /* first Message-ID value, NULL if none */
 	char *date;             /* first Date value, NULL if none */
+	char **rcpts;           /* envelope recipients, "<>" stripped (RCPT_MAX) */
+	size_t nrcpts, rcpts_cap;
 	size_t nar;             /* Authentication-Results fields seen */
 	unsigned *own_ar;       /* their 1-based numbers that carry our authserv-id */
 	size_t nown_ar, own_ar_cap;
@@ -77,6 +80,8 @@ struct job {
 	char *subject;
 	char *client_ip, *sender, *auth; /* what the MTA said, for the history's vouch */
 	char *helo;                      /* and for SPF */
+	char **rcpts;                    /* the envelope recipients, for the history */
+	size_t nrcpts;
 	struct plan plan;
 	enum lg_status rc;
 };
@@ -134,6 +139,15 @@ static struct session *session_of(SMFICTX *ctx)
 	return s;
 }
 
+static void rcpts_free(char ***v, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		lg_free((*v)[i]);
+	lg_free(*v);
+	*v = NULL;
+	*n = 0;
+}
+
 static void message_end(struct session *s)
 {
 	if (!s->in_message)
@@ -157,6 +171,8 @@ static void message_end(struct session *s)
 	lg_free(s->own_ar);
 	s->own_ar = NULL;
 	s->nar = s->nown_ar = s->own_ar_cap = 0;
+	rcpts_free(&s->rcpts, &s->nrcpts);
+	s->rcpts_cap = 0;
 	s->size = 0;
 	s->too_large = false;
 	s->to_report = false;
@@ -293,6 +309,20 @@ static sfsistat on_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (s->in_message && argv && argv[0] && reporting_is_report_address(s->rt, argv[0]))
 		s->to_report = true;
+	/* what the MTA recorded, not the To and Cc the sender wrote: the only
+	 * recipients the history may learn as written to (context/people.h) */
+	if (s->in_message && argv && argv[0] && s->nrcpts < RCPT_MAX) {
+		char *r = g_strdup(argv[0]);
+
+		g_strdelimit(r, "<>", ' ');
+		g_strstrip(r);
+		if (*r) {
+			if (s->nrcpts == s->rcpts_cap)
+				s->rcpts = lg_grow(s->rcpts, &s->rcpts_cap, s->nrcpts + 1, sizeof(*s->rcpts));
+			s->rcpts[s->nrcpts++] = lg_strdup(r);
+		}
+		g_free(r);
+	}
 	return step_done(s, SMFIP_NR_RCPT);
 }
 
@@ -382,7 +412,7 @@ static void job_work(void *arg)
 		struct vouch_facts f = {j->auth, j->client_ip, j->sender};
 
 		if (report_vouch_history(runtime_engine(j->rt), runtime_config(j->rt), &f, j->plan.msg))
-			runtime_remember(j->rt, j->plan.msg);
+			runtime_remember(j->rt, j->plan.msg, (const char *const *)j->rcpts, j->nrcpts);
 	}
 }
 
@@ -397,6 +427,7 @@ static void job_free(void *arg)
 	lg_free(j->sender);
 	lg_free(j->auth);
 	lg_free(j->helo);
+	rcpts_free(&j->rcpts, &j->nrcpts);
 	runtime_release(&j->rt);
 	lg_free(j);
 }
@@ -557,6 +588,10 @@ static sfsistat scan(SMFICTX *ctx, struct session *s, double started, const char
 	j->sender = lg_strdup(s->sender);
 	j->auth = s->auth ? lg_strdup(s->auth) : NULL;
 	j->helo = *s->helo ? lg_strdup(s->helo) : NULL;
+	j->rcpts = s->rcpts; /* moved: the job outlives the session's message */
+	j->nrcpts = s->nrcpts;
+	s->rcpts = NULL;
+	s->nrcpts = s->rcpts_cap = 0;
 	rc = pool_run(server.pool, job_work, job_free, j, &deadline);
 	if (rc) {
 		snprintf(why, sizeof(why), rc == LG_ELIMIT ? "analysis did not finish within %u ms"

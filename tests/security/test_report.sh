@@ -319,6 +319,31 @@ if [ -n "$f" ] && ! grep -A3 -i '^X-Leakguard-Signals:' "$f" | grep -q FIRST_CON
 else
 	fail "a DMARC-vouched correspondent is not learnt" "$(grep -i '^X-Leakguard-Signals' "${f:-/dev/null}")"
 fi
+# Staff writing through the milter (SASL) teaches the history the envelope
+# recipients Postfix recorded, never the To and Cc the sender wrote: a
+# header-only Cc stays a stranger.
+printf 'From: Maria <maria@example.com>\nTo: Lee <lee@staff-wrote.test>\nCc: boss@header-only.test\nSubject: our meeting\nMessage-ID: <out-1@example.com>\n\nSee you Tuesday.\n' >"$T/out.eml"
+smtp "$T/out.eml" maria@example.com lee@staff-wrote.test --auth PLAIN --auth-user maria --auth-password maria-pw >/dev/null
+for _ in $(seq 100); do # the history is written after the milter's reply
+	"$BIN" history --stats --db "$DB" 2>/dev/null | grep -q '^domains: [4-9]' && break
+	sleep 0.1
+done
+sleep 0.5
+hup || fail "SIGHUP after staff's outgoing mail"
+for d in staff-wrote header-only; do
+	printf 'From: Lee <lee@%s.test>\nTo: maria@example.com\nSubject: Re: our meeting\nMessage-ID: <in-%s@%s.test>\n\nTuesday is fine.\n' "$d" "$d" "$d" >"$T/in.eml"
+	smtp "$T/in.eml" "lee@$d.test" maria@example.com >/dev/null
+	wait_inbox "in-$d@$d.test"
+done
+f=$(inbox_has "in-staff-wrote@staff-wrote.test")
+g=$(inbox_has "in-header-only@header-only.test")
+if [ -n "$f" ] && ! grep -A3 -i '^X-Leakguard-Signals:' "$f" | grep -q FIRST_CONTACT_DOMAIN &&
+	[ -n "$g" ] && grep -A3 -i '^X-Leakguard-Signals:' "$g" | grep -q FIRST_CONTACT_DOMAIN; then
+	pass "the milter learns the envelope recipients of staff mail, not a header-only Cc"
+else
+	fail "outgoing staff mail taught the history wrongly" \
+		"staff-wrote: $(grep -i '^X-Leakguard-Signals' "${f:-/dev/null}") header-only: $(grep -i '^X-Leakguard-Signals' "${g:-/dev/null}")"
+fi
 
 # ---- the banner cannot be hidden by the sender's markup ---------------------
 cat >"$T/hide.eml" <<'EOF'
