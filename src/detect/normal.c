@@ -11,6 +11,7 @@
 #include <unicode/utf16.h>
 
 #include "detect/normal.h"
+#include "detect/urgency.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 
@@ -62,24 +63,9 @@ static bool emoji_part(UChar32 c)
 static char *fold_ascii(const char *text, size_t len, size_t *out_len)
 {
 	char *out = lg_malloc(len + 1);
-	size_t n = 0;
-	bool space = false;
 
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		if (isspace(c)) {
-			space = n > 0;
-			continue;
-		}
-		if (space) {
-			out[n++] = ' ';
-			space = false;
-		}
-		out[n++] = (char)tolower(c);
-	}
-	out[n] = '\0';
-	*out_len = n;
+	/* the fold the phrase lists were written for, without ICU's part */
+	*out_len = urgency_fold(text, len, out);
 	return out;
 }
 

@@ -201,3 +201,21 @@ pf_cleanup() {
 		[ -n "${KEEP:-}" ] || rm -rf "$PF_DIR"
 	fi
 }
+
+# milter_hup: SIGHUP to $MILTER_PID, then wait for the milter's next
+# "configuration and lists reloaded" line in $LOG. Counting those lines, not
+# waiting for "generation N": the milter also reloads on its own when the
+# store changes (a report, a learnt correspondent), so a generation number
+# may be logged before this SIGHUP is served.
+milter_hup() {
+	local before _
+	before=$(grep -c "configuration and lists reloaded" "$LOG")
+	kill -HUP "$MILTER_PID"
+	for _ in $(seq 200); do
+		[ "$(grep -c "configuration and lists reloaded" "$LOG")" -gt "$before" ] && return 0
+		sleep 0.05
+	done
+	echo "no new 'configuration and lists reloaded' in the log after SIGHUP"
+	tail -n 5 "$LOG"
+	return 1
+}

@@ -112,24 +112,6 @@ EOF
 	mv "$WORK/leakguard.conf.new" "$WORK/leakguard.conf"
 }
 
-# reload GENERATION: SIGHUP, then wait until the log shows that generation.
-# reload N: SIGHUP, then wait for the milter's next "configuration and lists
-# reloaded" line. Counting those lines, not waiting for "generation N": the
-# milter also reloads on its own when the store changes (a report, a learnt
-# correspondent), so generation N may be logged before this SIGHUP is served.
-reload() {
-	local before
-	before=$(grep -c "configuration and lists reloaded" "$LOG")
-	kill -HUP "$MILTER_PID"
-	for _ in $(seq 200); do
-		[ "$(grep -c "configuration and lists reloaded" "$LOG")" -gt "$before" ] && return 0
-		sleep 0.05
-	done
-	echo "no new 'configuration and lists reloaded' in the log after SIGHUP $1"
-	tail -n 5 "$LOG"
-	return 1
-}
-
 # send FILE [FROM]: swaks to the milter-guarded listener; prints the server's
 # last reply before QUIT: the answer to the message, or to the command that
 # refused it.
@@ -258,7 +240,7 @@ alive
 reply=$(send "$MSG/later.eml")
 if $CHECK find "$MAILDIR" news-2024-05@newly-blocked.test >/dev/null; then
 	echo "newly-blocked.test" >>"$WORK/blocked_domains.txt"
-	if out=$(reload 1); then
+	if out=$(milter_hup); then
 		with_msgid "$MSG/later.eml" news-2024-05-again@newly-blocked.test "$WORK/later2.eml"
 		reply=$(send "$WORK/later2.eml")
 		qid=$(queue_id "$reply")
@@ -275,7 +257,7 @@ else
 fi
 
 write_config action=reject
-if out=$(reload 2); then
+if out=$(milter_hup); then
 	reply=$(send "$MSG/phish.eml" billing@blocked-sender.test)
 	if grep -q "^550 5.7.1 Message refused as phishing by leakguard" <<<"$reply"; then
 		pass "phish is rejected with 550 5.7.1 and a short reason once the policy says reject"
@@ -295,7 +277,7 @@ alive
 	for i in $(seq 30000); do echo "Paragraph $i: the quarterly figures for the regional offices are attached for review."; done
 } >"$WORK/slow.eml"
 write_config timeout_ms=1 max_size=20000000
-if out=$(reload 3); then
+if out=$(milter_hup); then
 	reply=$(send "$WORK/slow.eml")
 	if file=$($CHECK find "$MAILDIR" slow-1@outside.test) &&
 		[ "$($CHECK header "$file" X-Leakguard-Verdict)" = unscanned ] &&
@@ -308,7 +290,7 @@ else
 	fail "SIGHUP reloads the time budget" "$out"
 fi
 write_config timeout_ms=1 max_size=20000000 fail_mode=tempfail
-if out=$(reload 4); then
+if out=$(milter_hup); then
 	with_msgid "$WORK/slow.eml" slow-2@outside.test "$WORK/slow2.eml"
 	reply=$(send "$WORK/slow2.eml")
 	if grep -q "^451 4.7.1 leakguard could not scan this message" <<<"$reply"; then
@@ -325,7 +307,7 @@ alive
 # ---- the milter dies during a load -------------------------------------------
 
 write_config
-reload 5 >/dev/null || fail "SIGHUP restores the configuration"
+milter_hup >/dev/null || fail "SIGHUP restores the configuration"
 
 # kill_round NAME SIGNAL: BULK messages through the front listener, which
 # relays like a remote MTA; the milter gets SIGNAL midway and is restarted.
@@ -395,17 +377,6 @@ fi
 
 # ---- staff reports (issue 5) -------------------------------------------------
 
-# hup_wait: SIGHUP and wait for one more "reloaded" line in the log.
-hup_wait() {
-	local before
-	before=$(grep -c "reloaded (generation" "$LOG")
-	kill -HUP "$MILTER_PID"
-	for _ in $(seq 100); do
-		[ "$(grep -c "reloaded (generation" "$LOG")" -gt "$before" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 # forward FROM PHISH OUT: a staff member's forward with PHISH attached.
 forward() {
 	{
@@ -463,7 +434,7 @@ check "history: one vouched mail does not make a domain known" sh -c "'$BIN' his
 check "history: no address kept as text" sh -c "! grep -aq 'someone@corr-one' '$WORK/no-state.db.history'*"
 printf 'From: User <user@example.com>\nTo: someone@corr-one.test, someone@corr-two.test, someone@corr-three.test\nSubject: reply\nMessage-ID: <hist-sent@x>\n\nhi\n' >"$WORK/sent.eml"
 check "history: sent mail is learnt" sh -c "'$BIN' history --learn --org example.com --db '$WORK/no-state.db' '$WORK/sent.eml' | grep -q ', 3 domains'"
-hup_wait || fail "history: SIGHUP"
+milter_hup || fail "history: SIGHUP"
 printf 'From: New <new@first-time.test>\nTo: user@example.com\nSubject: hi\nMessage-ID: <hist-new@x>\n\nhello\n' >"$WORK/hist.eml"
 send "$WORK/hist.eml" new@first-time.test >/dev/null
 printf 'From: Someone <someone@corr-two.test>\nTo: user@example.com\nSubject: again\nMessage-ID: <hist-known@x>\n\nhello\n' >"$WORK/hist.eml"
@@ -485,7 +456,7 @@ sed -i "s|^db = .*|db = $WORK/state.db|" "$WORK/leakguard.conf"
 # SASL logins and outsiders are in tests/security/test_report.sh.
 printf '[relays]\ntrusted = 127.0.0.1/32\nsubmission = 127.0.0.1/32\n[report]\nalert_to = colleagues@example.com\nsmtp = 127.0.0.1:%s\nfrom = leakguard@example.com\nauto_block_reporters = 2\n' \
 	"$PF_PORT" >>"$WORK/leakguard.conf"
-hup_wait || fail "SIGHUP for the report configuration"
+milter_hup || fail "SIGHUP for the report configuration"
 # Its Authentication-Results (mx.example.com: spf=pass for rnicrosoft.com,
 # aligned) authenticate the phisher's own domain, so two reports block it.
 campaign=$here/../cases/phish-ms365-password-expiry-rnicrosoft.eml
@@ -534,7 +505,7 @@ printf 'From: maria.garcia@example.com\nTo: %s\nSubject: Fwd: weird\n\nI deleted
 report_to "$WORK/empty.eml" maria.garcia@example.com
 check "report: a forward with nothing inside gets a clear reply" wait_inbox "We could not find the original message"
 write_config
-hup_wait || fail "SIGHUP restores the configuration"
+milter_hup || fail "SIGHUP restores the configuration"
 alive
 
 # ---- [auth] verify: the milter checks SPF and DMARC itself ---------------------
@@ -559,7 +530,7 @@ if command -v dnsmasq >/dev/null && command -v dig >/dev/null; then
 	# 127.0.0.9 plays our content filter re-injecting (a trusted relay); the
 	# other clients are senders.
 	printf '[relays]\ntrusted = 127.0.0.9/32\n' >>"$WORK/leakguard.conf"
-	hup_wait || fail "verify: SIGHUP"
+	milter_hup || fail "verify: SIGHUP"
 	# sendfrom FILE FROM IP: one message from the client address IP.
 	sendfrom() {
 		printf '%s' "$(cat "$1")" >"$WORK/send.eml"
@@ -597,7 +568,7 @@ if command -v dnsmasq >/dev/null && command -v dig >/dev/null; then
 	kill "$DNSMASQ_PID" 2>/dev/null
 	wait "$DNSMASQ_PID" 2>/dev/null
 	write_config
-	hup_wait || fail "SIGHUP restores the configuration after verify"
+	milter_hup || fail "SIGHUP restores the configuration after verify"
 else
 	fail "verify: dnsmasq and dig are needed (scripts/install-deps.sh)"
 fi

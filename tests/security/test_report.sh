@@ -278,16 +278,6 @@ else
 fi
 
 # ---- a forged warm-up does not make a stranger a known contact --------------
-hup() {
-	local before
-	before=$(grep -c "reloaded (generation" "$LOG")
-	kill -HUP "$MILTER_PID"
-	for _ in $(seq 100); do
-		[ "$(grep -c "reloaded (generation" "$LOG")" -gt "$before" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 printf 'Authentication-Results: evil.test; dmarc=pass header.from=warmup-corp.test\nFrom: CEO <ceo@warmup-corp.test>\nTo: user@example.com\nSubject: lunch next week\nMessage-ID: <warm-1@warmup-corp.test>\n\nLooking forward to it.\n' >"$T/warm.eml"
 smtp "$T/warm.eml" ceo@warmup-corp.test user@example.com >/dev/null
 # Mail our MX vouched for (a trusted DMARC pass) only counts its day: a
@@ -300,7 +290,7 @@ wait_inbox "warm-2@vouched-corp.test"
 printf 'From: User <user@example.com>\nTo: ann@vouched-corp.test, bo@vouched-two.test, cy@vouched-three.test\nSubject: minutes\nMessage-ID: <sent-1@example.com>\n\nThanks, see you.\n' >"$T/sent.eml"
 "$BIN" history --learn --org example.com --db "$DB" "$T/sent.eml" >/dev/null 2>&1 || fail "history --learn of the sent mail"
 sleep 0.5
-hup || fail "SIGHUP after the warm-up"
+milter_hup >/dev/null || fail "SIGHUP after the warm-up"
 printf 'From: CEO <ceo@warmup-corp.test>\nTo: user@example.com\nSubject: quick favour\nMessage-ID: <warm-3@warmup-corp.test>\n\nAre you at your desk? I need a quick favour.\n' >"$T/real.eml"
 smtp "$T/real.eml" ceo@warmup-corp.test user@example.com >/dev/null
 printf 'From: Ann <ann@vouched-corp.test>\nTo: user@example.com\nSubject: minutes again\nMessage-ID: <warm-4@vouched-corp.test>\n\nHere they are.\n' >"$T/known.eml"
@@ -329,7 +319,7 @@ for _ in $(seq 100); do # the history is written after the milter's reply
 	sleep 0.1
 done
 sleep 0.5
-hup || fail "SIGHUP after staff's outgoing mail"
+milter_hup >/dev/null || fail "SIGHUP after staff's outgoing mail"
 for d in staff-wrote header-only; do
 	printf 'From: Lee <lee@%s.test>\nTo: maria@example.com\nSubject: Re: our meeting\nMessage-ID: <in-%s@%s.test>\n\nTuesday is fine.\n' "$d" "$d" "$d" >"$T/in.eml"
 	smtp "$T/in.eml" "lee@$d.test" maria@example.com >/dev/null
